@@ -1,0 +1,22 @@
+# Installs the libraries with an exported CMake package, so users can find_package and link.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+install(TARGETS matrix_sdk matrix_conformance EXPORT MatrixConformanceTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS matrix-conformance RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(DIRECTORY sdk/include/ conformance/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT MatrixConformanceTargets NAMESPACE matrix::
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/MatrixConformance)
+
+configure_package_config_file(cmake/MatrixConformanceConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/MatrixConformanceConfig.cmake
+  INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/MatrixConformance)
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/MatrixConformanceConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/MatrixConformanceConfig.cmake
+              ${PROJECT_BINARY_DIR}/MatrixConformanceConfigVersion.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/MatrixConformance)

@@ -1,0 +1,26 @@
+// The one comparator of an expected request with a wire request, for both conformance levels.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "matrix/conformance/vector.hpp"
+#include "matrix/request.hpp"
+
+namespace matrix::conformance {
+
+struct Mismatch {
+    std::string field;  // "method", "path", "query", "header Authorization", "body", ...
+    std::string expected;
+    std::string actual;
+};
+
+// Compares per the vector format: method and path byte for byte, query as a multiset of
+// decoded pairs, listed headers exactly (and Authorization absent unless listed), body as
+// JSON (key order ignored) or raw bytes. Empty when the request conforms.
+std::vector<Mismatch> compare(const ExpectedRequest& expected, const WireRequest& actual);
+
+// Shows bytes on one line: printable ASCII as is, everything else escaped, in quotes.
+std::string quoted(std::string_view bytes);
+
+}  // namespace matrix::conformance

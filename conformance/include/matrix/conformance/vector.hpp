@@ -1,0 +1,58 @@
+// Conformance vectors as loaded from files in the matrix-conformance-vectors/1 format.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "matrix/request.hpp"
+
+namespace matrix::conformance {
+
+inline constexpr std::string_view kVectorFormat = "matrix-conformance-vectors/1";
+
+enum class ExpectedBody { none, json, raw };
+
+// What one vector says must be on the wire.
+struct ExpectedRequest {
+    std::string method;
+    std::string path;
+    std::vector<QueryParam> query;  // decoded values
+    std::vector<Header> headers;
+    ExpectedBody body_kind = ExpectedBody::none;
+    std::string body;  // compact JSON text or the raw bytes
+};
+
+struct Vector {
+    std::string file;
+    std::size_t index = 0;  // position in the file's "vectors" array
+    std::string id;
+    std::string endpoint;
+    std::string args_json;  // the "args" object, compact JSON
+    std::optional<ExpectedRequest> expect;
+    std::optional<std::string> expect_error;  // the reason the builder must refuse
+};
+
+// A file or vector that is not in the format. It makes the run fail; it is never skipped.
+struct VectorProblem {
+    std::string file;
+    std::string vector_id;  // empty when the problem is with the file itself
+    std::string reason;
+};
+
+struct VectorFile {
+    std::string path;
+    std::vector<Vector> vectors;
+    std::vector<VectorProblem> problems;
+};
+
+// Loads and validates a vector file: structure, field types, unique ids, known endpoints and
+// arguments that fit one of the endpoint's forms. Never throws for bad input; every problem
+// found is listed with the file, the vector id and the reason.
+VectorFile load_vector_file(const std::string& path);
+
+// The same, from text already in memory; `path` only names it in problems.
+VectorFile parse_vector_file(const std::string& path, std::string_view text);
+
+}  // namespace matrix::conformance

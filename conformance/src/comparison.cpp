@@ -1,0 +1,177 @@
+// The comparator shared by the builder level and the wire level.
+#include "matrix/conformance/comparison.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+#include <tuple>
+
+#include "matrix/percent_encoding.hpp"
+
+namespace matrix::conformance {
+namespace {
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+    return std::ranges::equal(a, b, [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) ==
+               std::tolower(static_cast<unsigned char>(y));
+    });
+}
+
+std::string show_query(const std::vector<QueryParam>& query) {
+    std::string text = "[";
+    for (const QueryParam& param : query) {
+        if (text.size() > 1) text += ", ";
+        text += "[" + quoted(param.name) + ", " + quoted(param.value) + "]";
+    }
+    return text + "]";
+}
+
+// Splits a raw query string into decoded pairs; a malformed escape is reported, not guessed.
+bool decode_query(std::string_view raw, std::vector<QueryParam>& out, std::string& error) {
+    while (!raw.empty()) {
+        const std::size_t amp = raw.find('&');
+        const std::string_view pair = raw.substr(0, amp);
+        raw = amp == std::string_view::npos ? std::string_view() : raw.substr(amp + 1);
+        if (pair.empty()) continue;
+        const std::size_t eq = pair.find('=');
+        const auto name = percent_decode(pair.substr(0, eq), PlusMeans::space);
+        const auto value = percent_decode(
+            eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1),
+            PlusMeans::space);
+        if (!name || !value) {
+            error = "malformed percent-encoding in " + quoted(pair);
+            return false;
+        }
+        out.push_back({*name, *value});
+    }
+    return true;
+}
+
+bool sorted_less(const QueryParam& a, const QueryParam& b) {
+    return std::tie(a.name, a.value) < std::tie(b.name, b.value);
+}
+
+void compare_query(const ExpectedRequest& expected, std::string_view raw_query,
+                   std::vector<Mismatch>& out) {
+    std::vector<QueryParam> actual;
+    std::string error;
+    if (!decode_query(raw_query, actual, error)) {
+        out.push_back({"query", show_query(expected.query), error});
+        return;
+    }
+    std::vector<QueryParam> want = expected.query;
+    std::vector<QueryParam> got = actual;
+    std::ranges::sort(want, sorted_less);
+    std::ranges::sort(got, sorted_less);
+    if (want != got) out.push_back({"query", show_query(expected.query), show_query(actual)});
+}
+
+void compare_headers(const ExpectedRequest& expected, const WireRequest& actual,
+                     std::vector<Mismatch>& out) {
+    bool authorization_listed = false;
+    for (const Header& want : expected.headers) {
+        authorization_listed = authorization_listed || equals_ignoring_case(want.name, "Authorization");
+        std::vector<std::string_view> values;
+        for (const Header& header : actual.headers) {
+            if (equals_ignoring_case(header.name, want.name)) values.push_back(header.value);
+        }
+        const std::string field = "header " + want.name;
+        if (values.empty()) {
+            out.push_back({field, quoted(want.value), "(absent)"});
+        } else if (values.size() > 1) {
+            std::string all;
+            for (const std::string_view value : values) all += (all.empty() ? "" : ", ") + quoted(value);
+            out.push_back({field, quoted(want.value), "sent " + std::to_string(values.size()) +
+                                                          " times: " + all});
+        } else if (values.front() != want.value) {
+            out.push_back({field, quoted(want.value), quoted(values.front())});
+        }
+    }
+    if (!authorization_listed) {
+        for (const Header& header : actual.headers) {
+            if (equals_ignoring_case(header.name, "Authorization")) {
+                out.push_back({"header Authorization", "(absent)", quoted(header.value)});
+            }
+        }
+    }
+}
+
+void compare_body(const ExpectedRequest& expected, const std::string& body,
+                  std::vector<Mismatch>& out) {
+    switch (expected.body_kind) {
+        case ExpectedBody::none:
+            if (!body.empty()) out.push_back({"body", "(no body)", quoted(body)});
+            return;
+        case ExpectedBody::raw:
+            if (body != expected.body) out.push_back({"body", quoted(expected.body), quoted(body)});
+            return;
+        case ExpectedBody::json: {
+            rapidjson::Document want;
+            want.Parse(expected.body.data(), expected.body.size());
+            rapidjson::Document got;
+            got.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
+                body.data(), body.size());
+            if (body.empty()) {
+                out.push_back({"body", expected.body, "(no body)"});
+            } else if (got.HasParseError()) {
+                out.push_back({"body", expected.body,
+                               "not JSON (" +
+                                   std::string(rapidjson::GetParseError_En(got.GetParseError())) +
+                                   "): " + quoted(body)});
+            } else if (want != got) {
+                out.push_back({"body", expected.body, body});
+            }
+            return;
+        }
+    }
+}
+
+}  // namespace
+
+std::string quoted(std::string_view bytes) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out = "\"";
+    for (const char c : bytes) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (byte >= 0x20 && byte < 0x7F) {
+            out += c;
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else {
+            out += "\\x";
+            out += kHex[byte >> 4];
+            out += kHex[byte & 0x0F];
+        }
+    }
+    return out + "\"";
+}
+
+std::vector<Mismatch> compare(const ExpectedRequest& expected, const WireRequest& actual) {
+    std::vector<Mismatch> out;
+    if (actual.method != expected.method) {
+        out.push_back({"method", expected.method, actual.method});
+    }
+    const std::size_t question = actual.target.find('?');
+    const std::string_view target(actual.target);
+    const std::string_view path = target.substr(0, question);
+    const std::string_view raw_query =
+        question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+    if (path != expected.path) out.push_back({"path", quoted(expected.path), quoted(path)});
+    compare_query(expected, raw_query, out);
+    compare_headers(expected, actual, out);
+    compare_body(expected, actual.body, out);
+    return out;
+}
+
+}  // namespace matrix::conformance

@@ -1,0 +1,86 @@
+// JUnit XML writer for conformance runs.
+#include "matrix/conformance/junit.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace matrix::conformance {
+namespace {
+
+std::string xml_escape(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&apos;"; break;
+            default:
+                // XML 1.0 forbids most control characters even when escaped.
+                if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
+                    out += "?";
+                } else {
+                    out += c;
+                }
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+void write_junit(std::ostream& out, const RunReport& report) {
+    // Group by file, keeping the order in which files first appear.
+    std::vector<std::string> files;
+    std::map<std::string, std::vector<const VectorResult*>> by_file;
+    for (const VectorResult& result : report.results) {
+        auto [it, inserted] = by_file.try_emplace(result.file);
+        if (inserted) files.push_back(result.file);
+        it->second.push_back(&result);
+    }
+    out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    out << "<testsuites name=\"matrix-conformance\" tests=\"" << report.results.size()
+        << "\" failures=\"" << report.failed() << "\">\n";
+    for (const std::string& file : files) {
+        const auto& results = by_file[file];
+        std::size_t failures = 0;
+        std::size_t errors = 0;
+        for (const VectorResult* result : results) {
+            failures += result->outcome == Outcome::failed ? 1 : 0;
+            errors += result->outcome == Outcome::malformed ? 1 : 0;
+        }
+        out << "  <testsuite name=\"" << xml_escape(file) << "\" tests=\"" << results.size()
+            << "\" failures=\"" << failures << "\" errors=\"" << errors << "\">\n";
+        for (const VectorResult* result : results) {
+            const std::string name = result->vector_id.empty() ? "(file)" : result->vector_id;
+            out << "    <testcase classname=\"" << xml_escape(file) << "\" name=\""
+                << xml_escape(name) << "\"";
+            if (result->outcome == Outcome::passed) {
+                out << "/>\n";
+                continue;
+            }
+            out << ">\n";
+            if (result->outcome == Outcome::malformed) {
+                out << "      <error message=\"" << xml_escape(result->detail) << "\"/>\n";
+            } else {
+                std::string details;
+                for (const Mismatch& mismatch : result->mismatches) {
+                    details += mismatch.field + ": expected " + mismatch.expected + ", actual " +
+                               mismatch.actual + "\n";
+                }
+                const std::string first = result->mismatches.empty()
+                                              ? std::string("failed")
+                                              : result->mismatches.front().field + " differs";
+                out << "      <failure message=\"" << xml_escape(first) << "\">"
+                    << xml_escape(details) << "</failure>\n";
+            }
+            out << "    </testcase>\n";
+        }
+        out << "  </testsuite>\n";
+    }
+    out << "</testsuites>\n";
+}
+
+}  // namespace matrix::conformance

@@ -1,0 +1,87 @@
+// Builder-level checking of vectors, and the run's report lines.
+#include "matrix/conformance/runner.hpp"
+
+#include <algorithm>
+
+#include "matrix/error.hpp"
+#include "matrix/named_builder.hpp"
+
+namespace matrix::conformance {
+
+VectorResult check_at_builder_level(const Vector& vector) {
+    VectorResult result{vector.file, vector.id, Outcome::passed, {}, {}};
+    try {
+        const Request request = build_by_name(vector.endpoint, vector.args_json);
+        const WireRequest wire = render(request);
+        if (vector.expect_error) {
+            result.outcome = Outcome::failed;
+            result.mismatches.push_back({"expect_error", "refusal (" + *vector.expect_error + ")",
+                                         "built " + wire.method + " " + quoted(wire.target)});
+            return result;
+        }
+        result.mismatches = compare(*vector.expect, wire);
+        if (!result.mismatches.empty()) result.outcome = Outcome::failed;
+    } catch (const ArgumentSchemaError& e) {
+        result.outcome = Outcome::malformed;
+        result.detail = e.what();
+    } catch (const InvalidArgument& e) {
+        result.detail = e.what();
+        if (!vector.expect_error) {
+            result.outcome = Outcome::failed;
+            result.mismatches.push_back({"build", "a request", std::string("refused: ") + e.what()});
+        }
+    }
+    return result;
+}
+
+std::size_t RunReport::passed() const {
+    return static_cast<std::size_t>(std::ranges::count(results, Outcome::passed,
+                                                       &VectorResult::outcome));
+}
+
+std::size_t RunReport::failed() const { return results.size() - passed(); }
+
+RunReport run_builder_level(const std::vector<std::string>& files) {
+    RunReport report;
+    for (const std::string& path : files) {
+        const VectorFile file = load_vector_file(path);
+        for (const VectorProblem& problem : file.problems) {
+            report.results.push_back(
+                {problem.file, problem.vector_id, Outcome::malformed, {}, problem.reason});
+        }
+        for (const Vector& vector : file.vectors) {
+            report.results.push_back(check_at_builder_level(vector));
+        }
+    }
+    return report;
+}
+
+std::vector<std::string> failure_lines(const RunReport& report) {
+    std::vector<std::string> lines;
+    for (const VectorResult& result : report.results) {
+        switch (result.outcome) {
+            case Outcome::passed:
+                break;
+            case Outcome::malformed:
+                lines.push_back("ERROR " + result.file +
+                                (result.vector_id.empty() ? "" : ": vector '" + result.vector_id + "'") +
+                                ": " + result.detail);
+                break;
+            case Outcome::failed:
+                for (const Mismatch& mismatch : result.mismatches) {
+                    lines.push_back("FAIL " + result.vector_id + " (" + result.file + ") " +
+                                    mismatch.field + ": expected " + mismatch.expected +
+                                    ", actual " + mismatch.actual);
+                }
+                break;
+        }
+    }
+    return lines;
+}
+
+std::string summary_line(const RunReport& report) {
+    return std::to_string(report.passed()) + " passed, " + std::to_string(report.failed()) +
+           " failed";
+}
+
+}  // namespace matrix::conformance

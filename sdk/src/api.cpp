@@ -1,0 +1,387 @@
+// Typed builders: each passes its arguments, in declaration order, to the generic builder.
+#include "matrix/api.hpp"
+
+#include <initializer_list>
+#include <stdexcept>
+
+#include "matrix/endpoint.hpp"
+
+namespace matrix::api {
+namespace {
+
+const EndpointSpec& spec_named(std::string_view name, std::string_view form = {}) {
+    for (const EndpointSpec& spec : find_endpoint_forms(name)) {
+        if (spec.form == form) return spec;
+    }
+    throw std::logic_error("no endpoint declaration for " + std::string(name));
+}
+
+// The declaration is looked up once per endpoint, on first use.
+#define MATRIX_SPEC(name, ...)                                                         \
+    []() -> const EndpointSpec& {                                                      \
+        static const EndpointSpec& found = spec_named(name __VA_OPT__(, ) __VA_ARGS__); \
+        return found;                                                                  \
+    }()
+
+Request make(const EndpointSpec& spec, std::initializer_list<ArgValue> args) {
+    return build(spec, std::span<const ArgValue>(args.begin(), args.size()));
+}
+
+ArgValue opt(const std::optional<std::string>& value) {
+    return value ? ArgValue(std::string_view(*value)) : ArgValue();
+}
+ArgValue opt(const std::optional<std::int64_t>& value) {
+    return value ? ArgValue(*value) : ArgValue();
+}
+ArgValue opt(const std::optional<bool>& value) { return value ? ArgValue(*value) : ArgValue(); }
+ArgValue opt(const std::optional<Json>& value) {
+    return value ? ArgValue(JsonArg{&*value}) : ArgValue();
+}
+ArgValue json(const Json& value) { return JsonArg{&value}; }
+ArgValue text(string_view value) { return value; }
+ArgValue integer(std::int64_t value) { return value; }
+
+}  // namespace
+
+Request account_3pids(string_view base_url, string_view token) {
+    return make(MATRIX_SPEC("account_3pids"), {text(base_url), text(token)});
+}
+
+Request account_add_3pid(string_view base_url, string_view token, string_view client_secret,
+                         string_view sid, const UiAuthOptions& options) {
+    return make(MATRIX_SPEC("account_add_3pid"),
+                {text(base_url), text(token), text(client_secret), text(sid), opt(options.auth)});
+}
+
+Request account_bind_3pid(string_view base_url, string_view token, string_view client_secret,
+                          string_view id_server, string_view id_access_token, string_view sid) {
+    return make(MATRIX_SPEC("account_bind_3pid"),
+                {text(base_url), text(token), text(client_secret), text(id_server),
+                 text(id_access_token), text(sid)});
+}
+
+Request account_delete_3pid(string_view base_url, string_view token, string_view medium,
+                            string_view address, const IdServerOptions& options) {
+    return make(MATRIX_SPEC("account_delete_3pid"), {text(base_url), text(token), text(medium),
+                                                     text(address), opt(options.id_server)});
+}
+
+Request account_email_token(string_view base_url, string_view token, string_view client_secret,
+                            string_view email, std::int64_t send_attempt,
+                            const NextLinkOptions& options) {
+    return make(MATRIX_SPEC("account_email_token"),
+                {text(base_url), text(token), text(client_secret), text(email),
+                 integer(send_attempt), opt(options.next_link)});
+}
+
+Request account_msisdn_token(string_view base_url, string_view token, string_view client_secret,
+                             string_view country, string_view phone, std::int64_t send_attempt,
+                             const NextLinkOptions& options) {
+    return make(MATRIX_SPEC("account_msisdn_token"),
+                {text(base_url), text(token), text(client_secret), text(country), text(phone),
+                 integer(send_attempt), opt(options.next_link)});
+}
+
+Request account_unbind_3pid(string_view base_url, string_view token, string_view medium,
+                            string_view address, const IdServerOptions& options) {
+    return make(MATRIX_SPEC("account_unbind_3pid"), {text(base_url), text(token), text(medium),
+                                                     text(address), opt(options.id_server)});
+}
+
+Request change_password(string_view base_url, string_view new_password, const Json& auth,
+                        const ChangePasswordOptions& options) {
+    return make(MATRIX_SPEC("change_password"), {text(base_url), text(new_password), json(auth),
+                                                 opt(options.logout_devices)});
+}
+
+Request deactivate_account(string_view base_url, string_view token, const UiAuthOptions& options) {
+    return make(MATRIX_SPEC("deactivate_account"), {text(base_url), text(token), opt(options.auth)});
+}
+
+Request password_email_token(string_view base_url, string_view client_secret, string_view email,
+                             std::int64_t send_attempt, const NextLinkOptions& options) {
+    return make(MATRIX_SPEC("password_email_token"),
+                {text(base_url), text(client_secret), text(email), integer(send_attempt),
+                 opt(options.next_link)});
+}
+
+Request password_msisdn_token(string_view base_url, string_view client_secret,
+                              string_view country, string_view phone, std::int64_t send_attempt,
+                              const NextLinkOptions& options) {
+    return make(MATRIX_SPEC("password_msisdn_token"),
+                {text(base_url), text(client_secret), text(country), text(phone),
+                 integer(send_attempt), opt(options.next_link)});
+}
+
+Request whoami(string_view base_url, string_view token) {
+    return make(MATRIX_SPEC("whoami"), {text(base_url), text(token)});
+}
+
+Request avatar_url(string_view base_url, string_view user_id) {
+    return make(MATRIX_SPEC("avatar_url"), {text(base_url), text(user_id)});
+}
+
+Request display_name(string_view base_url, string_view user_id) {
+    return make(MATRIX_SPEC("display_name"), {text(base_url), text(user_id)});
+}
+
+Request set_avatar_url(string_view base_url, string_view token, string_view user_id,
+                       string_view avatar_url) {
+    return make(MATRIX_SPEC("set_avatar_url"),
+                {text(base_url), text(token), text(user_id), text(avatar_url)});
+}
+
+Request set_display_name(string_view base_url, string_view token, string_view user_id,
+                         string_view display_name) {
+    return make(MATRIX_SPEC("set_display_name"),
+                {text(base_url), text(token), text(user_id), text(display_name)});
+}
+
+Request user_profile(string_view base_url, string_view user_id) {
+    return make(MATRIX_SPEC("user_profile"), {text(base_url), text(user_id)});
+}
+
+Request user_directory_search(string_view base_url, string_view token, string_view search_term,
+                              const UserDirectorySearchOptions& options) {
+    return make(MATRIX_SPEC("user_directory_search"),
+                {text(base_url), text(token), text(search_term), opt(options.limit),
+                 opt(options.language)});
+}
+
+Request login(string_view base_url) {
+    return make(MATRIX_SPEC("login", "get"), {text(base_url)});
+}
+
+Request login(string_view base_url, const Json& auth, const DeviceOptions& options) {
+    return make(MATRIX_SPEC("login", "post"),
+                {text(base_url), json(auth), opt(options.device_id),
+                 opt(options.initial_device_display_name)});
+}
+
+Request logout(string_view base_url, string_view token) {
+    return make(MATRIX_SPEC("logout"), {text(base_url), text(token)});
+}
+
+Request logout_all(string_view base_url, string_view token) {
+    return make(MATRIX_SPEC("logout_all"), {text(base_url), text(token)});
+}
+
+Request register_guest(string_view base_url, const RegisterGuestOptions& options) {
+    return make(MATRIX_SPEC("register_guest"),
+                {text(base_url), opt(options.initial_device_display_name)});
+}
+
+Request register_user(string_view base_url, string_view password, const Json& auth,
+                      const RegisterUserOptions& options) {
+    return make(MATRIX_SPEC("register_user"),
+                {text(base_url), text(password), json(auth), opt(options.username),
+                 opt(options.device_id), opt(options.initial_device_display_name),
+                 opt(options.inhibit_login)});
+}
+
+Request registration_email_token(string_view base_url, string_view client_secret,
+                                 string_view email, std::int64_t send_attempt,
+                                 const NextLinkOptions& options) {
+    return make(MATRIX_SPEC("registration_email_token"),
+                {text(base_url), text(client_secret), text(email), integer(send_attempt),
+                 opt(options.next_link)});
+}
+
+Request registration_msisdn_token(string_view base_url, string_view client_secret,
+                                  string_view country, string_view phone,
+                                  std::int64_t send_attempt, const NextLinkOptions& options) {
+    return make(MATRIX_SPEC("registration_msisdn_token"),
+                {text(base_url), text(client_secret), text(country), text(phone),
+                 integer(send_attempt), opt(options.next_link)});
+}
+
+Request username_availability(string_view base_url, string_view username) {
+    return make(MATRIX_SPEC("username_availability"), {text(base_url), text(username)});
+}
+
+Request create_room(string_view base_url, string_view token, const CreateRoomOptions& options) {
+    return make(MATRIX_SPEC("create_room"),
+                {text(base_url), text(token), opt(options.visibility),
+                 opt(options.room_alias_name), opt(options.name), opt(options.topic),
+                 opt(options.invite), opt(options.invite_3pid), opt(options.room_version),
+                 opt(options.creation_content), opt(options.initial_state), opt(options.preset),
+                 opt(options.is_direct), opt(options.power_level_content_override)});
+}
+
+Request create_room_alias(string_view base_url, string_view token, string_view room_id,
+                          string_view room_alias) {
+    return make(MATRIX_SPEC("create_room_alias"),
+                {text(base_url), text(token), text(room_id), text(room_alias)});
+}
+
+Request delete_room_alias(string_view base_url, string_view token, string_view room_alias) {
+    return make(MATRIX_SPEC("delete_room_alias"), {text(base_url), text(token), text(room_alias)});
+}
+
+Request resolve_room_alias(string_view base_url, string_view room_alias) {
+    return make(MATRIX_SPEC("resolve_room_alias"), {text(base_url), text(room_alias)});
+}
+
+Request forget_room(string_view base_url, string_view token, string_view room_id) {
+    return make(MATRIX_SPEC("forget_room"), {text(base_url), text(token), text(room_id)});
+}
+
+Request join_room(string_view base_url, string_view token, string_view room_id_or_alias,
+                  const JoinRoomOptions& options) {
+    return make(MATRIX_SPEC("join_room"), {text(base_url), text(token), text(room_id_or_alias),
+                                           opt(options.third_party_signed)});
+}
+
+Request joined_rooms(string_view base_url, string_view token) {
+    return make(MATRIX_SPEC("joined_rooms"), {text(base_url), text(token)});
+}
+
+Request leave_room(string_view base_url, string_view token, string_view room_id) {
+    return make(MATRIX_SPEC("leave_room"), {text(base_url), text(token), text(room_id)});
+}
+
+Request public_rooms(string_view base_url, const PublicRoomsOptions& options) {
+    return make(MATRIX_SPEC("public_rooms", "get"),
+                {text(base_url), opt(options.limit), opt(options.since), opt(options.server)});
+}
+
+Request public_rooms(string_view base_url, string_view token, const Json& filters,
+                     std::optional<std::string> server) {
+    return make(MATRIX_SPEC("public_rooms", "post"),
+                {text(base_url), text(token), json(filters), opt(server)});
+}
+
+Request redact_room_event(string_view base_url, string_view token, string_view room_id,
+                          string_view event_id, string_view transaction_id,
+                          const ReasonOptions& options) {
+    return make(MATRIX_SPEC("redact_room_event"),
+                {text(base_url), text(token), text(room_id), text(event_id),
+                 text(transaction_id), opt(options.reason)});
+}
+
+Request room_ban(string_view base_url, string_view token, string_view room_id,
+                 string_view user_id, const ReasonOptions& options) {
+    return make(MATRIX_SPEC("room_ban"), {text(base_url), text(token), text(room_id),
+                                          text(user_id), opt(options.reason)});
+}
+
+Request room_event(string_view base_url, string_view token, string_view room_id,
+                   string_view event_id) {
+    return make(MATRIX_SPEC("room_event"),
+                {text(base_url), text(token), text(room_id), text(event_id)});
+}
+
+Request room_invite(string_view base_url, string_view token, string_view room_id,
+                    string_view user_id) {
+    return make(MATRIX_SPEC("room_invite"),
+                {text(base_url), text(token), text(room_id), text(user_id)});
+}
+
+Request room_joined_members(string_view base_url, string_view token, string_view room_id) {
+    return make(MATRIX_SPEC("room_joined_members"), {text(base_url), text(token), text(room_id)});
+}
+
+Request room_kick(string_view base_url, string_view token, string_view room_id,
+                  string_view user_id, const ReasonOptions& options) {
+    return make(MATRIX_SPEC("room_kick"), {text(base_url), text(token), text(room_id),
+                                           text(user_id), opt(options.reason)});
+}
+
+Request room_members(string_view base_url, string_view token, string_view room_id,
+                     const RoomMembersOptions& options) {
+    return make(MATRIX_SPEC("room_members"),
+                {text(base_url), text(token), text(room_id), opt(options.at),
+                 opt(options.membership), opt(options.not_membership)});
+}
+
+Request room_messages(string_view base_url, string_view token, string_view room_id,
+                      string_view from, string_view dir, const RoomMessagesOptions& options) {
+    return make(MATRIX_SPEC("room_messages"),
+                {text(base_url), text(token), text(room_id), text(from), text(dir),
+                 opt(options.filter), opt(options.limit), opt(options.to)});
+}
+
+Request room_state(string_view base_url, string_view token, string_view room_id) {
+    return make(MATRIX_SPEC("room_state"), {text(base_url), text(token), text(room_id)});
+}
+
+Request room_state_event(string_view base_url, string_view token, string_view room_id,
+                         string_view event_type, string_view state_key) {
+    return make(MATRIX_SPEC("room_state_event"), {text(base_url), text(token), text(room_id),
+                                                  text(event_type), text(state_key)});
+}
+
+Request room_unban(string_view base_url, string_view token, string_view room_id,
+                   string_view user_id) {
+    return make(MATRIX_SPEC("room_unban"),
+                {text(base_url), text(token), text(room_id), text(user_id)});
+}
+
+Request room_visibility(string_view base_url, string_view room_id) {
+    return make(MATRIX_SPEC("room_visibility", "get"), {text(base_url), text(room_id)});
+}
+
+Request room_visibility(string_view base_url, string_view token, string_view room_id,
+                        string_view visibility) {
+    return make(MATRIX_SPEC("room_visibility", "put"),
+                {text(base_url), text(token), text(room_id), text(visibility)});
+}
+
+Request send_room_event(string_view base_url, string_view token, const RoomEvent& room_event) {
+    return make(MATRIX_SPEC("send_room_event"),
+                {text(base_url), text(token), text(room_event.room_id), text(room_event.type),
+                 text(room_event.transaction_id), json(room_event.content)});
+}
+
+Request send_state_event(string_view base_url, string_view token, const StateEvent& state_event) {
+    return make(MATRIX_SPEC("send_state_event"),
+                {text(base_url), text(token), text(state_event.room_id), text(state_event.type),
+                 text(state_event.state_key), json(state_event.content)});
+}
+
+Request set_room_read_markers(string_view base_url, string_view token, string_view room_id,
+                              string_view fully_read_event_id,
+                              std::optional<std::string> receipt_read_event_id) {
+    return make(MATRIX_SPEC("set_room_read_markers"),
+                {text(base_url), text(token), text(room_id), text(fully_read_event_id),
+                 opt(receipt_read_event_id)});
+}
+
+Request server_capabilities(string_view base_url, string_view token) {
+    return make(MATRIX_SPEC("server_capabilities"), {text(base_url), text(token)});
+}
+
+Request server_discovery(string_view base_url) {
+    return make(MATRIX_SPEC("server_discovery"), {text(base_url)});
+}
+
+Request spec_versions(string_view base_url) {
+    return make(MATRIX_SPEC("spec_versions"), {text(base_url)});
+}
+
+Request sync(string_view base_url, string_view token, const SyncOptions& options) {
+    return make(MATRIX_SPEC("sync"),
+                {text(base_url), text(token), opt(options.filter), opt(options.full_state),
+                 opt(options.set_presence), opt(options.since), opt(options.timeout)});
+}
+
+Request download(string_view base_url, string_view server_name, string_view media_id,
+                 const DownloadOptions& options) {
+    return make(MATRIX_SPEC("download"), {text(base_url), text(server_name), text(media_id),
+                                          opt(options.allow_remote), opt(options.filename)});
+}
+
+Request thumbnail(string_view base_url, string_view server_name, string_view media_id,
+                  std::int64_t width, std::int64_t height, const ThumbnailOptions& options) {
+    return make(MATRIX_SPEC("thumbnail"),
+                {text(base_url), text(server_name), text(media_id), integer(width),
+                 integer(height), opt(options.allow_remote), opt(options.method)});
+}
+
+Request upload(string_view base_url, string_view token, string_view bytes,
+               const UploadOptions& options) {
+    return make(MATRIX_SPEC("upload"), {text(base_url), text(token), BytesArg{bytes},
+                                        opt(options.filename), opt(options.content_type)});
+}
+
+}  // namespace matrix::api

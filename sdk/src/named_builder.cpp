@@ -1,0 +1,200 @@
+// Builders called by name with JSON arguments: maps a JSON object onto an endpoint's
+// declaration, choosing the overload whose parameters fit the arguments given.
+#include "matrix/named_builder.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "json_writer.hpp"
+#include "matrix/error.hpp"
+
+namespace matrix {
+namespace {
+
+std::string_view struct_name(std::string_view param_name) {
+    const std::size_t dot = param_name.find('.');
+    return dot == std::string_view::npos ? param_name : param_name.substr(0, dot);
+}
+
+std::string_view member_name(std::string_view param_name) {
+    const std::size_t dot = param_name.find('.');
+    return dot == std::string_view::npos ? std::string_view() : param_name.substr(dot + 1);
+}
+
+const char* json_type_name(const rapidjson::Value& value) {
+    if (value.IsNull()) return "null";
+    if (value.IsBool()) return "boolean";
+    if (value.IsNumber()) return value.IsInt64() || value.IsUint64() ? "integer" : "number";
+    if (value.IsString()) return "string";
+    if (value.IsArray()) return "array";
+    return "object";
+}
+
+std::string known_arguments(const EndpointSpec& spec) {
+    std::string names;
+    std::string_view previous;
+    for (const ParamSpec& param : spec.params) {
+        const std::string_view name = struct_name(param.name);
+        if (name == previous) continue;
+        previous = name;
+        if (!names.empty()) names += ", ";
+        names += name;
+    }
+    return names;
+}
+
+bool declares_argument(const EndpointSpec& spec, std::string_view name) {
+    for (const ParamSpec& param : spec.params) {
+        if (struct_name(param.name) == name) return true;
+    }
+    return false;
+}
+
+// Note: FindMember(StringRef) would pick the const char* overload and run strlen past a
+// string_view, so names are always wrapped in a Value.
+
+// Arguments converted for one form; owns the JSON texts the ArgValues point at.
+struct ConvertedArgs {
+    std::vector<ArgValue> values;
+    std::deque<Json> json_values;  // a deque keeps addresses stable as it grows
+};
+
+// Converts `args` for `spec`, or returns the reason they do not fit it.
+std::optional<std::string> convert(const EndpointSpec& spec, const rapidjson::Value& args,
+                                   ConvertedArgs& out) {
+    for (auto it = args.MemberBegin(); it != args.MemberEnd(); ++it) {
+        const std::string_view name(it->name.GetString(), it->name.GetStringLength());
+        if (!declares_argument(spec, name)) {
+            return "unknown argument '" + std::string(name) + "' (arguments: " +
+                   known_arguments(spec) + ")";
+        }
+    }
+    out.values.clear();
+    for (const ParamSpec& param : spec.params) {
+        const std::string_view top = struct_name(param.name);
+        const std::string_view member = member_name(param.name);
+        const auto found = args.FindMember(rapidjson::Value(rapidjson::StringRef(top.data(), top.size())));
+        const rapidjson::Value* value = found == args.MemberEnd() ? nullptr : &found->value;
+        if (value != nullptr && !member.empty()) {
+            if (!value->IsObject()) {
+                return "argument '" + std::string(top) + "' must be an object, got " +
+                       json_type_name(*value);
+            }
+            const auto field = value->FindMember(rapidjson::Value(rapidjson::StringRef(member.data(), member.size())));
+            value = field == value->MemberEnd() ? nullptr : &field->value;
+        }
+        if (value == nullptr) {
+            if (param.required) {
+                return "missing required argument '" + std::string(param.name) + "'";
+            }
+            out.values.emplace_back(std::monostate{});
+            continue;
+        }
+        const auto mistyped = [&] {
+            return "argument '" + std::string(param.name) + "' must be of type " +
+                   std::string(to_string(param.type)) + ", got " + json_type_name(*value);
+        };
+        switch (param.type) {
+            case ParamType::string:
+                if (!value->IsString()) return mistyped();
+                out.values.emplace_back(std::string_view(value->GetString(), value->GetStringLength()));
+                break;
+            case ParamType::bytes:
+                if (!value->IsString()) return mistyped();
+                out.values.emplace_back(
+                    BytesArg{std::string_view(value->GetString(), value->GetStringLength())});
+                break;
+            case ParamType::integer:
+                if (!value->IsInt64()) return mistyped();
+                out.values.emplace_back(value->GetInt64());
+                break;
+            case ParamType::boolean:
+                if (!value->IsBool()) return mistyped();
+                out.values.emplace_back(value->GetBool());
+                break;
+            case ParamType::json_object:
+            case ParamType::json_array: {
+                const bool want_object = param.type == ParamType::json_object;
+                if (want_object ? !value->IsObject() : !value->IsArray()) return mistyped();
+                std::string text;
+                detail::StringOutput output{&text};
+                detail::JsonWriter writer(output);
+                value->Accept(writer);
+                out.json_values.push_back(Json::from_trusted_text(
+                    std::move(text), want_object ? Json::Kind::object : Json::Kind::array));
+                out.values.emplace_back(JsonArg{&out.json_values.back()});
+                break;
+            }
+        }
+    }
+    // Members of struct arguments must all be declared too.
+    for (auto it = args.MemberBegin(); it != args.MemberEnd(); ++it) {
+        if (!it->value.IsObject()) continue;
+        const std::string_view top(it->name.GetString(), it->name.GetStringLength());
+        bool is_struct = false;
+        for (const ParamSpec& param : spec.params) {
+            is_struct = is_struct || (struct_name(param.name) == top && !member_name(param.name).empty());
+        }
+        if (!is_struct) continue;
+        for (auto field = it->value.MemberBegin(); field != it->value.MemberEnd(); ++field) {
+            const std::string full = std::string(top) + "." + field->name.GetString();
+            bool known = false;
+            for (const ParamSpec& param : spec.params) known = known || param.name == full;
+            if (!known) return "unknown member '" + full + "'";
+        }
+    }
+    return std::nullopt;
+}
+
+rapidjson::Document parse_args(std::string_view endpoint, std::string_view args_json) {
+    rapidjson::Document args;
+    args.Parse<detail::kStrictParseFlags>(args_json.data(), args_json.size());
+    if (args.HasParseError()) {
+        throw ArgumentSchemaError("arguments of '" + std::string(endpoint) +
+                                  "' are not valid JSON: " +
+                                  rapidjson::GetParseError_En(args.GetParseError()));
+    }
+    if (!args.IsObject()) {
+        throw ArgumentSchemaError("arguments of '" + std::string(endpoint) +
+                                  "' must be a JSON object");
+    }
+    return args;
+}
+
+const EndpointSpec& select(std::string_view endpoint, const rapidjson::Value& args,
+                           ConvertedArgs& converted) {
+    const auto forms = find_endpoint_forms(endpoint);
+    if (forms.empty()) throw UnknownEndpoint("unknown endpoint '" + std::string(endpoint) + "'");
+    std::string reasons;
+    for (const EndpointSpec& form : forms) {
+        const auto problem = convert(form, args, converted);
+        if (!problem) return form;
+        if (forms.size() == 1) throw ArgumentSchemaError(std::string(endpoint) + ": " + *problem);
+        reasons += "; as the ";
+        reasons += to_string(form.method);
+        reasons += " form: " + *problem;
+    }
+    throw ArgumentSchemaError("arguments fit no form of '" + std::string(endpoint) + "'" + reasons);
+}
+
+}  // namespace
+
+Request build_by_name(std::string_view endpoint, std::string_view args_json, BuildOptions options) {
+    const rapidjson::Document args = parse_args(endpoint, args_json);
+    ConvertedArgs converted;
+    const EndpointSpec& spec = select(endpoint, args, converted);
+    return build(spec, converted.values, options);
+}
+
+const EndpointSpec& select_form(std::string_view endpoint, std::string_view args_json) {
+    const rapidjson::Document args = parse_args(endpoint, args_json);
+    ConvertedArgs converted;
+    return select(endpoint, args, converted);
+}
+
+}  // namespace matrix
