@@ -19,20 +19,20 @@ using std::string_view;
 // ---- Options shared by several builders ----------------------------------------------------
 
 struct ReasonOptions {
-    std::optional<std::string> reason;
+    std::optional<std::string> reason{};
 };
 struct IdServerOptions {
-    std::optional<std::string> id_server;
+    std::optional<std::string> id_server{};
 };
 struct NextLinkOptions {
-    std::optional<std::string> next_link;
+    std::optional<std::string> next_link{};
 };
 struct UiAuthOptions {
-    std::optional<Json> auth;  // user-interactive auth, see Auth
+    std::optional<Json> auth{};  // user-interactive auth, see Auth
 };
 struct DeviceOptions {
-    std::optional<std::string> device_id;
-    std::optional<std::string> initial_device_display_name;
+    std::optional<std::string> device_id{};
+    std::optional<std::string> initial_device_display_name{};
 };
 
 // ---- Account and third-party identifiers -----------------------------------------------------
@@ -54,7 +54,7 @@ Request account_unbind_3pid(string_view base_url, string_view token, string_view
                             string_view address, const IdServerOptions& options = {});
 
 struct ChangePasswordOptions {
-    std::optional<bool> logout_devices;
+    std::optional<bool> logout_devices{};
 };
 Request change_password(string_view base_url, string_view new_password, const Json& auth,
                         const ChangePasswordOptions& options = {});
@@ -78,8 +78,8 @@ Request set_display_name(string_view base_url, string_view token, string_view us
 Request user_profile(string_view base_url, string_view user_id);
 
 struct UserDirectorySearchOptions {
-    std::optional<std::int64_t> limit;
-    std::optional<std::string> language;  // sent as Accept-Language
+    std::optional<std::int64_t> limit{};
+    std::optional<std::string> language{};  // sent as Accept-Language
 };
 Request user_directory_search(string_view base_url, string_view token, string_view search_term,
                               const UserDirectorySearchOptions& options = {});
@@ -92,15 +92,15 @@ Request logout(string_view base_url, string_view token);
 Request logout_all(string_view base_url, string_view token);
 
 struct RegisterGuestOptions {
-    std::optional<std::string> initial_device_display_name;
+    std::optional<std::string> initial_device_display_name{};
 };
 Request register_guest(string_view base_url, const RegisterGuestOptions& options = {});
 
 struct RegisterUserOptions {
-    std::optional<std::string> username;
-    std::optional<std::string> device_id;
-    std::optional<std::string> initial_device_display_name;
-    std::optional<bool> inhibit_login;
+    std::optional<std::string> username{};
+    std::optional<std::string> device_id{};
+    std::optional<std::string> initial_device_display_name{};
+    std::optional<bool> inhibit_login{};
 };
 Request register_user(string_view base_url, string_view password, const Json& auth,
                       const RegisterUserOptions& options = {});
@@ -115,18 +115,18 @@ Request username_availability(string_view base_url, string_view username);
 // ---- Rooms ---------------------------------------------------------------------------------------
 
 struct CreateRoomOptions {
-    std::optional<std::string> visibility;
-    std::optional<std::string> room_alias_name;
-    std::optional<std::string> name;
-    std::optional<std::string> topic;
-    std::optional<Json> invite;       // array of user IDs, e.g. Json::string_array({...})
-    std::optional<Json> invite_3pid;  // array of objects
-    std::optional<std::string> room_version;
-    std::optional<Json> creation_content;  // object
-    std::optional<Json> initial_state;     // array of state event objects
-    std::optional<std::string> preset;
-    std::optional<bool> is_direct;
-    std::optional<Json> power_level_content_override;  // object
+    std::optional<std::string> visibility{};
+    std::optional<std::string> room_alias_name{};
+    std::optional<std::string> name{};
+    std::optional<std::string> topic{};
+    std::optional<Json> invite{};       // array of user IDs, e.g. Json::string_array({...})
+    std::optional<Json> invite_3pid{};  // array of objects
+    std::optional<std::string> room_version{};
+    std::optional<Json> creation_content{};  // object
+    std::optional<Json> initial_state{};     // array of state event objects
+    std::optional<std::string> preset{};
+    std::optional<bool> is_direct{};
+    std::optional<Json> power_level_content_override{};  // object
 };
 Request create_room(string_view base_url, string_view token, const CreateRoomOptions& options = {});
 Request create_room_alias(string_view base_url, string_view token, string_view room_id,
@@ -136,7 +136,7 @@ Request resolve_room_alias(string_view base_url, string_view room_alias);
 Request forget_room(string_view base_url, string_view token, string_view room_id);
 
 struct JoinRoomOptions {
-    std::optional<Json> third_party_signed;  // object
+    std::optional<Json> third_party_signed{};  // object
 };
 Request join_room(string_view base_url, string_view token, string_view room_id_or_alias,
                   const JoinRoomOptions& options = {});
@@ -144,9 +144,9 @@ Request joined_rooms(string_view base_url, string_view token);
 Request leave_room(string_view base_url, string_view token, string_view room_id);
 
 struct PublicRoomsOptions {
-    std::optional<std::int64_t> limit;
-    std::optional<std::string> since;
-    std::optional<std::string> server;
+    std::optional<std::int64_t> limit{};
+    std::optional<std::string> since{};
+    std::optional<std::string> server{};
 };
 Request public_rooms(string_view base_url, const PublicRoomsOptions& options = {});  // GET
 // POST with a filter object (limit, since, filter, include_all_networks, ...).
@@ -167,17 +167,17 @@ Request room_kick(string_view base_url, string_view token, string_view room_id,
                   string_view user_id, const ReasonOptions& options = {});
 
 struct RoomMembersOptions {
-    std::optional<std::string> at;
-    std::optional<std::string> membership;
-    std::optional<std::string> not_membership;
+    std::optional<std::string> at{};
+    std::optional<std::string> membership{};
+    std::optional<std::string> not_membership{};
 };
 Request room_members(string_view base_url, string_view token, string_view room_id,
                      const RoomMembersOptions& options = {});
 
 struct RoomMessagesOptions {
-    std::optional<std::string> to;
-    std::optional<std::int64_t> limit;
-    std::optional<std::string> filter;
+    std::optional<std::string> to{};
+    std::optional<std::int64_t> limit{};
+    std::optional<std::string> filter{};
 };
 Request room_messages(string_view base_url, string_view token, string_view room_id,
                       string_view from, string_view dir, const RoomMessagesOptions& options = {});
@@ -202,31 +202,31 @@ Request server_discovery(string_view base_url);
 Request spec_versions(string_view base_url);
 
 struct SyncOptions {
-    std::optional<std::string> filter;  // a filter ID or inline filter JSON
-    std::optional<std::string> since;
-    std::optional<bool> full_state;
-    std::optional<std::string> set_presence;
-    std::optional<std::int64_t> timeout;  // milliseconds
+    std::optional<std::string> filter{};  // a filter ID or inline filter JSON
+    std::optional<std::string> since{};
+    std::optional<bool> full_state{};
+    std::optional<std::string> set_presence{};
+    std::optional<std::int64_t> timeout{};  // milliseconds
 };
 Request sync(string_view base_url, string_view token, const SyncOptions& options = {});
 
 struct DownloadOptions {
-    std::optional<bool> allow_remote;
-    std::optional<std::string> filename;  // appended as an extra path segment
+    std::optional<bool> allow_remote{};
+    std::optional<std::string> filename{};  // appended as an extra path segment
 };
 Request download(string_view base_url, string_view server_name, string_view media_id,
                  const DownloadOptions& options = {});
 
 struct ThumbnailOptions {
-    std::optional<bool> allow_remote;
-    std::optional<std::string> method;  // "crop" or "scale"
+    std::optional<bool> allow_remote{};
+    std::optional<std::string> method{};  // "crop" or "scale"
 };
 Request thumbnail(string_view base_url, string_view server_name, string_view media_id,
                   std::int64_t width, std::int64_t height, const ThumbnailOptions& options = {});
 
 struct UploadOptions {
-    std::optional<std::string> filename;
-    std::optional<std::string> content_type;
+    std::optional<std::string> filename{};
+    std::optional<std::string> content_type{};
 };
 Request upload(string_view base_url, string_view token, string_view bytes,
                const UploadOptions& options = {});

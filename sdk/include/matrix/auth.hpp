@@ -11,8 +11,8 @@ namespace matrix {
 
 // Identity-server details some 3PID auth types carry next to sid and client_secret.
 struct ThreepidCredentialOptions {
-    std::optional<std::string> id_server;
-    std::optional<std::string> id_access_token;
+    std::optional<std::string> id_server{};
+    std::optional<std::string> id_access_token{};
 };
 
 // Each function returns the auth object exactly as it is sent.
