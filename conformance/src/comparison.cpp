@@ -39,9 +39,9 @@ bool decode_query(std::string_view raw, std::vector<QueryParam>& out, std::strin
         if (pair.empty()) continue;
         const std::size_t eq = pair.find('=');
         const auto name = percent_decode(pair.substr(0, eq), PlusMeans::space);
-        const auto value = percent_decode(
-            eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1),
-            PlusMeans::space);
+        const auto value =
+            percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1),
+                           PlusMeans::space);
         if (!name || !value) {
             error = "malformed percent-encoding in " + quoted(pair);
             return false;
@@ -74,7 +74,8 @@ void compare_headers(const ExpectedRequest& expected, const WireRequest& actual,
                      std::vector<Mismatch>& out) {
     bool authorization_listed = false;
     for (const Header& want : expected.headers) {
-        authorization_listed = authorization_listed || equals_ignoring_case(want.name, "Authorization");
+        authorization_listed =
+            authorization_listed || equals_ignoring_case(want.name, "Authorization");
         std::vector<std::string_view> values;
         for (const Header& header : actual.headers) {
             if (equals_ignoring_case(header.name, want.name)) values.push_back(header.value);
@@ -84,9 +85,10 @@ void compare_headers(const ExpectedRequest& expected, const WireRequest& actual,
             out.push_back({field, quoted(want.value), "(absent)"});
         } else if (values.size() > 1) {
             std::string all;
-            for (const std::string_view value : values) all += (all.empty() ? "" : ", ") + quoted(value);
-            out.push_back({field, quoted(want.value), "sent " + std::to_string(values.size()) +
-                                                          " times: " + all});
+            for (const std::string_view value : values)
+                all += (all.empty() ? "" : ", ") + quoted(value);
+            out.push_back({field, quoted(want.value),
+                           "sent " + std::to_string(values.size()) + " times: " + all});
         } else if (values.front() != want.value) {
             out.push_back({field, quoted(want.value), quoted(values.front())});
         }

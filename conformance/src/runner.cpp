@@ -28,15 +28,16 @@ VectorResult check_at_builder_level(const Vector& vector) {
         result.detail = e.what();
         if (!vector.expect_error) {
             result.outcome = Outcome::failed;
-            result.mismatches.push_back({"build", "a request", std::string("refused: ") + e.what()});
+            result.mismatches.push_back(
+                {"build", "a request", std::string("refused: ") + e.what()});
         }
     }
     return result;
 }
 
 std::size_t RunReport::passed() const {
-    return static_cast<std::size_t>(std::ranges::count(results, Outcome::passed,
-                                                       &VectorResult::outcome));
+    return static_cast<std::size_t>(
+        std::ranges::count(results, Outcome::passed, &VectorResult::outcome));
 }
 
 std::size_t RunReport::failed() const { return results.size() - passed(); }
@@ -63,9 +64,10 @@ std::vector<std::string> failure_lines(const RunReport& report) {
             case Outcome::passed:
                 break;
             case Outcome::malformed:
-                lines.push_back("ERROR " + result.file +
-                                (result.vector_id.empty() ? "" : ": vector '" + result.vector_id + "'") +
-                                ": " + result.detail);
+                lines.push_back(
+                    "ERROR " + result.file +
+                    (result.vector_id.empty() ? "" : ": vector '" + result.vector_id + "'") + ": " +
+                    result.detail);
                 break;
             case Outcome::failed:
                 for (const Mismatch& mismatch : result.mismatches) {

@@ -18,8 +18,8 @@ namespace {
 using rapidjson::Value;
 
 // Iterative parsing keeps hostile nesting off the stack; UTF-8 is validated.
-constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag |
-                                 rapidjson::kParseValidateEncodingFlag;
+constexpr unsigned kParseFlags =
+    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
 
 const char* type_name(const Value& value) {
     if (value.IsNull()) return "null";
@@ -80,8 +80,8 @@ ExpectedRequest read_expect(const Value& expect) {
     if (!expect.IsObject()) {
         throw BadVector{std::string("field 'expect' must be an object, got ") + type_name(expect)};
     }
-    static const std::set<std::string> known = {"method", "path", "query", "headers", "body",
-                                                "body_raw"};
+    static const std::set<std::string> known = {"method",  "path", "query",
+                                                "headers", "body", "body_raw"};
     for (auto it = expect.MemberBegin(); it != expect.MemberEnd(); ++it) {
         // An unknown key here would be a check silently not made (a typo such as "heders").
         if (known.count(as_string(it->name)) == 0) {

@@ -25,33 +25,33 @@ std::string describe(const VectorResult& result) {
     std::string text;
     if (result.outcome == Outcome::malformed) return "malformed: " + result.detail;
     for (const Mismatch& mismatch : result.mismatches) {
-        text += mismatch.field + ": expected " + mismatch.expected + ", actual " +
-                mismatch.actual + "\n";
+        text += mismatch.field + ": expected " + mismatch.expected + ", actual " + mismatch.actual +
+                "\n";
     }
     return text;
 }
 
 class VectorTest : public testing::Test {
-public:
+  public:
     explicit VectorTest(Vector vector) : vector_(std::move(vector)) {}
     void TestBody() override {
         const VectorResult result = check_at_builder_level(vector_);
         EXPECT_EQ(result.outcome, Outcome::passed) << describe(result);
     }
 
-private:
+  private:
     Vector vector_;
 };
 
 class ProblemTest : public testing::Test {
-public:
+  public:
     explicit ProblemTest(VectorProblem problem) : problem_(std::move(problem)) {}
     void TestBody() override {
         ADD_FAILURE() << problem_.file << ": vector '" << problem_.vector_id
                       << "': " << problem_.reason;
     }
 
-private:
+  private:
     VectorProblem problem_;
 };
 
@@ -66,18 +66,18 @@ void register_vector_files(const std::filesystem::path& directory) {
         VectorFile file = load_vector_file(path.string());
         for (Vector& vector : file.vectors) {
             const std::string name = test_name(vector.id);
-            testing::RegisterTest(suite.c_str(), name.c_str(), nullptr, nullptr, __FILE__,
-                                  __LINE__, [vector = std::move(vector)]() -> testing::Test* {
+            testing::RegisterTest(suite.c_str(), name.c_str(), nullptr, nullptr, __FILE__, __LINE__,
+                                  [vector = std::move(vector)]() -> testing::Test* {
                                       return new VectorTest(vector);
                                   });
         }
         // A malformed file or vector is a failing test, never a silently smaller suite.
         std::size_t index = 0;
         for (VectorProblem& problem : file.problems) {
-            const std::string name = "malformed_" + std::to_string(index++) + "_" +
-                                     test_name(problem.vector_id);
-            testing::RegisterTest(suite.c_str(), name.c_str(), nullptr, nullptr, __FILE__,
-                                  __LINE__, [problem = std::move(problem)]() -> testing::Test* {
+            const std::string name =
+                "malformed_" + std::to_string(index++) + "_" + test_name(problem.vector_id);
+            testing::RegisterTest(suite.c_str(), name.c_str(), nullptr, nullptr, __FILE__, __LINE__,
+                                  [problem = std::move(problem)]() -> testing::Test* {
                                       return new ProblemTest(problem);
                                   });
         }

@@ -17,10 +17,10 @@ const EndpointSpec& spec_named(std::string_view name, std::string_view form = {}
 }
 
 // The declaration is looked up once per endpoint, on first use.
-#define MATRIX_SPEC(name, ...)                                                         \
-    []() -> const EndpointSpec& {                                                      \
+#define MATRIX_SPEC(name, ...)                                                          \
+    []() -> const EndpointSpec& {                                                       \
         static const EndpointSpec& found = spec_named(name __VA_OPT__(, ) __VA_ARGS__); \
-        return found;                                                                  \
+        return found;                                                                   \
     }()
 
 Request make(const EndpointSpec& spec, std::initializer_list<ArgValue> args) {
@@ -62,8 +62,8 @@ Request account_bind_3pid(string_view base_url, string_view token, string_view c
 
 Request account_delete_3pid(string_view base_url, string_view token, string_view medium,
                             string_view address, const IdServerOptions& options) {
-    return make(MATRIX_SPEC("account_delete_3pid"), {text(base_url), text(token), text(medium),
-                                                     text(address), opt(options.id_server)});
+    return make(MATRIX_SPEC("account_delete_3pid"),
+                {text(base_url), text(token), text(medium), text(address), opt(options.id_server)});
 }
 
 Request account_email_token(string_view base_url, string_view token, string_view client_secret,
@@ -84,18 +84,19 @@ Request account_msisdn_token(string_view base_url, string_view token, string_vie
 
 Request account_unbind_3pid(string_view base_url, string_view token, string_view medium,
                             string_view address, const IdServerOptions& options) {
-    return make(MATRIX_SPEC("account_unbind_3pid"), {text(base_url), text(token), text(medium),
-                                                     text(address), opt(options.id_server)});
+    return make(MATRIX_SPEC("account_unbind_3pid"),
+                {text(base_url), text(token), text(medium), text(address), opt(options.id_server)});
 }
 
 Request change_password(string_view base_url, string_view new_password, const Json& auth,
                         const ChangePasswordOptions& options) {
-    return make(MATRIX_SPEC("change_password"), {text(base_url), text(new_password), json(auth),
-                                                 opt(options.logout_devices)});
+    return make(MATRIX_SPEC("change_password"),
+                {text(base_url), text(new_password), json(auth), opt(options.logout_devices)});
 }
 
 Request deactivate_account(string_view base_url, string_view token, const UiAuthOptions& options) {
-    return make(MATRIX_SPEC("deactivate_account"), {text(base_url), text(token), opt(options.auth)});
+    return make(MATRIX_SPEC("deactivate_account"),
+                {text(base_url), text(token), opt(options.auth)});
 }
 
 Request password_email_token(string_view base_url, string_view client_secret, string_view email,
@@ -105,8 +106,8 @@ Request password_email_token(string_view base_url, string_view client_secret, st
                  opt(options.next_link)});
 }
 
-Request password_msisdn_token(string_view base_url, string_view client_secret,
-                              string_view country, string_view phone, std::int64_t send_attempt,
+Request password_msisdn_token(string_view base_url, string_view client_secret, string_view country,
+                              string_view phone, std::int64_t send_attempt,
                               const NextLinkOptions& options) {
     return make(MATRIX_SPEC("password_msisdn_token"),
                 {text(base_url), text(client_secret), text(country), text(phone),
@@ -148,14 +149,11 @@ Request user_directory_search(string_view base_url, string_view token, string_vi
                  opt(options.language)});
 }
 
-Request login(string_view base_url) {
-    return make(MATRIX_SPEC("login", "get"), {text(base_url)});
-}
+Request login(string_view base_url) { return make(MATRIX_SPEC("login", "get"), {text(base_url)}); }
 
 Request login(string_view base_url, const Json& auth, const DeviceOptions& options) {
-    return make(MATRIX_SPEC("login", "post"),
-                {text(base_url), json(auth), opt(options.device_id),
-                 opt(options.initial_device_display_name)});
+    return make(MATRIX_SPEC("login", "post"), {text(base_url), json(auth), opt(options.device_id),
+                                               opt(options.initial_device_display_name)});
 }
 
 Request logout(string_view base_url, string_view token) {
@@ -173,23 +171,22 @@ Request register_guest(string_view base_url, const RegisterGuestOptions& options
 
 Request register_user(string_view base_url, string_view password, const Json& auth,
                       const RegisterUserOptions& options) {
-    return make(MATRIX_SPEC("register_user"),
-                {text(base_url), text(password), json(auth), opt(options.username),
-                 opt(options.device_id), opt(options.initial_device_display_name),
-                 opt(options.inhibit_login)});
+    return make(
+        MATRIX_SPEC("register_user"),
+        {text(base_url), text(password), json(auth), opt(options.username), opt(options.device_id),
+         opt(options.initial_device_display_name), opt(options.inhibit_login)});
 }
 
-Request registration_email_token(string_view base_url, string_view client_secret,
-                                 string_view email, std::int64_t send_attempt,
-                                 const NextLinkOptions& options) {
+Request registration_email_token(string_view base_url, string_view client_secret, string_view email,
+                                 std::int64_t send_attempt, const NextLinkOptions& options) {
     return make(MATRIX_SPEC("registration_email_token"),
                 {text(base_url), text(client_secret), text(email), integer(send_attempt),
                  opt(options.next_link)});
 }
 
 Request registration_msisdn_token(string_view base_url, string_view client_secret,
-                                  string_view country, string_view phone,
-                                  std::int64_t send_attempt, const NextLinkOptions& options) {
+                                  string_view country, string_view phone, std::int64_t send_attempt,
+                                  const NextLinkOptions& options) {
     return make(MATRIX_SPEC("registration_msisdn_token"),
                 {text(base_url), text(client_secret), text(country), text(phone),
                  integer(send_attempt), opt(options.next_link)});
@@ -200,12 +197,12 @@ Request username_availability(string_view base_url, string_view username) {
 }
 
 Request create_room(string_view base_url, string_view token, const CreateRoomOptions& options) {
-    return make(MATRIX_SPEC("create_room"),
-                {text(base_url), text(token), opt(options.visibility),
-                 opt(options.room_alias_name), opt(options.name), opt(options.topic),
-                 opt(options.invite), opt(options.invite_3pid), opt(options.room_version),
-                 opt(options.creation_content), opt(options.initial_state), opt(options.preset),
-                 opt(options.is_direct), opt(options.power_level_content_override)});
+    return make(
+        MATRIX_SPEC("create_room"),
+        {text(base_url), text(token), opt(options.visibility), opt(options.room_alias_name),
+         opt(options.name), opt(options.topic), opt(options.invite), opt(options.invite_3pid),
+         opt(options.room_version), opt(options.creation_content), opt(options.initial_state),
+         opt(options.preset), opt(options.is_direct), opt(options.power_level_content_override)});
 }
 
 Request create_room_alias(string_view base_url, string_view token, string_view room_id,
@@ -255,14 +252,14 @@ Request redact_room_event(string_view base_url, string_view token, string_view r
                           string_view event_id, string_view transaction_id,
                           const ReasonOptions& options) {
     return make(MATRIX_SPEC("redact_room_event"),
-                {text(base_url), text(token), text(room_id), text(event_id),
-                 text(transaction_id), opt(options.reason)});
+                {text(base_url), text(token), text(room_id), text(event_id), text(transaction_id),
+                 opt(options.reason)});
 }
 
-Request room_ban(string_view base_url, string_view token, string_view room_id,
-                 string_view user_id, const ReasonOptions& options) {
-    return make(MATRIX_SPEC("room_ban"), {text(base_url), text(token), text(room_id),
-                                          text(user_id), opt(options.reason)});
+Request room_ban(string_view base_url, string_view token, string_view room_id, string_view user_id,
+                 const ReasonOptions& options) {
+    return make(MATRIX_SPEC("room_ban"),
+                {text(base_url), text(token), text(room_id), text(user_id), opt(options.reason)});
 }
 
 Request room_event(string_view base_url, string_view token, string_view room_id,
@@ -281,10 +278,10 @@ Request room_joined_members(string_view base_url, string_view token, string_view
     return make(MATRIX_SPEC("room_joined_members"), {text(base_url), text(token), text(room_id)});
 }
 
-Request room_kick(string_view base_url, string_view token, string_view room_id,
-                  string_view user_id, const ReasonOptions& options) {
-    return make(MATRIX_SPEC("room_kick"), {text(base_url), text(token), text(room_id),
-                                           text(user_id), opt(options.reason)});
+Request room_kick(string_view base_url, string_view token, string_view room_id, string_view user_id,
+                  const ReasonOptions& options) {
+    return make(MATRIX_SPEC("room_kick"),
+                {text(base_url), text(token), text(room_id), text(user_id), opt(options.reason)});
 }
 
 Request room_members(string_view base_url, string_view token, string_view room_id,
@@ -307,8 +304,8 @@ Request room_state(string_view base_url, string_view token, string_view room_id)
 
 Request room_state_event(string_view base_url, string_view token, string_view room_id,
                          string_view event_type, string_view state_key) {
-    return make(MATRIX_SPEC("room_state_event"), {text(base_url), text(token), text(room_id),
-                                                  text(event_type), text(state_key)});
+    return make(MATRIX_SPEC("room_state_event"),
+                {text(base_url), text(token), text(room_id), text(event_type), text(state_key)});
 }
 
 Request room_unban(string_view base_url, string_view token, string_view room_id,
@@ -374,8 +371,8 @@ Request download(string_view base_url, string_view server_name, string_view medi
 Request thumbnail(string_view base_url, string_view server_name, string_view media_id,
                   std::int64_t width, std::int64_t height, const ThumbnailOptions& options) {
     return make(MATRIX_SPEC("thumbnail"),
-                {text(base_url), text(server_name), text(media_id), integer(width),
-                 integer(height), opt(options.allow_remote), opt(options.method)});
+                {text(base_url), text(server_name), text(media_id), integer(width), integer(height),
+                 opt(options.allow_remote), opt(options.method)});
 }
 
 Request upload(string_view base_url, string_view token, string_view bytes,

@@ -132,7 +132,7 @@ bool method_has_body(Method method) { return method == Method::post || method ==
 // Forwards a JSON object's members to the body writer, dropping the object's own braces, and
 // collects the top-level member names so duplicates can be refused.
 class MemberForwarder {
-public:
+  public:
     MemberForwarder(detail::JsonWriter& writer, std::vector<std::string>& keys)
         : writer_(writer), keys_(keys) {}
 
@@ -160,7 +160,7 @@ public:
     bool StartArray() { return writer_.StartArray(); }
     bool EndArray(rapidjson::SizeType count) { return writer_.EndArray(count); }
 
-private:
+  private:
     detail::JsonWriter& writer_;
     std::vector<std::string>& keys_;
     int depth_ = 0;
@@ -225,8 +225,8 @@ void write_json_body(std::string& out, const EndpointSpec& spec, std::span<const
 
 Request build(const EndpointSpec& spec, std::span<const ArgValue> args, BuildOptions options) {
     if (args.size() != spec.params.size()) {
-        throw std::logic_error("build(" + std::string(spec.name) + "): " +
-                               std::to_string(args.size()) + " arguments for " +
+        throw std::logic_error("build(" + std::string(spec.name) +
+                               "): " + std::to_string(args.size()) + " arguments for " +
                                std::to_string(spec.params.size()) + " parameters");
     }
     Request request;

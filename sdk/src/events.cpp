@@ -41,11 +41,14 @@ RoomEvent RoomEvent::message(std::string_view room_id, MessageType msgtype, std:
         }
     } else {
         if (options.url || options.filename || options.info) {
-            throw InvalidArgument(options.url ? "url" : options.filename ? "filename" : "info",
+            throw InvalidArgument(options.url        ? "url"
+                                  : options.filename ? "filename"
+                                                     : "info",
                                   "applies to file messages only");
         }
         if (options.formatted_body) {
-            content.emplace_back("format", Json::string(options.format.value_or(std::string(kHtmlFormat))));
+            content.emplace_back("format",
+                                 Json::string(options.format.value_or(std::string(kHtmlFormat))));
             content.emplace_back("formatted_body", Json::string(*options.formatted_body));
         } else if (options.format) {
             throw InvalidArgument("format", "needs formatted_body");

@@ -124,7 +124,8 @@ Json object_from(const Members& members) {
     std::vector<std::string_view> keys;
     for (const auto& [key, value] : members) {
         for (const std::string_view seen : keys) {
-            if (seen == key) throw InvalidArgument(std::string(key), "is given twice in one object");
+            if (seen == key)
+                throw InvalidArgument(std::string(key), "is given twice in one object");
         }
         keys.emplace_back(key);
         if (out.size() > 1) out.push_back(',');
@@ -147,11 +148,13 @@ Json Json::object(const std::vector<std::pair<std::string, Json>>& members) {
 }
 
 Json Json::with_member(std::string_view key, const Json& value) const {
-    if (kind_ != Kind::object) throw InvalidArgument(std::string(key), "cannot be set on a non-object");
+    if (kind_ != Kind::object)
+        throw InvalidArgument(std::string(key), "cannot be set on a non-object");
     rapidjson::Document document = parse_trusted(text_);
     rapidjson::Document member_value(&document.GetAllocator());
     member_value.Parse<detail::kStrictParseFlags>(value.text().data(), value.text().size());
-    auto existing = document.FindMember(rapidjson::Value(rapidjson::StringRef(key.data(), key.size())));
+    auto existing =
+        document.FindMember(rapidjson::Value(rapidjson::StringRef(key.data(), key.size())));
     if (existing != document.MemberEnd()) {
         existing->value.CopyFrom(member_value, document.GetAllocator());
     } else {

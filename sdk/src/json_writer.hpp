@@ -17,8 +17,9 @@ struct StringOutput {
 };
 
 // Refuses invalid UTF-8 in strings it writes: String() returns false instead of writing it.
-using JsonWriter = rapidjson::Writer<StringOutput, rapidjson::UTF8<>, rapidjson::UTF8<>,
-                                     rapidjson::CrtAllocator, rapidjson::kWriteValidateEncodingFlag>;
+using JsonWriter =
+    rapidjson::Writer<StringOutput, rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::CrtAllocator,
+                      rapidjson::kWriteValidateEncodingFlag>;
 
 // Iterative so that deeply nested input cannot overflow the stack; validates UTF-8.
 constexpr unsigned kStrictParseFlags =

@@ -70,22 +70,24 @@ std::optional<std::string> convert(const EndpointSpec& spec, const rapidjson::Va
     for (auto it = args.MemberBegin(); it != args.MemberEnd(); ++it) {
         const std::string_view name(it->name.GetString(), it->name.GetStringLength());
         if (!declares_argument(spec, name)) {
-            return "unknown argument '" + std::string(name) + "' (arguments: " +
-                   known_arguments(spec) + ")";
+            return "unknown argument '" + std::string(name) +
+                   "' (arguments: " + known_arguments(spec) + ")";
         }
     }
     out.values.clear();
     for (const ParamSpec& param : spec.params) {
         const std::string_view top = struct_name(param.name);
         const std::string_view member = member_name(param.name);
-        const auto found = args.FindMember(rapidjson::Value(rapidjson::StringRef(top.data(), top.size())));
+        const auto found =
+            args.FindMember(rapidjson::Value(rapidjson::StringRef(top.data(), top.size())));
         const rapidjson::Value* value = found == args.MemberEnd() ? nullptr : &found->value;
         if (value != nullptr && !member.empty()) {
             if (!value->IsObject()) {
                 return "argument '" + std::string(top) + "' must be an object, got " +
                        json_type_name(*value);
             }
-            const auto field = value->FindMember(rapidjson::Value(rapidjson::StringRef(member.data(), member.size())));
+            const auto field = value->FindMember(
+                rapidjson::Value(rapidjson::StringRef(member.data(), member.size())));
             value = field == value->MemberEnd() ? nullptr : &field->value;
         }
         if (value == nullptr) {
@@ -102,7 +104,8 @@ std::optional<std::string> convert(const EndpointSpec& spec, const rapidjson::Va
         switch (param.type) {
             case ParamType::string:
                 if (!value->IsString()) return mistyped();
-                out.values.emplace_back(std::string_view(value->GetString(), value->GetStringLength()));
+                out.values.emplace_back(
+                    std::string_view(value->GetString(), value->GetStringLength()));
                 break;
             case ParamType::bytes:
                 if (!value->IsString()) return mistyped();
@@ -138,7 +141,8 @@ std::optional<std::string> convert(const EndpointSpec& spec, const rapidjson::Va
         const std::string_view top(it->name.GetString(), it->name.GetStringLength());
         bool is_struct = false;
         for (const ParamSpec& param : spec.params) {
-            is_struct = is_struct || (struct_name(param.name) == top && !member_name(param.name).empty());
+            is_struct =
+                is_struct || (struct_name(param.name) == top && !member_name(param.name).empty());
         }
         if (!is_struct) continue;
         for (auto field = it->value.MemberBegin(); field != it->value.MemberEnd(); ++field) {
@@ -155,9 +159,9 @@ rapidjson::Document parse_args(std::string_view endpoint, std::string_view args_
     rapidjson::Document args;
     args.Parse<detail::kStrictParseFlags>(args_json.data(), args_json.size());
     if (args.HasParseError()) {
-        throw ArgumentSchemaError("arguments of '" + std::string(endpoint) +
-                                  "' are not valid JSON: " +
-                                  rapidjson::GetParseError_En(args.GetParseError()));
+        throw ArgumentSchemaError(
+            "arguments of '" + std::string(endpoint) +
+            "' are not valid JSON: " + rapidjson::GetParseError_En(args.GetParseError()));
     }
     if (!args.IsObject()) {
         throw ArgumentSchemaError("arguments of '" + std::string(endpoint) +

@@ -36,23 +36,33 @@ constexpr ParamSpec opt_query(std::string_view name, ParamType type = string) {
 inline constexpr ParamSpec account_3pids_params[] = {base_url_param, token_param};
 inline constexpr ParamSpec account_add_3pid_params[] = {
     base_url_param, token_param, body("client_secret"), body("sid"), opt_body("auth", json_object)};
-inline constexpr ParamSpec account_bind_3pid_params[] = {
-    base_url_param,   token_param,  body("client_secret"), body("id_server"),
-    body("id_access_token"), body("sid")};
+inline constexpr ParamSpec account_bind_3pid_params[] = {base_url_param,          token_param,
+                                                         body("client_secret"),   body("id_server"),
+                                                         body("id_access_token"), body("sid")};
 inline constexpr ParamSpec account_3pid_removal_params[] = {
     base_url_param, token_param, body("medium"), body("address"), opt_body("id_server")};
-inline constexpr ParamSpec account_email_token_params[] = {
-    base_url_param,       token_param,          body("client_secret"),
-    body("email"),        body("send_attempt", integer), opt_body("next_link")};
-inline constexpr ParamSpec account_msisdn_token_params[] = {
-    base_url_param,  token_param, body("client_secret"), body("country"),
-    body("phone", string, "phone_number"), body("send_attempt", integer), opt_body("next_link")};
-inline constexpr ParamSpec email_token_params[] = {
-    base_url_param, body("client_secret"), body("email"), body("send_attempt", integer),
-    opt_body("next_link")};
-inline constexpr ParamSpec msisdn_token_params[] = {
-    base_url_param, body("client_secret"), body("country"), body("phone", string, "phone_number"),
-    body("send_attempt", integer), opt_body("next_link")};
+inline constexpr ParamSpec account_email_token_params[] = {base_url_param,
+                                                           token_param,
+                                                           body("client_secret"),
+                                                           body("email"),
+                                                           body("send_attempt", integer),
+                                                           opt_body("next_link")};
+inline constexpr ParamSpec account_msisdn_token_params[] = {base_url_param,
+                                                            token_param,
+                                                            body("client_secret"),
+                                                            body("country"),
+                                                            body("phone", string, "phone_number"),
+                                                            body("send_attempt", integer),
+                                                            opt_body("next_link")};
+inline constexpr ParamSpec email_token_params[] = {base_url_param, body("client_secret"),
+                                                   body("email"), body("send_attempt", integer),
+                                                   opt_body("next_link")};
+inline constexpr ParamSpec msisdn_token_params[] = {base_url_param,
+                                                    body("client_secret"),
+                                                    body("country"),
+                                                    body("phone", string, "phone_number"),
+                                                    body("send_attempt", integer),
+                                                    opt_body("next_link")};
 
 // --- profile ----------------------------------------------------------------------------------
 
@@ -64,9 +74,9 @@ inline constexpr ParamSpec set_display_name_params[] = {
 
 // --- account management -----------------------------------------------------------------------
 
-inline constexpr ParamSpec change_password_params[] = {
-    base_url_param, body("new_password"), body("auth", json_object),
-    opt_body("logout_devices", boolean)};
+inline constexpr ParamSpec change_password_params[] = {base_url_param, body("new_password"),
+                                                       body("auth", json_object),
+                                                       opt_body("logout_devices", boolean)};
 inline constexpr ParamSpec deactivate_account_params[] = {base_url_param, token_param,
                                                           opt_body("auth", json_object)};
 inline constexpr ParamSpec token_only_params[] = {base_url_param, token_param};
@@ -105,21 +115,24 @@ inline constexpr ParamSpec room_user_reason_params[] = {
 inline constexpr ParamSpec room_event_params[] = {base_url_param, token_param, path_id("room_id"),
                                                   path_id("event_id")};
 inline constexpr ParamSpec room_members_params[] = {
-    base_url_param, token_param,          path_id("room_id"),
-    opt_query("at"), opt_query("membership"), opt_query("not_membership")};
+    base_url_param,          token_param,
+    path_id("room_id"),      opt_query("at"),
+    opt_query("membership"), opt_query("not_membership")};
 inline constexpr ParamSpec room_messages_params[] = {
-    base_url_param,       token_param,      path_id("room_id"),
-    query_arg("from"),    query_arg("dir"), opt_query("filter"),
-    opt_query("limit", integer), opt_query("to")};
+    base_url_param,   token_param,         path_id("room_id"),          query_arg("from"),
+    query_arg("dir"), opt_query("filter"), opt_query("limit", integer), opt_query("to")};
 inline constexpr ParamSpec room_state_event_params[] = {
     base_url_param, token_param, path_id("room_id"), path_id("event_type"),
     ParamSpec{"state_key", string, path, true, {}, true}};
 inline constexpr ParamSpec room_visibility_get_params[] = {base_url_param, path_id("room_id")};
 inline constexpr ParamSpec room_visibility_put_params[] = {base_url_param, token_param,
                                                            path_id("room_id"), body("visibility")};
-inline constexpr ParamSpec redact_room_event_params[] = {
-    base_url_param,        token_param, path_id("room_id"), path_id("event_id"),
-    path_id("transaction_id"), opt_body("reason")};
+inline constexpr ParamSpec redact_room_event_params[] = {base_url_param,
+                                                         token_param,
+                                                         path_id("room_id"),
+                                                         path_id("event_id"),
+                                                         path_id("transaction_id"),
+                                                         opt_body("reason")};
 inline constexpr ParamSpec send_room_event_params[] = {
     base_url_param,
     token_param,
@@ -146,18 +159,20 @@ inline constexpr ParamSpec login_post_params[] = {
     opt_body("initial_device_display_name")};
 inline constexpr ParamSpec register_guest_params[] = {base_url_param,
                                                       opt_body("initial_device_display_name")};
-inline constexpr ParamSpec register_user_params[] = {
-    base_url_param,       body("password"),
-    body("auth", json_object), opt_body("username"),
-    opt_body("device_id"), opt_body("initial_device_display_name"),
-    opt_body("inhibit_login", boolean)};
-inline constexpr ParamSpec username_availability_params[] = {base_url_param,
-                                                             query_arg("username")};
+inline constexpr ParamSpec register_user_params[] = {base_url_param,
+                                                     body("password"),
+                                                     body("auth", json_object),
+                                                     opt_body("username"),
+                                                     opt_body("device_id"),
+                                                     opt_body("initial_device_display_name"),
+                                                     opt_body("inhibit_login", boolean)};
+inline constexpr ParamSpec username_availability_params[] = {base_url_param, query_arg("username")};
 
-// --- directory ------------------------------------------------------------------------------------
+// --- directory
+// ------------------------------------------------------------------------------------
 
-inline constexpr ParamSpec public_rooms_get_params[] = {
-    base_url_param, opt_query("limit", integer), opt_query("since"), opt_query("server")};
+inline constexpr ParamSpec public_rooms_get_params[] = {base_url_param, opt_query("limit", integer),
+                                                        opt_query("since"), opt_query("server")};
 inline constexpr ParamSpec public_rooms_post_params[] = {
     base_url_param, token_param, ParamSpec{"filters", json_object, body_merge, true},
     opt_query("server")};
@@ -165,30 +180,36 @@ inline constexpr ParamSpec user_directory_search_params[] = {
     base_url_param, token_param, body("search_term"), opt_body("limit", integer),
     ParamSpec{"language", string, header, false, "Accept-Language"}};
 
-// --- sync, media -----------------------------------------------------------------------------------
+// --- sync, media
+// -----------------------------------------------------------------------------------
 
-inline constexpr ParamSpec sync_params[] = {
-    base_url_param,          token_param,        opt_query("filter"),
-    opt_query("full_state", boolean), opt_query("set_presence"), opt_query("since"),
-    opt_query("timeout", integer)};
+inline constexpr ParamSpec sync_params[] = {base_url_param,
+                                            token_param,
+                                            opt_query("filter"),
+                                            opt_query("full_state", boolean),
+                                            opt_query("set_presence"),
+                                            opt_query("since"),
+                                            opt_query("timeout", integer)};
 inline constexpr ParamSpec download_params[] = {
-    base_url_param, path_id("server_name"), path_id("media_id"),
-    opt_query("allow_remote", boolean), ParamSpec{"filename", string, path_suffix, false, {}, false}};
-inline constexpr ParamSpec thumbnail_params[] = {
-    base_url_param,          path_id("server_name"),           path_id("media_id"),
-    query_arg("width", integer), query_arg("height", integer), opt_query("allow_remote", boolean),
-    opt_query("method")};
+    base_url_param, path_id("server_name"), path_id("media_id"), opt_query("allow_remote", boolean),
+    ParamSpec{"filename", string, path_suffix, false, {}, false}};
+inline constexpr ParamSpec thumbnail_params[] = {base_url_param,
+                                                 path_id("server_name"),
+                                                 path_id("media_id"),
+                                                 query_arg("width", integer),
+                                                 query_arg("height", integer),
+                                                 opt_query("allow_remote", boolean),
+                                                 opt_query("method")};
 inline constexpr ParamSpec upload_params[] = {
     base_url_param, token_param, ParamSpec{"bytes", ParamType::bytes, body_raw, true},
     opt_query("filename"), ParamSpec{"content_type", string, header, false, "Content-Type"}};
-
 
 // Every form, in the seed document's order. Overloads of one name are adjacent.
 inline constexpr EndpointSpec all[] = {
     {"account_3pids", "", "getAccount3PIDs", Method::get, "/_matrix/client/{version}/account/3pid",
      account_3pids_params},
-    {"account_add_3pid", "", "add3PID", Method::post,
-     "/_matrix/client/{version}/account/3pid/add", account_add_3pid_params},
+    {"account_add_3pid", "", "add3PID", Method::post, "/_matrix/client/{version}/account/3pid/add",
+     account_add_3pid_params},
     {"account_bind_3pid", "", "bind3PID", Method::post,
      "/_matrix/client/{version}/account/3pid/bind", account_bind_3pid_params},
     {"account_delete_3pid", "", "delete3pidFromAccount", Method::post,
@@ -213,8 +234,14 @@ inline constexpr EndpointSpec all[] = {
      "/_matrix/client/{version}/directory/room/{room_alias}", room_alias_with_token_params},
     {"display_name", "", "getProfileField", Method::get,
      "/_matrix/client/{version}/profile/{user_id}/displayname", user_id_only_params},
-    {"download", "", "getContent", Method::get,
-     "/_matrix/media/{version}/download/{server_name}/{media_id}", download_params, {}, {},
+    {"download",
+     "",
+     "getContent",
+     Method::get,
+     "/_matrix/media/{version}/download/{server_name}/{media_id}",
+     download_params,
+     {},
+     {},
      "getContentOverrideName"},
     {"forget_room", "", "forgetRoom", Method::post,
      "/_matrix/client/{version}/rooms/{room_id}/forget", room_id_params},
@@ -222,8 +249,8 @@ inline constexpr EndpointSpec all[] = {
      join_room_params},
     {"joined_rooms", "", "getJoinedRooms", Method::get, "/_matrix/client/{version}/joined_rooms",
      token_only_params},
-    {"leave_room", "", "leaveRoom", Method::post,
-     "/_matrix/client/{version}/rooms/{room_id}/leave", room_id_params},
+    {"leave_room", "", "leaveRoom", Method::post, "/_matrix/client/{version}/rooms/{room_id}/leave",
+     room_id_params},
     {"login", "get", "getLoginFlows", Method::get, "/_matrix/client/{version}/login",
      base_url_only_params},
     {"login", "post", "login", Method::post, "/_matrix/client/{version}/login", login_post_params},

@@ -62,8 +62,8 @@ Request deactivate_account(string_view base_url, string_view token,
                            const UiAuthOptions& options = {});
 Request password_email_token(string_view base_url, string_view client_secret, string_view email,
                              std::int64_t send_attempt, const NextLinkOptions& options = {});
-Request password_msisdn_token(string_view base_url, string_view client_secret,
-                              string_view country, string_view phone, std::int64_t send_attempt,
+Request password_msisdn_token(string_view base_url, string_view client_secret, string_view country,
+                              string_view phone, std::int64_t send_attempt,
                               const NextLinkOptions& options = {});
 Request whoami(string_view base_url, string_view token);
 
@@ -104,15 +104,15 @@ struct RegisterUserOptions {
 };
 Request register_user(string_view base_url, string_view password, const Json& auth,
                       const RegisterUserOptions& options = {});
-Request registration_email_token(string_view base_url, string_view client_secret,
-                                 string_view email, std::int64_t send_attempt,
-                                 const NextLinkOptions& options = {});
+Request registration_email_token(string_view base_url, string_view client_secret, string_view email,
+                                 std::int64_t send_attempt, const NextLinkOptions& options = {});
 Request registration_msisdn_token(string_view base_url, string_view client_secret,
-                                  string_view country, string_view phone,
-                                  std::int64_t send_attempt, const NextLinkOptions& options = {});
+                                  string_view country, string_view phone, std::int64_t send_attempt,
+                                  const NextLinkOptions& options = {});
 Request username_availability(string_view base_url, string_view username);
 
-// ---- Rooms ---------------------------------------------------------------------------------------
+// ---- Rooms
+// ---------------------------------------------------------------------------------------
 
 struct CreateRoomOptions {
     std::optional<std::string> visibility{};
@@ -156,15 +156,15 @@ Request public_rooms(string_view base_url, string_view token, const Json& filter
 Request redact_room_event(string_view base_url, string_view token, string_view room_id,
                           string_view event_id, string_view transaction_id,
                           const ReasonOptions& options = {});
-Request room_ban(string_view base_url, string_view token, string_view room_id,
-                 string_view user_id, const ReasonOptions& options = {});
+Request room_ban(string_view base_url, string_view token, string_view room_id, string_view user_id,
+                 const ReasonOptions& options = {});
 Request room_event(string_view base_url, string_view token, string_view room_id,
                    string_view event_id);
 Request room_invite(string_view base_url, string_view token, string_view room_id,
                     string_view user_id);
 Request room_joined_members(string_view base_url, string_view token, string_view room_id);
-Request room_kick(string_view base_url, string_view token, string_view room_id,
-                  string_view user_id, const ReasonOptions& options = {});
+Request room_kick(string_view base_url, string_view token, string_view room_id, string_view user_id,
+                  const ReasonOptions& options = {});
 
 struct RoomMembersOptions {
     std::optional<std::string> at{};

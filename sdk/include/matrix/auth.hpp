@@ -17,9 +17,9 @@ struct ThreepidCredentialOptions {
 
 // Each function returns the auth object exactly as it is sent.
 struct Auth {
-    static Json login_dummy();                                   // {"type":"m.login.dummy"}
-    static Json login_token(std::string_view token);             // m.login.token
-    static Json login_recaptcha(std::string_view response);      // m.login.recaptcha
+    static Json login_dummy();                               // {"type":"m.login.dummy"}
+    static Json login_token(std::string_view token);         // m.login.token
+    static Json login_recaptcha(std::string_view response);  // m.login.recaptcha
     static Json login_email_identity(std::string_view sid, std::string_view client_secret,
                                      const ThreepidCredentialOptions& options = {});
     static Json login_msisdn(std::string_view sid, std::string_view client_secret,

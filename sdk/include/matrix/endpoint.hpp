@@ -72,7 +72,8 @@ struct BytesArg {
 
 // One argument value, non-owning: it must outlive the build() call only. std::monostate means
 // "not given" (allowed for optional parameters only).
-using ArgValue = std::variant<std::monostate, std::string_view, std::int64_t, bool, JsonArg, BytesArg>;
+using ArgValue =
+    std::variant<std::monostate, std::string_view, std::int64_t, bool, JsonArg, BytesArg>;
 
 // Builds the request for `spec` from positional arguments, one per spec.params entry in order.
 // Throws InvalidArgument for refused values (empty path identifier, CR/LF/NUL in a header

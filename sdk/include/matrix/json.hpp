@@ -11,7 +11,7 @@
 namespace matrix {
 
 class Json {
-public:
+  public:
     enum class Kind { null, boolean, number, string, array, object };
 
     // The empty object `{}`.
@@ -46,7 +46,7 @@ public:
 
     friend bool operator==(const Json& a, const Json& b);
 
-private:
+  private:
     Json(std::string text, Kind kind) : text_(std::move(text)), kind_(kind) {}
 
     std::string text_;
