@@ -4,10 +4,13 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "matrix/conformance/runner.hpp"
+#include "matrix/endpoint.hpp"
+#include "matrix/named_builder.hpp"
 
 namespace matrix::conformance {
 namespace {
@@ -55,7 +58,32 @@ class ProblemTest : public testing::Test {
     VectorProblem problem_;
 };
 
+// Fails when a seed endpoint form has no vector in any shipped file.
+class CoverageTest : public testing::Test {
+  public:
+    explicit CoverageTest(std::vector<Vector> vectors) : vectors_(std::move(vectors)) {}
+    void TestBody() override {
+        std::set<const EndpointSpec*> covered;
+        for (const Vector& vector : vectors_) {
+            try {
+                covered.insert(&select_form(vector.endpoint, vector.args_json));
+            } catch (const std::exception&) {
+                // Malformed vectors fail in their own tests.
+            }
+        }
+        for (const EndpointSpec& spec : seed_endpoints()) {
+            EXPECT_TRUE(covered.count(&spec) == 1)
+                << "no vector covers " << spec.name << (spec.form.empty() ? "" : " (") << spec.form
+                << (spec.form.empty() ? "" : ")");
+        }
+    }
+
+  private:
+    std::vector<Vector> vectors_;
+};
+
 void register_vector_files(const std::filesystem::path& directory) {
+    std::vector<Vector> all_vectors;
     std::vector<std::filesystem::path> files;
     for (const auto& entry : std::filesystem::directory_iterator(directory)) {
         if (entry.path().extension() == ".json") files.push_back(entry.path());
@@ -64,6 +92,7 @@ void register_vector_files(const std::filesystem::path& directory) {
     for (const auto& path : files) {
         const std::string suite = test_name(path.stem().string());
         VectorFile file = load_vector_file(path.string());
+        all_vectors.insert(all_vectors.end(), file.vectors.begin(), file.vectors.end());
         for (Vector& vector : file.vectors) {
             const std::string name = test_name(vector.id);
             testing::RegisterTest(suite.c_str(), name.c_str(), nullptr, nullptr, __FILE__, __LINE__,
@@ -82,6 +111,10 @@ void register_vector_files(const std::filesystem::path& directory) {
                                   });
         }
     }
+    testing::RegisterTest("Coverage", "EverySeedEndpointFormHasAVector", nullptr, nullptr, __FILE__,
+                          __LINE__, [all_vectors = std::move(all_vectors)]() -> testing::Test* {
+                              return new CoverageTest(all_vectors);
+                          });
 }
 
 }  // namespace
