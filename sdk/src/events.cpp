@@ -30,8 +30,9 @@ RoomEvent RoomEvent::message(std::string_view room_id, MessageType msgtype, std:
         {"body", Json::string(body)}, {"msgtype", Json::string(msgtype_name(msgtype))}};
     if (msgtype == MessageType::file) {
         if (!options.url) throw InvalidArgument("url", "is required for a file message");
-        if (options.formatted_body) {
-            throw InvalidArgument("formatted_body", "applies to text and notice messages only");
+        if (options.formatted_body || options.format) {
+            throw InvalidArgument(options.formatted_body ? "formatted_body" : "format",
+                                  "applies to text and notice messages only");
         }
         content.emplace_back("url", Json::string(*options.url));
         if (options.filename) content.emplace_back("filename", Json::string(*options.filename));

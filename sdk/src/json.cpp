@@ -5,6 +5,10 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 
+#include <string_view>
+#include <utility>
+#include <vector>
+
 #include "json_writer.hpp"
 #include "matrix/error.hpp"
 
@@ -69,7 +73,13 @@ Json Json::parse(std::string_view text, std::string_view argument) {
     detail::JsonWriter writer(output);
     rapidjson::Reader reader;
     rapidjson::MemoryStream stream(text.data(), text.size());
-    const rapidjson::ParseResult result = reader.Parse<detail::kStrictParseFlags>(stream, writer);
+    detail::DepthLimiter<detail::JsonWriter> limiter(writer);
+    const rapidjson::ParseResult result = reader.Parse<detail::kStrictParseFlags>(stream, limiter);
+    if (limiter.too_deep()) {
+        throw InvalidArgument(std::string(argument), "nests objects and arrays deeper than " +
+                                                         std::to_string(detail::kMaxNestingDepth) +
+                                                         " levels");
+    }
     if (result.IsError()) {
         throw InvalidArgument(std::string(argument),
                               std::string("is not valid JSON: ") +
@@ -84,7 +94,10 @@ Json Json::string(std::string_view value) {
     std::string out;
     detail::StringOutput output{&out};
     detail::JsonWriter writer(output);
-    if (!writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()))) {
+    // Validate first: the writer's own check trusts a NUL after the view, so a view ending
+    // inside a multi-byte sequence would let it read, and write, the bytes beyond the view.
+    if (!detail::is_valid_utf8(value) ||
+        !writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()))) {
         throw InvalidArgument("string", "is not valid UTF-8");
     }
     return Json(std::move(out), Kind::string);
@@ -166,9 +179,61 @@ Json Json::with_member(std::string_view key, const Json& value) const {
     return Json(write_document(document), Kind::object);
 }
 
+namespace {
+
+// Numbers by value. RapidJSON's own operator== compares two integers by their bit patterns,
+// which makes -1 equal 18446744073709551615; here sign and magnitude decide.
+bool numbers_equal(const rapidjson::Value& a, const rapidjson::Value& b) {
+    if (a.IsDouble() || b.IsDouble()) {
+        const double x = a.GetDouble();
+        const double y = b.GetDouble();
+        return x >= y && x <= y;
+    }
+    if (a.IsInt64() && b.IsInt64()) return a.GetInt64() == b.GetInt64();
+    if (a.IsUint64() && b.IsUint64()) return a.GetUint64() == b.GetUint64();
+    return false;  // one is negative, the other above INT64_MAX
+}
+
+// Object key order ignored, numbers by value. Walked without recursion: values composed with
+// Json::array and Json::object may nest deeper than Json::parse allows.
+bool values_equal(const rapidjson::Value& left, const rapidjson::Value& right) {
+    std::vector<std::pair<const rapidjson::Value*, const rapidjson::Value*>> pending = {
+        {&left, &right}};
+    while (!pending.empty()) {
+        const auto [a, b] = pending.back();
+        pending.pop_back();
+        if (a->IsNumber() && b->IsNumber()) {
+            if (!numbers_equal(*a, *b)) return false;
+        } else if (a->GetType() != b->GetType()) {
+            return false;
+        } else if (a->IsString()) {
+            if (std::string_view(a->GetString(), a->GetStringLength()) !=
+                std::string_view(b->GetString(), b->GetStringLength())) {
+                return false;
+            }
+        } else if (a->IsArray()) {
+            if (a->Size() != b->Size()) return false;
+            for (rapidjson::SizeType i = 0; i < a->Size(); ++i) {
+                pending.emplace_back(&(*a)[i], &(*b)[i]);
+            }
+        } else if (a->IsObject()) {
+            if (a->MemberCount() != b->MemberCount()) return false;
+            for (auto member = a->MemberBegin(); member != a->MemberEnd(); ++member) {
+                const auto other = b->FindMember(member->name);
+                if (other == b->MemberEnd()) return false;
+                pending.emplace_back(&member->value, &other->value);
+            }
+        }
+        // null, true and false are equal when their types are.
+    }
+    return true;
+}
+
+}  // namespace
+
 bool operator==(const Json& a, const Json& b) {
     if (a.text_ == b.text_) return true;
-    return parse_trusted(a.text_) == parse_trusted(b.text_);
+    return values_equal(parse_trusted(a.text_), parse_trusted(b.text_));
 }
 
 const char* to_string(Json::Kind kind) noexcept {

@@ -4,6 +4,7 @@
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
 
 #include <deque>
 #include <optional>
@@ -156,6 +157,17 @@ std::optional<std::string> convert(const EndpointSpec& spec, const rapidjson::Va
 }
 
 rapidjson::Document parse_args(std::string_view endpoint, std::string_view args_json) {
+    // A first pass bounds the nesting: the DOM built below is walked recursively.
+    rapidjson::BaseReaderHandler<> ignore;
+    detail::DepthLimiter<rapidjson::BaseReaderHandler<>> limiter(ignore);
+    rapidjson::Reader reader;
+    rapidjson::MemoryStream stream(args_json.data(), args_json.size());
+    reader.Parse<detail::kStrictParseFlags>(stream, limiter);
+    if (limiter.too_deep()) {
+        throw ArgumentSchemaError("arguments of '" + std::string(endpoint) +
+                                  "' nest objects and arrays deeper than " +
+                                  std::to_string(detail::kMaxNestingDepth) + " levels");
+    }
     rapidjson::Document args;
     args.Parse<detail::kStrictParseFlags>(args_json.data(), args_json.size());
     if (args.HasParseError()) {

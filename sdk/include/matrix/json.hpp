@@ -18,7 +18,8 @@ class Json {
     Json();
 
     // Parses and re-serializes `text` compactly. Throws InvalidArgument naming `argument` when
-    // the text is not exactly one JSON value in valid UTF-8.
+    // the text is not exactly one JSON value in valid UTF-8, or nests objects and arrays more
+    // than 512 deep (deeper values would overflow the stack when compared or copied).
     static Json parse(std::string_view text, std::string_view argument = "json");
 
     static Json string(std::string_view value);
