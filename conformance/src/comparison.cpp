@@ -1,14 +1,14 @@
 // The comparator shared by the builder level and the wire level.
 #include "matrix/conformance/comparison.hpp"
 
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
-
 #include <algorithm>
 #include <cctype>
 #include <string_view>
 #include <tuple>
+#include <utility>
 
+#include "matrix/error.hpp"
+#include "matrix/json.hpp"
 #include "matrix/percent_encoding.hpp"
 
 namespace matrix::conformance {
@@ -25,7 +25,7 @@ std::string show_query(const std::vector<QueryParam>& query) {
     std::string text = "[";
     for (const QueryParam& param : query) {
         if (text.size() > 1) text += ", ";
-        text += "[" + quoted(param.name) + ", " + quoted(param.value) + "]";
+        text += "[" + show_bytes(param.name) + ", " + show_bytes(param.value) + "]";
     }
     return text + "]";
 }
@@ -43,7 +43,7 @@ bool decode_query(std::string_view raw, std::vector<QueryParam>& out, std::strin
             percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1),
                            PlusMeans::space);
         if (!name || !value) {
-            error = "malformed percent-encoding in " + quoted(pair);
+            error = "malformed percent-encoding in " + show_bytes(pair);
             return false;
         }
         out.push_back({*name, *value});
@@ -82,21 +82,21 @@ void compare_headers(const ExpectedRequest& expected, const WireRequest& actual,
         }
         const std::string field = "header " + want.name;
         if (values.empty()) {
-            out.push_back({field, quoted(want.value), "(absent)"});
+            out.push_back({field, show_bytes(want.value), "(absent)"});
         } else if (values.size() > 1) {
             std::string all;
             for (const std::string_view value : values)
-                all += (all.empty() ? "" : ", ") + quoted(value);
-            out.push_back({field, quoted(want.value),
+                all += (all.empty() ? "" : ", ") + show_bytes(value);
+            out.push_back({field, show_bytes(want.value),
                            "sent " + std::to_string(values.size()) + " times: " + all});
         } else if (values.front() != want.value) {
-            out.push_back({field, quoted(want.value), quoted(values.front())});
+            out.push_back({field, show_bytes(want.value), show_bytes(values.front())});
         }
     }
     if (!authorization_listed) {
         for (const Header& header : actual.headers) {
             if (equals_ignoring_case(header.name, "Authorization")) {
-                out.push_back({"header Authorization", "(absent)", quoted(header.value)});
+                out.push_back({"header Authorization", "(absent)", show_bytes(header.value)});
             }
         }
     }
@@ -106,26 +106,26 @@ void compare_body(const ExpectedRequest& expected, const std::string& body,
                   std::vector<Mismatch>& out) {
     switch (expected.body_kind) {
         case ExpectedBody::none:
-            if (!body.empty()) out.push_back({"body", "(no body)", quoted(body)});
+            if (!body.empty()) out.push_back({"body", "(no body)", show_bytes(body)});
             return;
         case ExpectedBody::raw:
-            if (body != expected.body) out.push_back({"body", quoted(expected.body), quoted(body)});
+            if (body != expected.body)
+                out.push_back({"body", show_bytes(expected.body), show_bytes(body)});
             return;
         case ExpectedBody::json: {
-            rapidjson::Document want;
-            want.Parse(expected.body.data(), expected.body.size());
-            rapidjson::Document got;
-            got.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
-                body.data(), body.size());
             if (body.empty()) {
                 out.push_back({"body", expected.body, "(no body)"});
-            } else if (got.HasParseError()) {
+                return;
+            }
+            try {
+                // Json's == is the format's deep equality: key order ignored, numbers by value.
+                const Json got = Json::parse(body, "body");
+                if (!(got == Json::parse(expected.body, "expected body"))) {
+                    out.push_back({"body", expected.body, got.text()});
+                }
+            } catch (const InvalidArgument& e) {
                 out.push_back({"body", expected.body,
-                               "not JSON (" +
-                                   std::string(rapidjson::GetParseError_En(got.GetParseError())) +
-                                   "): " + quoted(body)});
-            } else if (want != got) {
-                out.push_back({"body", expected.body, body});
+                               "not JSON (" + std::string(e.what()) + "): " + show_bytes(body)});
             }
             return;
         }
@@ -134,7 +134,7 @@ void compare_body(const ExpectedRequest& expected, const std::string& body,
 
 }  // namespace
 
-std::string quoted(std::string_view bytes) {
+std::string show_bytes(std::string_view bytes) {
     static constexpr char kHex[] = "0123456789ABCDEF";
     std::string out = "\"";
     for (const char c : bytes) {
@@ -169,7 +169,7 @@ std::vector<Mismatch> compare(const ExpectedRequest& expected, const WireRequest
     const std::string_view path = target.substr(0, question);
     const std::string_view raw_query =
         question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
-    if (path != expected.path) out.push_back({"path", quoted(expected.path), quoted(path)});
+    if (path != expected.path) out.push_back({"path", show_bytes(expected.path), show_bytes(path)});
     compare_query(expected, raw_query, out);
     compare_headers(expected, actual, out);
     compare_body(expected, actual.body, out);

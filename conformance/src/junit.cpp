@@ -1,6 +1,7 @@
 // JUnit XML writer for conformance runs.
 #include "matrix/conformance/junit.hpp"
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -51,8 +52,14 @@ void write_junit(std::ostream& out, const RunReport& report) {
         it->second.push_back(&result);
     }
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    // Counted as the testsuites below count them, so the totals are their sums: a malformed
+    // vector is an error, not a failure.
+    const auto count = [&](Outcome outcome) {
+        return std::ranges::count(report.results, outcome, &VectorResult::outcome);
+    };
     out << "<testsuites name=\"matrix-conformance\" tests=\"" << report.results.size()
-        << "\" failures=\"" << report.failed() << "\">\n";
+        << "\" failures=\"" << count(Outcome::failed) << "\" errors=\"" << count(Outcome::malformed)
+        << "\">\n";
     for (const std::string& file : files) {
         const auto& results = by_file[file];
         std::size_t failures = 0;

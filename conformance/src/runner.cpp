@@ -16,7 +16,7 @@ VectorResult check_at_builder_level(const Vector& vector) {
         if (vector.expect_error) {
             result.outcome = Outcome::failed;
             result.mismatches.push_back({"expect_error", "refusal (" + *vector.expect_error + ")",
-                                         "built " + wire.method + " " + quoted(wire.target)});
+                                         "built " + wire.method + " " + show_bytes(wire.target)});
             return result;
         }
         result.mismatches = compare(*vector.expect, wire);

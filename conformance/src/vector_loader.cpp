@@ -4,8 +4,13 @@
 #include <rapidjson/writer.h>
 
 #include <fstream>
+#include <initializer_list>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "matrix/conformance/vector.hpp"
 #include "matrix/error.hpp"
@@ -39,6 +44,30 @@ std::string compact(const Value& value) {
 
 std::string as_string(const Value& value) { return {value.GetString(), value.GetStringLength()}; }
 
+// Writing, comparing and building values recurse once per level of nesting, so a vector nested
+// deeper than this is refused before anything walks it: far beyond what a request needs, far
+// below what exhausts a thread's stack.
+constexpr std::size_t kMaxNesting = 512;
+
+// Whether `root` nests arrays and objects at most `limit` levels deep, found without recursion.
+bool nesting_within(const Value& root, std::size_t limit) {
+    std::vector<std::pair<const Value*, std::size_t>> pending = {{&root, 0}};
+    while (!pending.empty()) {
+        const auto [value, depth] = pending.back();
+        pending.pop_back();
+        if (value->IsArray()) {
+            if (depth + 1 > limit) return false;
+            for (const Value& element : value->GetArray()) pending.push_back({&element, depth + 1});
+        } else if (value->IsObject()) {
+            if (depth + 1 > limit) return false;
+            for (const auto& member : value->GetObject()) {
+                pending.push_back({&member.value, depth + 1});
+            }
+        }
+    }
+    return true;
+}
+
 // Thrown while reading one vector; caught per vector so the rest of the file is still read.
 struct BadVector {
     std::string reason;
@@ -59,6 +88,21 @@ std::string required_string(const Value& object, const char* name, const char* w
                         type_name(value)};
     }
     return as_string(value);
+}
+
+// The first of the format's `fields` that `object` holds more than once, if any. Lookups find
+// only the first of two equal keys, so the second value would be silently ignored: a second
+// "expect" never checked, a second "vectors" array never run.
+std::optional<std::string> repeated_field(const Value& object,
+                                          std::initializer_list<std::string_view> fields) {
+    for (const std::string_view field : fields) {
+        std::size_t seen = 0;
+        for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
+            const std::string_view name(it->name.GetString(), it->name.GetStringLength());
+            if (name == field && ++seen == 2) return std::string(field);
+        }
+    }
+    return std::nullopt;
 }
 
 // A query value given as a string, number or boolean; numbers in decimal.
@@ -88,6 +132,10 @@ ExpectedRequest read_expect(const Value& expect) {
             throw BadVector{"unknown field 'expect." + as_string(it->name) +
                             "' (fields: method, path, query, headers, body, body_raw)"};
         }
+    }
+    if (const auto field =
+            repeated_field(expect, {"method", "path", "query", "headers", "body", "body_raw"})) {
+        throw BadVector{"field 'expect." + *field + "' is given twice"};
     }
     ExpectedRequest request;
     request.method = required_string(expect, "method", "expect.");
@@ -157,6 +205,11 @@ Vector read_vector(const Value& entry, const std::string& file, std::size_t inde
     if (!entry.IsObject()) {
         throw BadVector{std::string("a vector must be an object, got ") + type_name(entry)};
     }
+    // Informational keys ("source", "description") may repeat; the format's own may not.
+    if (const auto field =
+            repeated_field(entry, {"id", "endpoint", "args", "expect", "expect_error"})) {
+        throw BadVector{"field '" + *field + "' is given twice"};
+    }
     Vector vector;
     vector.file = file;
     vector.index = index;
@@ -219,12 +272,22 @@ VectorFile parse_vector_file(const std::string& path, std::string_view text) {
         problem("", std::string("the top level must be an object, got ") + type_name(document));
         return file;
     }
+    if (const auto field = repeated_field(document, {"format", "vectors"})) {
+        problem("", "field '" + *field + "' is given twice");
+        return file;
+    }
     const auto format = document.FindMember("format");
     if (format == document.MemberEnd()) {
         problem("", "missing field 'format' (expected \"" + std::string(kVectorFormat) + "\")");
         return file;
     }
-    if (!format->value.IsString() || as_string(format->value) != kVectorFormat) {
+    if (!format->value.IsString()) {
+        // Not shown: it could be any value, nested arbitrarily deep.
+        problem("", std::string("field 'format' must be the string \"") +
+                        std::string(kVectorFormat) + "\", got " + type_name(format->value));
+        return file;
+    }
+    if (as_string(format->value) != kVectorFormat) {
         problem("", "field 'format' is " + compact(format->value) + ", expected \"" +
                         std::string(kVectorFormat) + "\"");
         return file;
@@ -248,6 +311,9 @@ VectorFile parse_vector_file(const std::string& path, std::string_view text) {
             }
         }
         try {
+            if (!nesting_within(entries[i], kMaxNesting)) {
+                throw BadVector{"nested deeper than " + std::to_string(kMaxNesting) + " levels"};
+            }
             Vector vector = read_vector(entries[i], path, i);
             if (!ids.insert(vector.id).second) {
                 throw BadVector{"duplicate id '" + vector.id + "'"};

@@ -21,6 +21,6 @@ struct Mismatch {
 std::vector<Mismatch> compare(const ExpectedRequest& expected, const WireRequest& actual);
 
 // Shows bytes on one line: printable ASCII as is, everything else escaped, in quotes.
-std::string quoted(std::string_view bytes);
+std::string show_bytes(std::string_view bytes);
 
 }  // namespace matrix::conformance
