@@ -87,7 +87,10 @@ bool check_value(const ParamSpec& param, const ArgValue& value) {
     if (param.type == ParamType::string) {
         const std::string_view text = std::get<std::string_view>(value);
         if (!param.allow_empty && text.empty()) {
-            refuse(param, "must not be empty: it is an identifier in the request path");
+            refuse(param, param.location == ParamLocation::path ||
+                                  param.location == ParamLocation::path_suffix
+                              ? "must not be empty: it is an identifier in the request path"
+                              : "must not be empty");
         }
         if (!detail::is_valid_utf8(text)) refuse(param, "is not valid UTF-8");
     }
@@ -237,9 +240,15 @@ Request build(const EndpointSpec& spec, std::span<const ArgValue> args, BuildOpt
         if (!check_value(param, args[i])) continue;
         char buffer[24];
         switch (param.location) {
-            case ParamLocation::base_url:
-                request.base_url = std::get<std::string_view>(args[i]);
+            case ParamLocation::base_url: {
+                // The base URL ends up in the Host header and the request line.
+                const std::string_view base_url = std::get<std::string_view>(args[i]);
+                if (!is_header_safe(base_url)) {
+                    refuse(param, "contains CR, LF or NUL, which would inject HTTP headers");
+                }
+                request.base_url = base_url;
                 break;
+            }
             case ParamLocation::bearer_token: {
                 const std::string_view token = std::get<std::string_view>(args[i]);
                 if (!is_header_safe(token)) {

@@ -90,7 +90,7 @@ Json Json::parse(std::string_view text, std::string_view argument) {
     return Json(std::move(out), kind);
 }
 
-Json Json::string(std::string_view value) {
+Json Json::string(std::string_view value, std::string_view argument) {
     std::string out;
     detail::StringOutput output{&out};
     detail::JsonWriter writer(output);
@@ -98,7 +98,7 @@ Json Json::string(std::string_view value) {
     // inside a multi-byte sequence would let it read, and write, the bytes beyond the view.
     if (!detail::is_valid_utf8(value) ||
         !writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()))) {
-        throw InvalidArgument("string", "is not valid UTF-8");
+        throw InvalidArgument(std::string(argument), "is not valid UTF-8");
     }
     return Json(std::move(out), Kind::string);
 }
@@ -217,11 +217,15 @@ bool values_equal(const rapidjson::Value& left, const rapidjson::Value& right) {
                 pending.emplace_back(&(*a)[i], &(*b)[i]);
             }
         } else if (a->IsObject()) {
+            // Names are looked up both ways, so a repeated name cannot stand in for a missing one.
             if (a->MemberCount() != b->MemberCount()) return false;
             for (auto member = a->MemberBegin(); member != a->MemberEnd(); ++member) {
                 const auto other = b->FindMember(member->name);
                 if (other == b->MemberEnd()) return false;
                 pending.emplace_back(&member->value, &other->value);
+            }
+            for (auto member = b->MemberBegin(); member != b->MemberEnd(); ++member) {
+                if (!a->HasMember(member->name)) return false;
             }
         }
         // null, true and false are equal when their types are.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "matrix/error.hpp"
+#include "matrix/events.hpp"
 
 namespace matrix {
 namespace {
@@ -112,6 +113,30 @@ TEST(Auth, HelpersEscapeTheirArgumentsAsJsonStrings) {
 
 TEST(Auth, HelpersRefuseInvalidUtf8) {
     EXPECT_THROW(Auth::login_user("\xff", "p"), InvalidArgument);
+}
+
+}  // namespace
+}  // namespace matrix
+
+namespace matrix {
+namespace {
+
+TEST(AuthRefusals, NamesTheArgumentThatIsNotValidUtf8) {
+    try {
+        (void)Auth::login_user("moss", std::string("hunter\xC3", 7));
+        FAIL() << "invalid UTF-8 in the password was accepted";
+    } catch (const InvalidArgument& e) {
+        EXPECT_EQ(e.argument(), "password");
+    }
+}
+
+TEST(RoomEventRefusals, NamesTheBodyWhenItIsNotValidUtf8) {
+    try {
+        (void)RoomEvent::message("!r:m", MessageType::text, std::string("\xFF", 1), "txn");
+        FAIL() << "invalid UTF-8 in the body was accepted";
+    } catch (const InvalidArgument& e) {
+        EXPECT_EQ(e.argument(), "body");
+    }
 }
 
 }  // namespace

@@ -134,6 +134,20 @@ TEST(EmptyRequiredValue, TokenAndBaseUrlAreRefused) {
     EXPECT_EQ(refused_argument([] { api::whoami("", kToken); }), "base_url");
 }
 
+TEST(EmptyRequiredValue, TokenAndBaseUrlMessagesDoNotCallThemPathIdentifiers) {
+    try {
+        api::whoami(kBase, "");
+        FAIL() << "an empty token was accepted";
+    } catch (const InvalidArgument& e) {
+        EXPECT_EQ(std::string(e.what()), "argument 'token' must not be empty");
+    }
+}
+
+TEST(HeaderInjection, BaseUrlWithCrLfIsRefused) {
+    EXPECT_EQ(refused_argument([] { api::whoami("https://matrix.org\r\nX-Evil: 1", kToken); }),
+              "base_url");
+}
+
 TEST(EmptyStateKey, IsAcceptedAndLeavesATrailingSlashWhenReadingState) {
     const Request r =
         api::room_state_event(kBase, kToken, "!someroom:matrix.org", "m.room.topic", "");

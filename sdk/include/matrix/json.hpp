@@ -22,7 +22,8 @@ class Json {
     // than 512 deep (deeper values would overflow the stack when compared or copied).
     static Json parse(std::string_view text, std::string_view argument = "json");
 
-    static Json string(std::string_view value);
+    // Throws InvalidArgument naming `argument` when `value` is not valid UTF-8.
+    static Json string(std::string_view value, std::string_view argument = "string");
     static Json number(std::int64_t value);
     static Json boolean(bool value);
     static Json null();
