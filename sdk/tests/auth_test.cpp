@@ -5,14 +5,13 @@
 
 #include "matrix/error.hpp"
 #include "matrix/events.hpp"
+#include "test_support.hpp"
 
 namespace matrix {
 namespace {
 
-// Compared as JSON values, so key order does not matter but every member and value does.
-void expect_json(const Json& actual, std::string_view expected) {
-    EXPECT_EQ(actual, Json::parse(expected)) << "actual: " << actual.text();
-}
+using testing_support::expect_json;
+using testing_support::refused_argument;
 
 TEST(Auth, LoginDummyIsOnlyItsType) {
     expect_json(Auth::login_dummy(), R"({"type":"m.login.dummy"})");

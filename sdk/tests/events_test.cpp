@@ -4,23 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "matrix/error.hpp"
+#include "test_support.hpp"
 
 namespace matrix {
 namespace {
 
-void expect_json(const Json& actual, std::string_view expected) {
-    EXPECT_EQ(actual, Json::parse(expected)) << "actual: " << actual.text();
-}
-
-template <typename F>
-std::string refused_argument(F&& f) {
-    try {
-        f();
-    } catch (const InvalidArgument& e) {
-        return e.argument();
-    }
-    return "<nothing thrown>";
-}
+using testing_support::expect_json;
+using testing_support::refused_argument;
 
 TEST(RoomEventMessage, BuildsAPlainTextMessageAsTheSeedShows) {
     const RoomEvent event = RoomEvent::message("!someroom:matrix.org", MessageType::text,

@@ -7,22 +7,15 @@
 #include <string_view>
 
 #include "matrix/error.hpp"
+#include "test_support.hpp"
 
 namespace matrix {
 namespace {
 
-using namespace std::string_literals;
+using testing_support::expect_json;
+using testing_support::refused_argument;
 
-// The argument name an InvalidArgument carries, or "<nothing thrown>".
-template <typename F>
-std::string refused_argument(F&& f) {
-    try {
-        f();
-    } catch (const InvalidArgument& e) {
-        return e.argument();
-    }
-    return "<nothing thrown>";
-}
+using namespace std::string_literals;
 
 TEST(JsonParse, CompactsWhitespace) {
     const Json json = Json::parse(" {\n \"a\" : [ 1 , 2 ,\t{ } ] ,\"b\":\"x y\" }\r\n ");

@@ -7,27 +7,18 @@
 #include "matrix/api.hpp"
 #include "matrix/error.hpp"
 #include "matrix/named_builder.hpp"
+#include "test_support.hpp"
 
 namespace matrix {
 namespace {
+
+using testing_support::expect_json;
+using testing_support::refused_argument;
 
 using namespace std::string_literals;
 
 constexpr const char* kBase = "https://matrix.org";
 constexpr const char* kToken = "token";
-
-// The argument an InvalidArgument names, or a marker saying what happened instead.
-template <typename F>
-std::string refused_argument(F&& f) {
-    try {
-        f();
-    } catch (const InvalidArgument& e) {
-        return e.argument();
-    } catch (const std::exception& e) {
-        return std::string("<other exception: ") + e.what() + ">";
-    }
-    return "<nothing thrown>";
-}
 
 std::string refused_by_name(std::string_view endpoint, std::string_view args) {
     return refused_argument([&] { build_by_name(endpoint, args); });
