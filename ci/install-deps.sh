@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(
-    build-essential cmake clang-format
+    build-essential cmake pkg-config clang-format git
     rapidjson-dev libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
 )
 

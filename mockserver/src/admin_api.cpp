@@ -1,0 +1,234 @@
+// Admin routes: each turns a JSON request into calls on the journal and the stub registry.
+#include "admin_api.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <chrono>
+#include <string_view>
+#include <vector>
+
+#include "matrix/mock/pattern.hpp"
+#include "matrix/mock/stub.hpp"
+
+namespace matrix::mock {
+namespace {
+
+// A wait holds a worker thread; five minutes is far beyond any test's need.
+constexpr std::int64_t kMaxWaitMilliseconds = 300'000;
+
+std::string json_string(std::string_view text) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+    return {buffer.GetString(), buffer.GetSize()};
+}
+
+AdminResponse error(int status, std::string_view errcode, std::string_view message,
+                    std::string_view key = {}) {
+    std::string body =
+        "{\"errcode\":" + json_string(errcode) + ",\"error\":" + json_string(message);
+    if (!key.empty()) body += ",\"key\":" + json_string(key);
+    return {status, body + "}"};
+}
+
+std::string requests_json(const std::vector<JournalEntry>& entries, std::string extra = {}) {
+    std::string body = "{\"requests\":[";
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (i > 0) body += ',';
+        body += to_json(entries[i]);
+    }
+    body += "]";
+    if (!extra.empty()) body += "," + extra;
+    return body + "}";
+}
+
+std::string compact(const rapidjson::Value& value) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    value.Accept(writer);
+    return {buffer.GetString(), buffer.GetSize()};
+}
+
+// Parses an admin request body; nesting is bounded by the iterative parser and the pattern
+// parser, which refuses what it does not know.
+bool parse_body(const AdminRequest& request, rapidjson::Document& document,
+                AdminResponse& failure) {
+    document.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
+        request.body.data(), request.body.size());
+    if (document.HasParseError()) {
+        failure = error(400, "M_NOT_JSON",
+                        std::string("request body is not JSON: ") +
+                            rapidjson::GetParseError_En(document.GetParseError()) + " at byte " +
+                            std::to_string(document.GetErrorOffset()));
+        return false;
+    }
+    if (!document.IsObject()) {
+        failure = error(400, "M_BAD_JSON", "request body must be a JSON object");
+        return false;
+    }
+    return true;
+}
+
+AdminResponse health(AdminContext& context) {
+    return {200, "{\"status\":\"healthy\",\"journal\":{\"size\":" +
+                     std::to_string(context.journal.size()) +
+                     ",\"capacity\":" + std::to_string(context.journal.capacity()) +
+                     ",\"evicted\":" + std::to_string(context.journal.evicted()) +
+                     "},\"stubs\":" + std::to_string(context.stubs.list().size()) + "}"};
+}
+
+AdminResponse list_mappings(AdminContext& context) {
+    const std::vector<Stub> stubs = context.stubs.list();
+    std::string body = "{\"mappings\":[";
+    for (std::size_t i = 0; i < stubs.size(); ++i) {
+        if (i > 0) body += ',';
+        body += stubs[i].source_json;
+    }
+    return {200, body + "],\"meta\":{\"total\":" + std::to_string(stubs.size()) + "}}"};
+}
+
+AdminResponse add_mapping(AdminContext& context, const AdminRequest& request) {
+    try {
+        Stub stub = parse_mapping(request.body, context.files_dir);
+        stub.source = "admin";
+        const std::string json = stub.source_json;
+        context.stubs.add(std::move(stub));
+        return {201, json};
+    } catch (const MappingError& e) {
+        return error(400, "M_BAD_JSON", e.what(), e.key());
+    }
+}
+
+std::optional<RequestPattern> pattern_member(const rapidjson::Value& object, const char* name,
+                                             AdminResponse& failure) {
+    const auto member = object.FindMember(name);
+    if (member == object.MemberEnd()) return RequestPattern();
+    try {
+        return RequestPattern::parse(compact(member->value), name);
+    } catch (const MappingError& e) {
+        failure = error(400, "M_BAD_JSON", e.what(), e.key());
+        return std::nullopt;
+    }
+}
+
+AdminResponse count_requests(AdminContext& context, const AdminRequest& request) {
+    AdminResponse failure;
+    rapidjson::Document document;
+    if (!parse_body(request, document, failure)) return failure;
+    // WireMock posts the pattern itself; {"request": pattern} is accepted as well.
+    std::optional<RequestPattern> pattern;
+    if (document.HasMember("request")) {
+        pattern = pattern_member(document, "request", failure);
+    } else {
+        try {
+            pattern = RequestPattern::parse(request.body, "request");
+        } catch (const MappingError& e) {
+            return error(400, "M_BAD_JSON", e.what(), e.key());
+        }
+    }
+    if (!pattern) return failure;
+    return {200, "{\"count\":" + std::to_string(context.journal.count(*pattern)) + "}"};
+}
+
+AdminResponse wait_for_requests(AdminContext& context, const AdminRequest& request) {
+    AdminResponse failure;
+    rapidjson::Document document;
+    if (!parse_body(request, document, failure)) return failure;
+    for (auto it = document.MemberBegin(); it != document.MemberEnd(); ++it) {
+        const std::string_view key(it->name.GetString(), it->name.GetStringLength());
+        if (key != "request" && key != "count" && key != "timeoutMs") {
+            return error(
+                400, "M_BAD_JSON",
+                "unknown field '" + std::string(key) + "' (fields: request, count, timeoutMs)",
+                key);
+        }
+    }
+    const auto pattern = pattern_member(document, "request", failure);
+    if (!pattern) return failure;
+    std::int64_t count = 1;
+    if (const auto it = document.FindMember("count"); it != document.MemberEnd()) {
+        if (!it->value.IsInt64() || it->value.GetInt64() < 0) {
+            return error(400, "M_BAD_JSON", "'count' must be a non-negative integer", "count");
+        }
+        count = it->value.GetInt64();
+    }
+    std::int64_t timeout = 10'000;
+    if (const auto it = document.FindMember("timeoutMs"); it != document.MemberEnd()) {
+        if (!it->value.IsInt64() || it->value.GetInt64() < 0 ||
+            it->value.GetInt64() > kMaxWaitMilliseconds) {
+            return error(
+                400, "M_BAD_JSON",
+                "'timeoutMs' must be an integer from 0 to " + std::to_string(kMaxWaitMilliseconds),
+                "timeoutMs");
+        }
+        timeout = it->value.GetInt64();
+    }
+    const WaitResult result = context.journal.wait_for(*pattern, static_cast<std::size_t>(count),
+                                                       std::chrono::milliseconds(timeout));
+    const std::string meta = "\"count\":" + std::to_string(result.matching.size()) +
+                             ",\"expected\":" + std::to_string(count);
+    return {result.complete ? 200 : 408, requests_json(result.matching, meta)};
+}
+
+}  // namespace
+
+AdminResponse handle_admin(AdminContext& context, const AdminRequest& request) {
+    const std::string& path = request.path;
+    const std::string& method = request.method;
+    constexpr std::string_view kMappingPrefix = "/__admin/mappings/";
+
+    if (path == "/__admin/health" && method == "GET") return health(context);
+    if (path == "/__admin/mappings") {
+        if (method == "GET") return list_mappings(context);
+        if (method == "POST") return add_mapping(context, request);
+    }
+    if (path.rfind(kMappingPrefix, 0) == 0 && path.size() > kMappingPrefix.size()) {
+        const std::string id = path.substr(kMappingPrefix.size());
+        if (method == "DELETE") {
+            if (context.stubs.remove(id)) return {200, "{}"};
+            return error(404, "M_NOT_FOUND", "no mapping with id " + id);
+        }
+        if (method == "GET") {
+            if (const auto stub = context.stubs.find(id)) return {200, stub->source_json};
+            return error(404, "M_NOT_FOUND", "no mapping with id " + id);
+        }
+    }
+    if (path == "/__admin/requests") {
+        if (method == "GET") {
+            return {200,
+                    requests_json(context.journal.entries(),
+                                  "\"meta\":{\"total\":" + std::to_string(context.journal.size()) +
+                                      ",\"evicted\":" + std::to_string(context.journal.evicted()) +
+                                      "}")};
+        }
+        if (method == "DELETE") {
+            context.journal.clear();
+            return {200, "{}"};
+        }
+    }
+    if (path == "/__admin/requests/unmatched" && method == "GET") {
+        return {200, requests_json(context.journal.unmatched())};
+    }
+    if (path == "/__admin/requests/count" && method == "POST") {
+        return count_requests(context, request);
+    }
+    if (path == "/__admin/requests/wait" && method == "POST") {
+        return wait_for_requests(context, request);
+    }
+    if (path == "/__admin/reset" && method == "POST") {
+        context.reset();
+        return {200, "{}"};
+    }
+    return error(404, "M_UNRECOGNIZED",
+                 "no admin route " + method + " " + path +
+                     " (routes: GET /__admin/health, GET|POST /__admin/mappings, "
+                     "GET|DELETE /__admin/mappings/{id}, GET|DELETE /__admin/requests, "
+                     "GET /__admin/requests/unmatched, POST /__admin/requests/count, "
+                     "POST /__admin/requests/wait, POST /__admin/reset)");
+}
+
+}  // namespace matrix::mock

@@ -1,0 +1,325 @@
+// The mock homeserver on cpp-httplib: records each request, picks a stub, answers or breaks.
+#include "matrix/mock/homeserver.hpp"
+
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cctype>
+#include <limits>
+#include <string_view>
+#include <thread>
+
+#include "admin_api.hpp"
+#include "connection_fault.hpp"
+
+namespace matrix::mock {
+namespace {
+
+// Raised from cpp-httplib's default of 5, which makes bursts of new connections wait.
+constexpr int kListenBacklog = 1024;
+
+bool is_content_type(const std::string& name) {
+    static constexpr std::string_view kName = "content-type";
+    return name.size() == kName.size() &&
+           std::equal(name.begin(), name.end(), kName.begin(), [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+}
+
+bool is_loopback(const std::string& address) {
+    return address.rfind("127.", 0) == 0 || address == "::1" ||
+           address.rfind("::ffff:127.", 0) == 0;
+}
+
+std::string unmatched_message(const JournalEntry& entry, const std::vector<NearMiss>& misses) {
+    std::string message = "No stub matches " + entry.method + " " + entry.target;
+    if (misses.empty()) return message + " (no stubs are mounted)";
+    message += "; nearest: ";
+    for (std::size_t i = 0; i < misses.size(); ++i) {
+        if (i > 0) message += "; ";
+        message += (misses[i].stub_name.empty() ? misses[i].stub_id : misses[i].stub_name) + " (" +
+                   misses[i].failed_predicate + ")";
+    }
+    return message;
+}
+
+JournalEntry entry_from(const httplib::Request& req) {
+    JournalEntry entry;
+    entry.method = req.method;
+    entry.target = req.target;  // raw: req.path is already percent-decoded
+    for (const auto& [name, value] : req.headers) {
+        // cpp-httplib adds these itself; they were not sent by the client.
+        if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
+            name == "LOCAL_PORT") {
+            continue;
+        }
+        entry.headers.push_back({name, value});
+    }
+    entry.body = req.body;
+    entry.arrived = std::chrono::system_clock::now();
+    entry.remote = req.remote_addr + ":" + std::to_string(req.remote_port);
+    split_target(entry);
+    return entry;
+}
+
+}  // namespace
+
+struct MockHomeserver::Impl {
+    MockHomeserverOptions options;
+    Journal journal;
+    StubRegistry stubs;
+    std::string files_dir = ".";
+    httplib::Server server;
+    std::thread listener;
+    int port = -1;
+    int listen_socket = -1;
+    bool stopped = false;
+
+    explicit Impl(MockHomeserverOptions opts)
+        : options(std::move(opts)), journal(options.journal_capacity) {}
+
+    void handle(const httplib::Request& req, httplib::Response& res) {
+        if (options.admin_api && is_admin_path(req.path)) {
+            serve_admin(req, res);
+            return;
+        }
+        JournalEntry entry = entry_from(req);
+        Selection selection = stubs.select(entry);
+        ResponseDefinition response;
+        if (selection.stub_id) {
+            response = std::move(selection.response);
+            entry.matched_stub = selection.stub_id;
+        } else {
+            response = ResponseDefinition::matrix_error(
+                "M_UNRECOGNIZED", unmatched_message(entry, selection.near_misses), {}, {}, 404);
+            entry.near_misses = std::move(selection.near_misses);
+        }
+        entry.status = response.status;
+        journal.record(std::move(entry));
+
+        if (response.fixed_delay.count() > 0) std::this_thread::sleep_for(response.fixed_delay);
+        if (response.fault != Fault::none) {
+            apply_connection_fault(response.fault, req.remote_addr, req.remote_port, port);
+            return;
+        }
+        res.status = response.status;
+        bool has_content_type = false;
+        for (const Header& header : response.headers) {
+            has_content_type = has_content_type || is_content_type(header.name);
+            res.set_header(header.name.c_str(), header.value);
+        }
+        res.body = std::move(response.body);
+        if (!has_content_type && response.json) res.set_header("Content-Type", "application/json");
+    }
+
+    void serve_admin(const httplib::Request& req, httplib::Response& res) {
+        const bool allowed = is_loopback(req.remote_addr) || options.admin_host == "0.0.0.0" ||
+                             options.admin_host == "::" || req.remote_addr == options.admin_host;
+        AdminResponse response;
+        if (!allowed) {
+            response = {
+                403,
+                R"json({"errcode":"M_FORBIDDEN","error":"the admin API answers loopback clients only (see --admin-host)"})json"};
+        } else {
+            AdminContext context{journal, stubs, files_dir, [this] { reset(); }};
+            response = handle_admin(context, {req.method, req.path, req.body});
+        }
+        res.status = response.status;
+        res.set_content(response.body, "application/json");
+    }
+
+    void reset() {
+        journal.clear();
+        stubs.reset_to_files();
+    }
+};
+
+MockHomeserver::MockHomeserver(MockHomeserverOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {
+    Impl& impl = *impl_;
+    httplib::Server& server = impl.server;
+    const std::size_t threads = std::max<std::size_t>(impl.options.worker_threads, 2);
+    server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    // Without TCP_NODELAY each keep-alive response waits ~40 ms for the delayed ACK.
+    server.set_tcp_nodelay(true);
+    server.set_keep_alive_max_count(std::numeric_limits<std::size_t>::max());
+    server.set_read_timeout(impl.options.read_timeout);
+    // cpp-httplib's default also sets SO_REUSEPORT, which lets a second server bind the same
+    // port and silently take half the traffic; SO_REUSEADDR alone refuses that.
+    server.set_socket_options([&impl](int socket) {
+        const int yes = 1;
+        setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        impl.listen_socket = socket;
+    });
+    const auto handler = [&impl](const httplib::Request& req, httplib::Response& res) {
+        impl.handle(req, res);
+    };
+    server.Get(".*", handler);
+    server.Post(".*", handler);
+    server.Put(".*", handler);
+    server.Delete(".*", handler);
+    server.Patch(".*", handler);
+    server.Options(".*", handler);
+
+    const std::string& host = impl.options.host;
+    if (impl.options.port == 0) {
+        impl.port = server.bind_to_any_port(host);
+    } else if (server.bind_to_port(host, impl.options.port)) {
+        impl.port = impl.options.port;
+    }
+    if (impl.port <= 0) {
+        throw StartError("cannot listen on " + host + ":" + std::to_string(impl.options.port) +
+                         ": the port is in use or the address is not one of this machine's");
+    }
+    // Listening again on a listening socket only changes its backlog.
+    if (impl.listen_socket >= 0) ::listen(impl.listen_socket, kListenBacklog);
+    impl.listener = std::thread([&server] { server.listen_after_bind(); });
+    // cpp-httplib's stop() does nothing until its accept loop runs, so a server stopped right
+    // after starting would otherwise never stop. Requests sent meanwhile wait in the backlog.
+    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::microseconds(50));
+}
+
+MockHomeserver::~MockHomeserver() { stop(); }
+
+void MockHomeserver::stop() {
+    if (impl_->stopped) return;
+    impl_->stopped = true;
+    impl_->server.stop();
+    if (impl_->listener.joinable()) impl_->listener.join();
+}
+
+std::string MockHomeserver::url() const {
+    const std::string& host = impl_->options.host;
+    const bool ipv6 = host.find(':') != std::string::npos;
+    return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(impl_->port);
+}
+
+int MockHomeserver::port() const { return impl_->port; }
+
+Journal& MockHomeserver::journal() noexcept { return impl_->journal; }
+const Journal& MockHomeserver::journal() const noexcept { return impl_->journal; }
+StubRegistry& MockHomeserver::stubs() noexcept { return impl_->stubs; }
+
+namespace {
+
+Stub api_stub(RequestPattern pattern) {
+    Stub stub;
+    stub.id = new_stub_id();
+    stub.request = std::move(pattern);
+    stub.responses = {ResponseDefinition::json_body(200, Json::object({}))};
+    stub.source = "api";
+    return stub;
+}
+
+std::string api_source_json(const Stub& stub) {
+    return Json::object({{"id", Json::string(stub.id)},
+                         {"source", Json::string("api")},
+                         {"request", Json::string(stub.request.describe())}})
+        .text();
+}
+
+}  // namespace
+
+StubHandle MockHomeserver::on(std::string_view endpoint) {
+    return on(RequestPattern::for_endpoint(endpoint));
+}
+
+StubHandle MockHomeserver::on(RequestPattern pattern) {
+    Stub stub = api_stub(std::move(pattern));
+    stub.source_json = api_source_json(stub);
+    const std::string id = impl_->stubs.add(std::move(stub));
+    return StubHandle(*this, id);
+}
+
+std::string MockHomeserver::add_mapping(std::string_view json) {
+    Stub stub = parse_mapping(json, impl_->files_dir);
+    stub.source = "api";
+    return impl_->stubs.add(std::move(stub));
+}
+
+void MockHomeserver::load_mappings(const std::string& dir) {
+    std::vector<Stub> loaded = load_mapping_dir(dir);
+    impl_->files_dir = dir;
+    for (Stub& stub : loaded) impl_->stubs.add(std::move(stub));
+}
+
+void MockHomeserver::verify() const {
+    std::string problems;
+    for (const Stub& stub : impl_->stubs.list()) {
+        if (stub.expected_uses && *stub.expected_uses != stub.uses) {
+            problems += "\n  stub " + stub.id + " (" + stub.request.describe() + "): expected " +
+                        std::to_string(*stub.expected_uses) + " uses, got " +
+                        std::to_string(stub.uses);
+        }
+    }
+    if (!problems.empty())
+        throw VerificationError("mock homeserver expectations not met:" + problems);
+}
+
+void MockHomeserver::reset() { impl_->reset(); }
+
+// --- StubHandle ---------------------------------------------------------------------------------
+
+StubHandle& StubHandle::respond(ResponseDefinition response) {
+    server_->stubs().update(id_, [&](Stub& stub) { stub.responses = {std::move(response)}; });
+    return *this;
+}
+
+StubHandle& StubHandle::respond_json(int status, const Json& body) {
+    return respond(ResponseDefinition::json_body(status, body));
+}
+
+StubHandle& StubHandle::respond_json(int status, std::string_view json_text) {
+    return respond(ResponseDefinition::json_body(status, Json::parse(json_text, "json_text")));
+}
+
+StubHandle& StubHandle::respond_error(std::string_view errcode, std::string_view error) {
+    return respond(ResponseDefinition::matrix_error(errcode, error));
+}
+
+StubHandle& StubHandle::then_respond(ResponseDefinition response) {
+    server_->stubs().update(id_,
+                            [&](Stub& stub) { stub.responses.push_back(std::move(response)); });
+    return *this;
+}
+
+StubHandle& StubHandle::times(std::size_t n) {
+    server_->stubs().update(id_, [&](Stub& stub) { stub.expected_uses = n; });
+    return *this;
+}
+
+StubHandle& StubHandle::max_uses(std::size_t n) {
+    server_->stubs().update(id_, [&](Stub& stub) { stub.max_uses = n; });
+    return *this;
+}
+
+StubHandle& StubHandle::priority(int priority) {
+    server_->stubs().update(id_, [&](Stub& stub) { stub.priority = priority; });
+    return *this;
+}
+
+StubHandle& StubHandle::with_query(std::string_view name, ValueMatcher matcher) {
+    server_->stubs().update(id_,
+                            [&](Stub& stub) { stub.request.with_query(name, std::move(matcher)); });
+    return *this;
+}
+
+StubHandle& StubHandle::with_header(std::string_view name, ValueMatcher matcher) {
+    server_->stubs().update(
+        id_, [&](Stub& stub) { stub.request.with_header(name, std::move(matcher)); });
+    return *this;
+}
+
+StubHandle& StubHandle::with_body(BodyPattern pattern) {
+    server_->stubs().update(id_, [&](Stub& stub) { stub.request.with_body(std::move(pattern)); });
+    return *this;
+}
+
+std::size_t StubHandle::uses() const {
+    const auto stub = server_->stubs().find(id_);
+    return stub ? stub->uses : 0;
+}
+
+}  // namespace matrix::mock

@@ -1,0 +1,383 @@
+// The journal: records requests verbatim, answers readers with copies, and writes entries as JSON.
+#include "matrix/mock/journal.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <utility>
+
+#include "matrix/error.hpp"
+#include "matrix/mock/pattern.hpp"
+#include "matrix/percent_encoding.hpp"
+
+namespace matrix::mock {
+
+namespace {
+
+// Length of the well-formed UTF-8 sequence starting at `i` (Unicode table 3-7: no overlong
+// forms, no surrogates, nothing above U+10FFFF), or 0 when the byte at `i` does not start one.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char lead = byte(i);
+    if (lead < 0x80) return 1;
+    std::size_t length = 0;
+    unsigned char second_min = 0x80;
+    unsigned char second_max = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        length = 3;
+        if (lead == 0xE0) second_min = 0xA0;  // overlong below U+0800
+        if (lead == 0xED) second_max = 0x9F;  // UTF-16 surrogates
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        length = 4;
+        if (lead == 0xF0) second_min = 0x90;  // overlong below U+10000
+        if (lead == 0xF4) second_max = 0x8F;  // above U+10FFFF
+    } else {
+        return 0;
+    }
+    if (s.size() - i < length) return 0;
+    if (byte(i + 1) < second_min || byte(i + 1) > second_max) return 0;
+    for (std::size_t k = 2; k < length; ++k) {
+        if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+    }
+    return length;
+}
+
+bool is_valid_utf8(std::string_view s) noexcept {
+    for (std::size_t i = 0; i < s.size();) {
+        const std::size_t length = utf8_sequence_length(s, i);
+        if (length == 0) return false;
+        i += length;
+    }
+    return true;
+}
+
+// Every byte that is not part of a well-formed sequence becomes U+FFFD, so a JSON string can
+// always be written; callers that must not lose bytes add a base64 copy alongside.
+std::string replace_invalid_utf8(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        const std::size_t length = utf8_sequence_length(s, i);
+        if (length == 0) {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        } else {
+            out.append(s.substr(i, length));
+            i += length;
+        }
+    }
+    return out;
+}
+
+// RFC 3339 in UTC with microseconds. Computed with <chrono>'s calendar so it needs neither
+// gmtime (not thread-safe) nor gmtime_r (not portable), and pre-1970 times floor correctly.
+std::string format_rfc3339(std::chrono::system_clock::time_point time) {
+    using namespace std::chrono;
+    const auto micros = floor<microseconds>(time);
+    const auto day = floor<days>(micros);
+    const year_month_day date{day};
+    const hh_mm_ss clock{micros - day};
+    char text[40];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%06lldZ", int(date.year()),
+                  unsigned(date.month()), unsigned(date.day()), int(clock.hours().count()),
+                  int(clock.minutes().count()), int(clock.seconds().count()),
+                  static_cast<long long>(clock.subseconds().count()));
+    return text;
+}
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void write_string(JsonWriter& writer, std::string_view value) {
+    if (is_valid_utf8(value)) {
+        writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    } else {
+        const std::string replaced = replace_invalid_utf8(value);
+        writer.String(replaced.data(), static_cast<rapidjson::SizeType>(replaced.size()));
+    }
+}
+
+void write_pair(JsonWriter& writer, std::string_view name, std::string_view value) {
+    writer.StartArray();
+    write_string(writer, name);
+    write_string(writer, value);
+    writer.EndArray();
+}
+
+}  // namespace
+
+void split_target(JournalEntry& entry) {
+    const std::string_view target = entry.target;
+    const std::size_t question = target.find('?');
+    entry.raw_path = std::string(target.substr(0, question));
+    entry.raw_query = question == std::string_view::npos ? std::string()
+                                                         : std::string(target.substr(question + 1));
+    entry.query.clear();
+    entry.query_decodes = true;
+
+    std::string_view rest = entry.raw_query;
+    while (!rest.empty()) {
+        const std::size_t amp = rest.find('&');
+        const std::string_view piece = rest.substr(0, amp);
+        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+        if (piece.empty()) continue;  // "a=1&&b=2" and a trailing '&' carry no parameter
+        const std::size_t equals = piece.find('=');
+        const std::string_view name = piece.substr(0, equals);
+        const std::string_view value =
+            equals == std::string_view::npos ? std::string_view() : piece.substr(equals + 1);
+        auto decoded_name = percent_decode(name, PlusMeans::space);
+        auto decoded_value = percent_decode(value, PlusMeans::space);
+        if (!decoded_name || !decoded_value) {
+            // The raw query keeps the bytes; the flag tells matchers the pairs are incomplete.
+            entry.query_decodes = false;
+            continue;
+        }
+        entry.query.push_back({std::move(*decoded_name), std::move(*decoded_value)});
+    }
+}
+
+Journal::Journal(std::size_t capacity) : capacity_(capacity) {
+    if (capacity == 0) throw InvalidArgument("capacity", "must be at least 1");
+}
+
+std::uint64_t Journal::record(JournalEntry entry) {
+    std::function<void(const JournalEntry&)> listener;
+    std::optional<JournalEntry> for_listener;
+    std::uint64_t id = 0;
+    {
+        std::lock_guard lock(mutex_);
+        id = next_id_++;
+        entry.id = id;
+        if (listener_) {
+            // Copied under the lock: once stored, another record() may evict the entry.
+            listener = listener_;
+            for_listener = entry;
+        }
+        entries_.push_back(std::move(entry));
+        while (entries_.size() > capacity_) {
+            entries_.pop_front();
+            ++evicted_;
+        }
+    }
+    arrived_.notify_all();
+    // Outside the lock so a slow listener (a file write) never stalls readers, and a listener
+    // that reads the journal cannot deadlock.
+    if (listener) listener(*for_listener);
+    return id;
+}
+
+std::vector<JournalEntry> Journal::entries() const {
+    std::lock_guard lock(mutex_);
+    return {entries_.begin(), entries_.end()};
+}
+
+std::optional<JournalEntry> Journal::find(std::uint64_t id) const {
+    std::lock_guard lock(mutex_);
+    const auto it = std::lower_bound(
+        entries_.begin(), entries_.end(), id,
+        [](const JournalEntry& entry, std::uint64_t wanted) { return entry.id < wanted; });
+    if (it == entries_.end() || it->id != id) return std::nullopt;
+    return *it;
+}
+
+std::vector<JournalEntry> Journal::matching(const RequestPattern& pattern) const {
+    std::lock_guard lock(mutex_);
+    std::vector<JournalEntry> out;
+    for (const JournalEntry& entry : entries_) {
+        if (pattern.matches(entry)) out.push_back(entry);
+    }
+    return out;
+}
+
+std::size_t Journal::count(const RequestPattern& pattern) const {
+    std::lock_guard lock(mutex_);
+    return static_cast<std::size_t>(
+        std::count_if(entries_.begin(), entries_.end(),
+                      [&](const JournalEntry& entry) { return pattern.matches(entry); }));
+}
+
+std::vector<JournalEntry> Journal::unmatched() const {
+    std::lock_guard lock(mutex_);
+    std::vector<JournalEntry> out;
+    for (const JournalEntry& entry : entries_) {
+        if (!entry.matched_stub) out.push_back(entry);
+    }
+    return out;
+}
+
+WaitResult Journal::wait_for(const RequestPattern& pattern, std::size_t n,
+                             std::chrono::milliseconds timeout) const {
+    // Clamped so that an absurd timeout from the admin API cannot overflow the deadline.
+    constexpr std::chrono::milliseconds kLongest = std::chrono::hours(24 * 365);
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::clamp(timeout, std::chrono::milliseconds::zero(), kLongest);
+    std::unique_lock lock(mutex_);
+
+    // Scans only entries recorded since the last wake, so a large journal costs one pass in
+    // total rather than one per record(). The answer always equals count(pattern) on the
+    // journal as it stands: ids in entries_ are contiguous and increasing (records append,
+    // evictions pop the front, clear() empties), so ids below the front are gone, whether
+    // evicted or cleared.
+    std::deque<std::uint64_t> matched_ids;
+    std::uint64_t scanned_through = 0;  // highest id already tested against the pattern
+    const auto rescan = [&] {
+        if (entries_.empty()) {
+            matched_ids.clear();
+            return;
+        }
+        const std::uint64_t front_id = entries_.front().id;
+        while (!matched_ids.empty() && matched_ids.front() < front_id) matched_ids.pop_front();
+        const std::uint64_t first = std::max(scanned_through + 1, front_id);
+        for (std::uint64_t id = first; id <= entries_.back().id; ++id) {
+            if (pattern.matches(entries_[id - front_id])) matched_ids.push_back(id);
+        }
+        scanned_through = std::max(scanned_through, entries_.back().id);
+    };
+
+    bool complete = false;
+    while (true) {
+        rescan();
+        if (matched_ids.size() >= n) {
+            complete = true;
+            break;
+        }
+        // Re-checked on every wake, so spurious wake-ups are harmless.
+        if (arrived_.wait_until(lock, deadline) == std::cv_status::timeout) {
+            rescan();
+            complete = matched_ids.size() >= n;
+            break;
+        }
+    }
+
+    WaitResult result;
+    result.complete = complete;
+    result.matching.reserve(matched_ids.size());
+    if (!matched_ids.empty()) {
+        const std::uint64_t front_id = entries_.front().id;
+        for (const std::uint64_t id : matched_ids) {
+            result.matching.push_back(entries_[id - front_id]);
+        }
+    }
+    return result;  // the lock is released before the caller sees the copies
+}
+
+void Journal::clear() {
+    std::lock_guard lock(mutex_);
+    entries_.clear();
+}
+
+std::size_t Journal::size() const {
+    std::lock_guard lock(mutex_);
+    return entries_.size();
+}
+
+std::uint64_t Journal::evicted() const {
+    std::lock_guard lock(mutex_);
+    return evicted_;
+}
+
+void Journal::set_listener(std::function<void(const JournalEntry&)> listener) {
+    std::lock_guard lock(mutex_);
+    listener_ = std::move(listener);
+}
+
+std::string to_json(const JournalEntry& entry) {
+    rapidjson::StringBuffer buffer;
+    JsonWriter writer(buffer);
+    writer.StartObject();
+    writer.Key("id");
+    writer.Uint64(entry.id);
+    writer.Key("method");
+    write_string(writer, entry.method);
+    writer.Key("target");
+    write_string(writer, entry.target);
+    if (!is_valid_utf8(entry.target)) {
+        // "target" had bytes replaced; this keeps the exact bytes.
+        writer.Key("target_base64");
+        const std::string encoded = base64_encode(entry.target);
+        writer.String(encoded.data(), static_cast<rapidjson::SizeType>(encoded.size()));
+    }
+    writer.Key("path");
+    write_string(writer, entry.raw_path);
+    writer.Key("query");
+    writer.StartArray();
+    for (const QueryParam& param : entry.query) write_pair(writer, param.name, param.value);
+    writer.EndArray();
+    writer.Key("headers");
+    writer.StartArray();
+    for (const Header& header : entry.headers) write_pair(writer, header.name, header.value);
+    writer.EndArray();
+    if (is_valid_utf8(entry.body)) {
+        writer.Key("body");
+        writer.String(entry.body.data(), static_cast<rapidjson::SizeType>(entry.body.size()));
+    } else {
+        writer.Key("body_base64");
+        const std::string encoded = base64_encode(entry.body);
+        writer.String(encoded.data(), static_cast<rapidjson::SizeType>(encoded.size()));
+    }
+    writer.Key("arrived");
+    const std::string arrived = format_rfc3339(entry.arrived);
+    writer.String(arrived.data(), static_cast<rapidjson::SizeType>(arrived.size()));
+    writer.Key("remote");
+    write_string(writer, entry.remote);
+    writer.Key("matched");
+    if (entry.matched_stub) {
+        write_string(writer, *entry.matched_stub);
+    } else {
+        writer.Null();
+    }
+    writer.Key("status");
+    writer.Int(entry.status);
+    writer.Key("near_misses");
+    writer.StartArray();
+    for (const NearMiss& miss : entry.near_misses) {
+        writer.StartObject();
+        writer.Key("stub_id");
+        write_string(writer, miss.stub_id);
+        writer.Key("stub_name");
+        write_string(writer, miss.stub_name);
+        writer.Key("failed_predicate");
+        write_string(writer, miss.failed_predicate);
+        writer.Key("predicates_passed");
+        writer.Uint64(miss.predicates_passed);
+        writer.Key("predicates_total");
+        writer.Uint64(miss.predicates_total);
+        writer.EndObject();
+    }
+    writer.EndArray();
+    writer.EndObject();
+    return {buffer.GetString(), buffer.GetSize()};
+}
+
+std::string base64_encode(std::string_view bytes) {
+    static constexpr char kAlphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 3 <= bytes.size(); i += 3) {
+        const std::uint32_t triple =
+            (std::uint32_t{static_cast<unsigned char>(bytes[i])} << 16) |
+            (std::uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8) |
+            std::uint32_t{static_cast<unsigned char>(bytes[i + 2])};
+        out += kAlphabet[(triple >> 18) & 0x3F];
+        out += kAlphabet[(triple >> 12) & 0x3F];
+        out += kAlphabet[(triple >> 6) & 0x3F];
+        out += kAlphabet[triple & 0x3F];
+    }
+    const std::size_t left = bytes.size() - i;
+    if (left > 0) {
+        std::uint32_t triple = std::uint32_t{static_cast<unsigned char>(bytes[i])} << 16;
+        if (left == 2) triple |= std::uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8;
+        out += kAlphabet[(triple >> 18) & 0x3F];
+        out += kAlphabet[(triple >> 12) & 0x3F];
+        out += left == 2 ? kAlphabet[(triple >> 6) & 0x3F] : '=';
+        out += '=';
+    }
+    return out;
+}
+
+}  // namespace matrix::mock

@@ -1,0 +1,205 @@
+// matrix-mockserver: the mock Matrix homeserver as a standalone program.
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "matrix/mock/homeserver.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(Usage: matrix-mockserver [OPTIONS]
+
+A mock Matrix homeserver. Every request is recorded in a journal, byte for byte, and answered
+from stubs (WireMock-style JSON mappings); a request no stub matches gets
+404 {"errcode": "M_UNRECOGNIZED"} and the journal says which stubs came nearest.
+
+Options:
+  --host HOST            address to listen on (default 127.0.0.1)
+  --port PORT            port to listen on (default 8008; 0 picks a free one)
+  --port-file FILE       write the chosen port to FILE once listening
+  --mappings DIR         load every *.json mapping in DIR (default: the shipped
+                         fixtures/mappings: /versions, /login, whoami, capabilities,
+                         /.well-known/matrix/client)
+  --no-default-mappings  start with no stubs when --mappings is not given
+  --journal-out FILE     append every request to FILE as JSON Lines, flushed as it goes
+  --journal-capacity N   keep at most N requests in memory (default 100000)
+  --threads N            worker threads, one per open connection (default 256)
+  --admin-host HOST      also answer the admin API (/__admin/...) for clients at HOST
+                         ("0.0.0.0" for any); by default only loopback clients
+  --no-admin             serve no admin API
+  --version              print the version and exit
+  -h, --help             show this help
+
+Once listening it prints "listening on http://HOST:PORT". It stops cleanly on SIGINT or
+SIGTERM.
+
+Admin API (WireMock's paths):
+  GET  /__admin/health                 GET|POST /__admin/mappings
+  GET|DELETE /__admin/mappings/{id}    GET|DELETE /__admin/requests
+  GET  /__admin/requests/unmatched     POST /__admin/requests/count   (a request pattern)
+  POST /__admin/requests/wait  {"request": pattern, "count": n, "timeoutMs": t}
+  POST /__admin/reset                  (journal and mappings added since start-up)
+
+Example:
+  matrix-mockserver --port 8008 &
+  curl http://127.0.0.1:8008/_matrix/client/versions
+  curl http://127.0.0.1:8008/__admin/requests
+)";
+
+struct Arguments {
+    matrix::mock::MockHomeserverOptions server;
+    std::optional<std::string> port_file;
+    std::optional<std::string> mappings;
+    bool default_mappings = true;
+    std::optional<std::string> journal_out;
+};
+
+[[noreturn]] void usage_error(const std::string& message) {
+    std::cerr << "matrix-mockserver: " << message << " (see matrix-mockserver --help)\n";
+    std::exit(2);
+}
+
+long long parse_number(std::string_view option, std::string_view text, long long low,
+                       long long high) {
+    long long value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || value < low || value > high) {
+        usage_error(std::string(option) + " needs a number from " + std::to_string(low) + " to " +
+                    std::to_string(high) + ", got '" + std::string(text) + "'");
+    }
+    return value;
+}
+
+Arguments parse_arguments(int argc, char** argv) {
+    Arguments arguments;
+    arguments.server.port = 8008;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view option = argv[i];
+        const auto value = [&]() -> std::string {
+            if (i + 1 >= argc) usage_error(std::string(option) + " needs a value");
+            return argv[++i];
+        };
+        if (option == "-h" || option == "--help") {
+            std::cout << kUsage;
+            std::exit(0);
+        } else if (option == "--version") {
+            std::cout << "matrix-mockserver " << MATRIX_VERSION << "\n";
+            std::exit(0);
+        } else if (option == "--host") {
+            arguments.server.host = value();
+        } else if (option == "--port") {
+            arguments.server.port = static_cast<int>(parse_number(option, value(), 0, 65535));
+        } else if (option == "--port-file") {
+            arguments.port_file = value();
+        } else if (option == "--mappings") {
+            arguments.mappings = value();
+        } else if (option == "--no-default-mappings") {
+            arguments.default_mappings = false;
+        } else if (option == "--journal-out") {
+            arguments.journal_out = value();
+        } else if (option == "--journal-capacity") {
+            arguments.server.journal_capacity =
+                static_cast<std::size_t>(parse_number(option, value(), 1, 100'000'000));
+        } else if (option == "--threads") {
+            arguments.server.worker_threads =
+                static_cast<std::size_t>(parse_number(option, value(), 2, 10'000));
+        } else if (option == "--admin-host") {
+            arguments.server.admin_host = value();
+        } else if (option == "--no-admin") {
+            arguments.server.admin_api = false;
+        } else {
+            usage_error("unknown option " + std::string(option));
+        }
+    }
+    return arguments;
+}
+
+// The shipped default mappings: next to an installed binary, else in the source tree.
+std::optional<std::string> default_mappings_dir(const char* argv0) {
+    namespace fs = std::filesystem;
+    std::error_code error;
+    const fs::path exe = fs::canonical("/proc/self/exe", error);
+    if (!error) {
+        const fs::path installed =
+            exe.parent_path().parent_path() / "share" / "matrix-conformance" / "mappings";
+        if (fs::is_directory(installed, error)) return installed.string();
+    }
+    (void)argv0;
+    if (fs::is_directory(MATRIX_DEFAULT_MAPPINGS, error))
+        return std::string(MATRIX_DEFAULT_MAPPINGS);
+    return std::nullopt;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Arguments arguments = parse_arguments(argc, argv);
+
+    // Signals are taken by sigwait below, so every thread started from here on blocks them.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    // A client that hangs up mid-response must not kill the server.
+    signal(SIGPIPE, SIG_IGN);
+
+    std::ofstream journal_file;
+    std::mutex journal_file_mutex;
+    try {
+        matrix::mock::MockHomeserver server(arguments.server);
+        std::optional<std::string> mappings = arguments.mappings;
+        if (!mappings && arguments.default_mappings) mappings = default_mappings_dir(argv[0]);
+        if (mappings) server.load_mappings(*mappings);
+
+        if (arguments.journal_out) {
+            journal_file.open(*arguments.journal_out, std::ios::app | std::ios::binary);
+            if (!journal_file) {
+                std::cerr << "matrix-mockserver: cannot open " << *arguments.journal_out
+                          << " for writing\n";
+                return 1;
+            }
+            server.journal().set_listener([&](const matrix::mock::JournalEntry& entry) {
+                std::lock_guard lock(journal_file_mutex);
+                journal_file << matrix::mock::to_json(entry) << '\n';
+                journal_file.flush();
+            });
+        }
+        if (arguments.port_file) {
+            std::ofstream port_file(*arguments.port_file, std::ios::trunc);
+            port_file << server.port() << '\n';
+            if (!port_file) {
+                std::cerr << "matrix-mockserver: cannot write " << *arguments.port_file << "\n";
+                return 1;
+            }
+        }
+        std::cout << "listening on " << server.url() << std::endl;
+        if (mappings) {
+            std::cout << "loaded " << server.stubs().list().size() << " stubs from " << *mappings
+                      << std::endl;
+        }
+
+        int signal_number = 0;
+        sigwait(&stop_signals, &signal_number);
+        std::cout << "stopping (signal " << signal_number << ")" << std::endl;
+        server.stop();
+        server.journal().set_listener(nullptr);
+        return 0;
+    } catch (const matrix::mock::StartError& e) {
+        std::cerr << "matrix-mockserver: " << e.what() << "\n";
+        return 1;
+    } catch (const matrix::mock::MappingFileError& e) {
+        std::cerr << "matrix-mockserver: bad mapping file: " << e.what() << "\n";
+        return 1;
+    }
+}

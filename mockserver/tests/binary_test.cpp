@@ -1,0 +1,170 @@
+// The matrix-mockserver program as a user runs it: options, start-up errors, journal file, signals.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "raw_http.hpp"
+
+extern char** environ;
+
+namespace matrix::mock {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::http_request;
+using testing::send_raw;
+
+struct Process {
+    pid_t pid = -1;
+    fs::path output;
+};
+
+fs::path scratch_dir() {
+    const fs::path dir = fs::temp_directory_path() /
+                         ("mockserver-binary-" + std::to_string(getpid()) + "-" +
+                          ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir);
+    return dir;
+}
+
+// Starts the binary with stdout and stderr going to a file.
+Process start(const std::vector<std::string>& arguments, const fs::path& dir) {
+    Process process;
+    process.output = dir / "output.txt";
+    std::vector<std::string> all = {MATRIX_MOCKSERVER_BINARY};
+    all.insert(all.end(), arguments.begin(), arguments.end());
+    std::vector<char*> argv;
+    for (std::string& argument : all) argv.push_back(argument.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, process.output.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    posix_spawn(&process.pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    return process;
+}
+
+// Waits for the process to end; returns its exit code, or -1 when it had to be killed.
+int finish(Process& process, std::chrono::seconds limit = std::chrono::seconds(10)) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    int status = 0;
+    while (waitpid(process.pid, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            kill(process.pid, SIGKILL);
+            waitpid(process.pid, &status, 0);
+            return -1;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+int wait_for_port(const fs::path& port_file) {
+    for (int i = 0; i < 500; ++i) {
+        const std::string text = read_file(port_file);
+        if (!text.empty() && text.back() == '\n') return std::stoi(text);
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return -1;
+}
+
+TEST(MockserverBinary, HelpAndVersionExitZero) {
+    const fs::path dir = scratch_dir();
+    Process help = start({"--help"}, dir);
+    EXPECT_EQ(finish(help), 0);
+    EXPECT_NE(read_file(help.output).find("Usage: matrix-mockserver"), std::string::npos);
+    Process version = start({"--version"}, dir);
+    EXPECT_EQ(finish(version), 0);
+    EXPECT_NE(read_file(version.output).find("matrix-mockserver "), std::string::npos);
+    fs::remove_all(dir);
+}
+
+TEST(MockserverBinary, UnknownOptionAndBadPortAreUsageErrors) {
+    const fs::path dir = scratch_dir();
+    Process unknown = start({"--prot", "1"}, dir);
+    EXPECT_EQ(finish(unknown), 2);
+    EXPECT_NE(read_file(unknown.output).find("unknown option --prot"), std::string::npos);
+    Process bad_port = start({"--port", "70000"}, dir);
+    EXPECT_EQ(finish(bad_port), 2);
+    fs::remove_all(dir);
+}
+
+TEST(MockserverBinary, ServesDefaultMappingsJournalsToAFileAndStopsOnSigterm) {
+    const fs::path dir = scratch_dir();
+    const fs::path port_file = dir / "port";
+    const fs::path journal = dir / "journal.jsonl";
+    Process server = start(
+        {"--port", "0", "--port-file", port_file.string(), "--journal-out", journal.string()}, dir);
+    const int port = wait_for_port(port_file);
+    ASSERT_GT(port, 0) << read_file(server.output);
+    EXPECT_EQ(send_raw(port, http_request("GET", "/_matrix/client/versions")).status, 200);
+    EXPECT_EQ(send_raw(port, http_request("GET", "/_matrix/client/v3/account/whoami")).status, 200);
+    // Flushed as it goes: both lines are there while the server still runs.
+    const std::string lines = read_file(journal);
+    EXPECT_NE(lines.find("\"target\":\"/_matrix/client/versions\""), std::string::npos) << lines;
+    EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 2);
+
+    kill(server.pid, SIGTERM);
+    EXPECT_EQ(finish(server), 0);
+    const std::string output = read_file(server.output);
+    EXPECT_NE(output.find("listening on http://127.0.0.1:" + std::to_string(port)),
+              std::string::npos)
+        << output;
+    fs::remove_all(dir);
+}
+
+TEST(MockserverBinary, RefusesToStartOnATakenPort) {
+    const fs::path dir = scratch_dir();
+    const fs::path port_file = dir / "port";
+    Process first = start({"--port", "0", "--port-file", port_file.string()}, dir);
+    const int port = wait_for_port(port_file);
+    ASSERT_GT(port, 0);
+    const fs::path second_dir = dir / "second";
+    fs::create_directories(second_dir);
+    Process second = start({"--port", std::to_string(port)}, second_dir);
+    EXPECT_EQ(finish(second), 1);
+    EXPECT_NE(read_file(second.output).find("cannot listen"), std::string::npos);
+    kill(first.pid, SIGINT);
+    EXPECT_EQ(finish(first), 0);
+    fs::remove_all(dir);
+}
+
+TEST(MockserverBinary, ABadMappingsFolderStopsStartUpNamingFileIndexAndKey) {
+    const fs::path dir = scratch_dir();
+    const fs::path mappings = dir / "mappings";
+    fs::create_directories(mappings);
+    std::ofstream(mappings / "broken.json")
+        << R"({"mappings": [{"request": {"urlPath": "/ok"}, "response": {}},
+                             {"request": {"urlPath": "/x"}, "response": {"stauts": 200}}]})";
+    Process server = start({"--port", "0", "--mappings", mappings.string()}, dir);
+    EXPECT_EQ(finish(server), 1);
+    const std::string output = read_file(server.output);
+    EXPECT_NE(output.find("broken.json"), std::string::npos) << output;
+    EXPECT_NE(output.find("#1"), std::string::npos) << output;
+    EXPECT_NE(output.find("stauts"), std::string::npos) << output;
+    fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace matrix::mock
