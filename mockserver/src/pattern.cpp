@@ -680,17 +680,24 @@ RequestPattern& RequestPattern::with_body(BodyPattern pattern) {
 }
 
 MatchResult RequestPattern::match(const JournalEntry& request) const {
+    return evaluate(request, true);
+}
+
+MatchResult RequestPattern::evaluate(const JournalEntry& request, bool describe) const {
     MatchResult result;
-    // Every predicate is evaluated, so near-miss ranking can count how many passed; only the
-    // first failure is described.
-    const auto check = [&result](bool passed, const auto& describe_failure) {
+    // When describing, every predicate is evaluated, so near-miss ranking can count how many
+    // passed; only the first failure is described. Otherwise the first failure ends it.
+    bool failed = false;
+    const auto check = [&](bool passed, const auto& describe_failure) {
         ++result.predicates_total;
         if (passed) {
             ++result.predicates_passed;
-        } else if (result.first_failure.empty()) {
-            result.first_failure = describe_failure();
+            return;
         }
+        failed = true;
+        if (describe && result.first_failure.empty()) result.first_failure = describe_failure();
     };
+    const auto give_up = [&] { return failed && !describe; };
 
     const std::string method = to_upper(request.method);
     // A hand-made entry may carry only the target.
@@ -752,6 +759,7 @@ MatchResult RequestPattern::match(const JournalEntry& request) const {
     } else {
         check(true, [] { return std::string(); });
     }
+    if (give_up()) return result;
 
     check(url_passed, [&]() -> std::string {
         switch (url_kind_) {
@@ -773,6 +781,7 @@ MatchResult RequestPattern::match(const JournalEntry& request) const {
         }
         return std::string();
     });
+    if (give_up()) return result;
 
     for (const auto& [name, matcher] : query_) {
         const std::string key = "queryParameters." + name;
@@ -791,6 +800,8 @@ MatchResult RequestPattern::match(const JournalEntry& request) const {
               [&] { return value_failure(key, matcher, values); });
     }
 
+    if (give_up()) return result;
+
     for (const auto& [name, matcher] : headers_) {
         std::vector<std::string_view> values;
         for (const Header& header : request.headers) {
@@ -799,6 +810,8 @@ MatchResult RequestPattern::match(const JournalEntry& request) const {
         check(some_value_passes(matcher, values),
               [&] { return value_failure("headers." + name, matcher, values); });
     }
+
+    if (give_up()) return result;
 
     // The body is parsed once, and only when a body pattern needs it.
     std::optional<rapidjson::Document> body;

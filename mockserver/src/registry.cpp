@@ -47,26 +47,11 @@ std::optional<Stub> StubRegistry::find(const std::string& id) const {
 }
 
 Selection StubRegistry::select(const JournalEntry& request) {
-    struct Candidate {
-        const Stub* stub;
-        MatchResult result;
-    };
-    std::vector<Candidate> misses;
-    Stub* chosen = nullptr;
-
     std::lock_guard lock(mutex_);
+    // The fast pass decides; failures are described only when nothing matched.
+    Stub* chosen = nullptr;
     for (Stub& stub : stubs_) {
-        MatchResult result = stub.request.match(request);
-        if (result.matched && used_up(stub)) {
-            // It would have answered but for maxUses: say so rather than blame no predicate.
-            result.first_failure = "maxUses: used up (" + std::to_string(stub.uses) + " of " +
-                                   std::to_string(*stub.max_uses) + ")";
-            result.matched = false;
-        }
-        if (!result.matched) {
-            misses.push_back({&stub, std::move(result)});
-            continue;
-        }
+        if (used_up(stub) || !stub.request.matches(request)) continue;
         const bool better =
             chosen == nullptr || stub.priority < chosen->priority ||
             (stub.priority == chosen->priority && stub.sequence_number > chosen->sequence_number);
@@ -87,6 +72,21 @@ Selection StubRegistry::select(const JournalEntry& request) {
         return selection;
     }
 
+    struct Candidate {
+        const Stub* stub;
+        MatchResult result;
+    };
+    std::vector<Candidate> misses;
+    for (const Stub& stub : stubs_) {
+        MatchResult result = stub.request.match(request);
+        if (result.matched) {
+            // It would have answered but for maxUses: say so rather than blame no predicate.
+            result.first_failure = "maxUses: used up (" + std::to_string(stub.uses) + " of " +
+                                   std::to_string(*stub.max_uses) + ")";
+            result.matched = false;
+        }
+        misses.push_back({&stub, std::move(result)});
+    }
     std::ranges::stable_sort(misses, [](const Candidate& a, const Candidate& b) {
         if (a.result.predicates_passed != b.result.predicates_passed)
             return a.result.predicates_passed > b.result.predicates_passed;

@@ -74,13 +74,17 @@ class RequestPattern {
     RequestPattern& with_header(std::string_view name, ValueMatcher matcher);
     RequestPattern& with_body(BodyPattern pattern);
 
+    // Evaluates every predicate and describes the first failure (for near-miss reports).
     MatchResult match(const JournalEntry& request) const;
-    bool matches(const JournalEntry& request) const { return match(request).matched; }
+    // Stops at the first failing predicate and describes nothing: the per-request fast path.
+    bool matches(const JournalEntry& request) const { return evaluate(request, false).matched; }
 
     // A one-line summary for reports, e.g. "POST endpoint room_kick".
     std::string describe() const;
 
   private:
+    MatchResult evaluate(const JournalEntry& request, bool describe) const;
+
     std::optional<std::string> method_;  // upper case; none or "ANY" = any method
     UrlKind url_kind_ = UrlKind::any;
     std::string url_;  // the literal, regex source, template or endpoint name
