@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <limits>
 #include <string_view>
 #include <thread>
 
@@ -144,7 +143,9 @@ MockHomeserver::MockHomeserver(MockHomeserverOptions options)
     server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     // Without TCP_NODELAY each keep-alive response waits ~40 ms for the delayed ACK.
     server.set_tcp_nodelay(true);
-    server.set_keep_alive_max_count(std::numeric_limits<std::size_t>::max());
+    // cpp-httplib closes a connection after 5 requests by default; a hundred million is
+    // "never" in practice and still fits the 32-bit integer a client may parse "max=" into.
+    server.set_keep_alive_max_count(100'000'000);
     server.set_read_timeout(impl.options.read_timeout);
     // cpp-httplib's default also sets SO_REUSEPORT, which lets a second server bind the same
     // port and silently take half the traffic; SO_REUSEADDR alone refuses that.
