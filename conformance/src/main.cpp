@@ -8,6 +8,7 @@
 
 #include "matrix/conformance/junit.hpp"
 #include "matrix/conformance/runner.hpp"
+#include "matrix/conformance/wire.hpp"
 #include "matrix/endpoint.hpp"
 
 namespace {
@@ -18,11 +19,17 @@ Checks every vector in the given vector files (format matrix-conformance-vectors
 the SDK's request builders: method, percent-encoded path, query, headers and body. A directory
 stands for every *.json file in it.
 
+With --wire, every vector's request is instead sent by the SDK's HTTP client to an in-process
+mock homeserver on a loopback port (the vector's base URL is replaced, and named in failure
+lines) and compared from the bytes the server received. Vectors that expect a refusal must be
+refused before anything is sent.
+
 Prints one line per failure and ends with "N passed, N failed". A malformed file or vector
 (unknown endpoint, missing or mistyped field, unknown argument) is reported with the file,
 the vector id and the reason, and counts as failed.
 
 Options:
+  --wire             check on the wire, through the mock homeserver
   --junit FILE       also write a JUnit XML report to FILE
   --list-endpoints   print every endpoint name and form with its arguments, then exit
   -h, --help         show this help
@@ -32,7 +39,7 @@ error.
 
 Example:
   matrix-conformance fixtures/vectors/seed.json
-  matrix-conformance --junit report.xml fixtures/vectors/
+  matrix-conformance --wire --junit report.xml fixtures/vectors/
 )";
 
 void list_endpoints() {
@@ -81,6 +88,7 @@ bool collect_files(const std::string& argument, std::vector<std::string>& files)
 int main(int argc, char** argv) {
     std::vector<std::string> files;
     std::string junit_path;
+    bool wire = false;
     for (int i = 1; i < argc; ++i) {
         const std::string argument = argv[i];
         if (argument == "-h" || argument == "--help") {
@@ -90,6 +98,10 @@ int main(int argc, char** argv) {
         if (argument == "--list-endpoints") {
             list_endpoints();
             return 0;
+        }
+        if (argument == "--wire") {
+            wire = true;
+            continue;
         }
         if (argument == "--junit") {
             if (i + 1 >= argc) {
@@ -111,7 +123,9 @@ int main(int argc, char** argv) {
         return 2;
     }
 
-    const matrix::conformance::RunReport report = matrix::conformance::run_builder_level(files);
+    const matrix::conformance::RunReport report =
+        wire ? matrix::conformance::run_wire_level(files)
+             : matrix::conformance::run_builder_level(files);
     for (const std::string& line : matrix::conformance::failure_lines(report)) {
         std::cout << line << "\n";
     }

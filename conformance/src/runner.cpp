@@ -8,19 +8,15 @@
 
 namespace matrix::conformance {
 
-VectorResult check_at_builder_level(const Vector& vector) {
-    VectorResult result{vector.file, vector.id, Outcome::passed, {}, {}};
+std::optional<Request> build_vector_request(const Vector& vector, VectorResult& result) {
+    result = VectorResult{vector.file, vector.id, Outcome::passed, {}, {}};
     try {
-        const Request request = build_by_name(vector.endpoint, vector.args_json);
+        Request request = build_by_name(vector.endpoint, vector.args_json);
+        if (!vector.expect_error) return request;
+        result.outcome = Outcome::failed;
         const WireRequest wire = render(request);
-        if (vector.expect_error) {
-            result.outcome = Outcome::failed;
-            result.mismatches.push_back({"expect_error", "refusal (" + *vector.expect_error + ")",
-                                         "built " + wire.method + " " + show_bytes(wire.target)});
-            return result;
-        }
-        result.mismatches = compare(*vector.expect, wire);
-        if (!result.mismatches.empty()) result.outcome = Outcome::failed;
+        result.mismatches.push_back({"expect_error", "refusal (" + *vector.expect_error + ")",
+                                     "built " + wire.method + " " + show_bytes(wire.target)});
     } catch (const ArgumentSchemaError& e) {
         result.outcome = Outcome::malformed;
         result.detail = e.what();
@@ -32,6 +28,15 @@ VectorResult check_at_builder_level(const Vector& vector) {
                 {"build", "a request", std::string("refused: ") + e.what()});
         }
     }
+    return std::nullopt;
+}
+
+VectorResult check_at_builder_level(const Vector& vector) {
+    VectorResult result;
+    if (const auto request = build_vector_request(vector, result)) {
+        result.mismatches = compare(*vector.expect, render(*request));
+        if (!result.mismatches.empty()) result.outcome = Outcome::failed;
+    }
     return result;
 }
 
@@ -42,7 +47,8 @@ std::size_t RunReport::passed() const {
 
 std::size_t RunReport::failed() const { return results.size() - passed(); }
 
-RunReport run_builder_level(const std::vector<std::string>& files) {
+RunReport run_vectors(const std::vector<std::string>& files,
+                      const std::function<VectorResult(const Vector&)>& check) {
     RunReport report;
     for (const std::string& path : files) {
         const VectorFile file = load_vector_file(path);
@@ -51,10 +57,14 @@ RunReport run_builder_level(const std::vector<std::string>& files) {
                 {problem.file, problem.vector_id, Outcome::malformed, {}, problem.reason});
         }
         for (const Vector& vector : file.vectors) {
-            report.results.push_back(check_at_builder_level(vector));
+            report.results.push_back(check(vector));
         }
     }
     return report;
+}
+
+RunReport run_builder_level(const std::vector<std::string>& files) {
+    return run_vectors(files, check_at_builder_level);
 }
 
 std::vector<std::string> failure_lines(const RunReport& report) {
@@ -73,7 +83,8 @@ std::vector<std::string> failure_lines(const RunReport& report) {
                 for (const Mismatch& mismatch : result.mismatches) {
                     lines.push_back("FAIL " + result.vector_id + " (" + result.file + ") " +
                                     mismatch.field + ": expected " + mismatch.expected +
-                                    ", actual " + mismatch.actual);
+                                    ", actual " + mismatch.actual +
+                                    (result.detail.empty() ? "" : " [" + result.detail + "]"));
                 }
                 break;
         }

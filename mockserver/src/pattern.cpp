@@ -391,8 +391,15 @@ void load_endpoint(std::string_view name, const std::string& key, std::vector<st
     if (forms.empty()) throw MappingError(key, quote(name) + " is not an SDK endpoint name");
     for (const EndpointSpec& form : forms) {
         std::vector<std::string> segments;
-        for (const std::string_view segment : split_path(form.path_template))
+        for (const std::string_view segment : split_path(form.path_template)) {
             segments.emplace_back(segment);
+            // A parameter that may be empty (state_key) is marked "{name?}".
+            for (const ParamSpec& param : form.params) {
+                if (param.allow_empty && segment == "{" + std::string(param.name) + "}") {
+                    segments.back().insert(segments.back().size() - 1, "?");
+                }
+            }
+        }
         methods.emplace_back(to_string(form.method));
         templates.push_back(segments);
         for (const ParamSpec& param : form.params) {
@@ -413,7 +420,7 @@ bool endpoint_template_matches(const std::vector<std::string>& segments,
         if (expected == "{version}") {
             if (path[i] != "r0" && path[i] != "v3") return false;
         } else if (is_placeholder(expected)) {
-            if (path[i].empty()) return false;
+            if (path[i].empty() && !expected.ends_with("?}")) return false;
         } else if (expected != path[i]) {
             return false;
         }

@@ -243,6 +243,18 @@ TEST(PatternEndpoint, AGivenMethodNarrowsTheForms) {
     EXPECT_FALSE(matches(json, entry("POST", "/_matrix/client/v3/login")));
 }
 
+TEST(PatternEndpoint, MatchesAnEmptyStateKeyButNoOtherEmptySegment) {
+    const char* send = R"({"endpoint": "send_state_event"})";
+    EXPECT_TRUE(
+        matches(send, entry("PUT", "/_matrix/client/v3/rooms/%21a%3Ab/state/m.room.topic/")));
+    EXPECT_TRUE(matches(send, entry("PUT",
+                                    "/_matrix/client/v3/rooms/%21a%3Ab/state/m.room.member/"
+                                    "%40u%3Ab")));
+    EXPECT_FALSE(matches(send, entry("PUT", "/_matrix/client/v3/rooms/%21a%3Ab/state//")));
+    EXPECT_TRUE(matches(R"({"endpoint": "room_state_event"})",
+                        entry("GET", "/_matrix/client/r0/rooms/%21a%3Ab/state/m.room.topic/")));
+}
+
 TEST(PatternEndpoint, AllowsTheOptionalFilenameSegmentOfDownload) {
     const char* json = R"({"endpoint": "download"})";
     EXPECT_TRUE(matches(json, entry("GET", "/_matrix/media/r0/download/example.org/abc")));

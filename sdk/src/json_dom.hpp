@@ -1,0 +1,69 @@
+// Response bodies as RapidJSON DOMs, parsed with Json::parse's limits, and type names.
+#pragma once
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+
+#include <string>
+#include <string_view>
+
+#include "json_writer.hpp"
+
+namespace matrix::detail {
+
+// Empty when `text` parsed into `document`; otherwise why not, e.g. "Invalid value at byte 0".
+inline std::string parse_dom(std::string_view text, rapidjson::Document& document) {
+    rapidjson::ParseResult result;
+    bool too_deep = false;
+    // Populate() runs the SAX parse through the depth limit and adopts the value on success.
+    auto generate = [&](rapidjson::Document& handler) {
+        rapidjson::Reader reader;
+        rapidjson::MemoryStream stream(text.data(), text.size());
+        DepthLimiter<rapidjson::Document> limiter(handler);
+        result = reader.Parse<kStrictParseFlags>(stream, limiter);
+        too_deep = limiter.too_deep();
+        return !result.IsError();
+    };
+    document.Populate(generate);
+    if (too_deep) {
+        return "objects and arrays nest deeper than " + std::to_string(kMaxNestingDepth) +
+               " levels at byte " + std::to_string(result.Offset());
+    }
+    if (!result.IsError()) return {};
+    std::string reason = rapidjson::GetParseError_En(result.Code());
+    if (!reason.empty() && reason.back() == '.') reason.pop_back();
+    return reason + " at byte " + std::to_string(result.Offset());
+}
+
+inline const char* type_name(const rapidjson::Value& value) {
+    switch (value.GetType()) {
+        case rapidjson::kNullType:
+            return "null";
+        case rapidjson::kFalseType:
+        case rapidjson::kTrueType:
+            return "boolean";
+        case rapidjson::kObjectType:
+            return "object";
+        case rapidjson::kArrayType:
+            return "array";
+        case rapidjson::kStringType:
+            return "string";
+        case rapidjson::kNumberType:
+            return "number";
+    }
+    return "value";
+}
+
+inline std::string string_of(const rapidjson::Value& value) {
+    return {value.GetString(), value.GetStringLength()};
+}
+
+// The member `name` of an object, or nullptr.
+inline const rapidjson::Value* find_member(const rapidjson::Value& object, std::string_view name) {
+    const auto member =
+        object.FindMember(rapidjson::Value(rapidjson::StringRef(name.data(), name.size())));
+    return member == object.MemberEnd() ? nullptr : &member->value;
+}
+
+}  // namespace matrix::detail
