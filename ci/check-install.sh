@@ -11,4 +11,6 @@ cmake -S cmake/consumer -B "$scratch/build" -DCMAKE_PREFIX_PATH="$scratch/prefix
       -DEXAMPLE_SOURCE="$PWD/sdk/examples/build_requests.cpp" >/dev/null
 cmake --build "$scratch/build" >/dev/null
 "$scratch/build/consumer" | grep -q "PUT https://matrix.org/_matrix/client/r0/rooms/%21room%3Amatrix.org/send/m.room.message/txn-1"
-echo "ci/check-install.sh: find_package(MatrixConformance) and matrix::sdk work from an install"
+"$scratch/build/mock-round-trip" | grep -q "whoami answered 200"
+echo "ci/check-install.sh: find_package(MatrixConformance) with matrix::sdk, matrix::client and"
+echo "  matrix::mockserver works from an install"
