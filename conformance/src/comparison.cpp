@@ -14,13 +14,6 @@
 namespace matrix::conformance {
 namespace {
 
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    return std::ranges::equal(a, b, [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
-
 std::string show_query(const std::vector<QueryParam>& query) {
     std::string text = "[";
     for (const QueryParam& param : query) {
@@ -75,10 +68,10 @@ void compare_headers(const ExpectedRequest& expected, const WireRequest& actual,
     bool authorization_listed = false;
     for (const Header& want : expected.headers) {
         authorization_listed =
-            authorization_listed || equals_ignoring_case(want.name, "Authorization");
+            authorization_listed || header_name_equals(want.name, "Authorization");
         std::vector<std::string_view> values;
         for (const Header& header : actual.headers) {
-            if (equals_ignoring_case(header.name, want.name)) values.push_back(header.value);
+            if (header_name_equals(header.name, want.name)) values.push_back(header.value);
         }
         const std::string field = "header " + want.name;
         if (values.empty()) {
@@ -95,7 +88,7 @@ void compare_headers(const ExpectedRequest& expected, const WireRequest& actual,
     }
     if (!authorization_listed) {
         for (const Header& header : actual.headers) {
-            if (equals_ignoring_case(header.name, "Authorization")) {
+            if (header_name_equals(header.name, "Authorization")) {
                 out.push_back({"header Authorization", "(absent)", show_bytes(header.value)});
             }
         }

@@ -19,14 +19,6 @@ namespace {
 // Raised from cpp-httplib's default of 5, which makes bursts of new connections wait.
 constexpr int kListenBacklog = 1024;
 
-bool is_content_type(const std::string& name) {
-    static constexpr std::string_view kName = "content-type";
-    return name.size() == kName.size() &&
-           std::equal(name.begin(), name.end(), kName.begin(), [](char a, char b) {
-               return std::tolower(static_cast<unsigned char>(a)) == b;
-           });
-}
-
 bool is_loopback(const std::string& address) {
     return address.rfind("127.", 0) == 0 || address == "::1" ||
            address.rfind("::ffff:127.", 0) == 0;
@@ -106,7 +98,7 @@ struct MockHomeserver::Impl {
         res.status = response.status;
         bool has_content_type = false;
         for (const Header& header : response.headers) {
-            has_content_type = has_content_type || is_content_type(header.name);
+            has_content_type = has_content_type || header_name_equals(header.name, "Content-Type");
             res.set_header(header.name.c_str(), header.value);
         }
         res.body = std::move(response.body);

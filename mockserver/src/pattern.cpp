@@ -74,10 +74,6 @@ std::string to_upper(std::string_view text) {
     return out;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && to_upper(a) == to_upper(b);
-}
-
 std::vector<std::string_view> split_path(std::string_view path) {
     std::vector<std::string_view> segments;
     std::size_t start = 0;
@@ -812,7 +808,7 @@ MatchResult RequestPattern::evaluate(const JournalEntry& request, bool describe)
     for (const auto& [name, matcher] : headers_) {
         std::vector<std::string_view> values;
         for (const Header& header : request.headers) {
-            if (iequals(header.name, name)) values.push_back(header.value);
+            if (header_name_equals(header.name, name)) values.push_back(header.value);
         }
         check(some_value_passes(matcher, values),
               [&] { return value_failure("headers." + name, matcher, values); });

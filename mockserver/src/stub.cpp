@@ -85,10 +85,6 @@ std::string to_lower(std::string_view text) {
     return out;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && to_lower(a) == to_lower(b);
-}
-
 // RFC 9110 token characters, so a mapping cannot smuggle a second header line in a name.
 bool is_header_name(std::string_view name) {
     return !name.empty() && std::ranges::all_of(name, [](char c) {
@@ -252,7 +248,7 @@ ResponseDefinition parse_response(const rapidjson::Value& value, const std::stri
         // A header the mapping sets replaces the one a canned error would add (Retry-After).
         std::erase_if(response.headers, [&](const Header& generated) {
             return std::ranges::any_of(
-                given, [&](const Header& h) { return iequals(h.name, generated.name); });
+                given, [&](const Header& h) { return header_name_equals(h.name, generated.name); });
         });
         response.headers.insert(response.headers.end(), given.begin(), given.end());
     }

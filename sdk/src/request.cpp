@@ -22,20 +22,16 @@ std::string_view to_string(Method method) noexcept {
     return "GET";
 }
 
-namespace {
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
+bool header_name_equals(std::string_view a, std::string_view b) noexcept {
     return std::ranges::equal(a, b, [](char x, char y) {
         return std::tolower(static_cast<unsigned char>(x)) ==
                std::tolower(static_cast<unsigned char>(y));
     });
 }
 
-}  // namespace
-
 const std::string* Request::header(std::string_view name) const {
     for (const Header& h : headers) {
-        if (equals_ignoring_case(h.name, name)) return &h.value;
+        if (header_name_equals(h.name, name)) return &h.value;
     }
     return nullptr;
 }

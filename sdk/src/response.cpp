@@ -10,13 +10,6 @@
 namespace matrix {
 namespace {
 
-bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
-    return std::ranges::equal(a, b, [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
-
 // Retry-After is delta-seconds or an HTTP date; only the first says how long without a clock.
 std::optional<std::chrono::seconds> delta_seconds(std::string_view value) {
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
@@ -42,7 +35,7 @@ std::string describe_error(const MatrixError& error) {
 
 const std::string* Response::header(std::string_view name) const {
     for (const Header& h : headers) {
-        if (equals_ignoring_case(h.name, name)) return &h.value;
+        if (header_name_equals(h.name, name)) return &h.value;
     }
     return nullptr;
 }

@@ -11,6 +11,9 @@ enum class Method { get, post, put, del };
 
 std::string_view to_string(Method method) noexcept;
 
+// HTTP header names compare case-insensitively (ASCII).
+bool header_name_equals(std::string_view a, std::string_view b) noexcept;
+
 struct Header {
     std::string name;
     std::string value;
