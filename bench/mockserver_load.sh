@@ -31,7 +31,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 bare_port=$(free_port)
 build/bin/bare-httplib-server "$bare_port" >/dev/null &
 pids+=($!)
-build/bin/matrix-mockserver --port 0 --port-file "$scratch/port" >/dev/null &
+build/bin/matrix-mockserver --no-simulation --port 0 --port-file "$scratch/port" >/dev/null &
 pids+=($!)
 for _ in $(seq 100); do [ -s "$scratch/port" ] && break; sleep 0.05; done
 mock_port=$(cat "$scratch/port")

@@ -68,8 +68,13 @@ struct MockHomeserver::Impl {
     int listen_socket = -1;
     bool stopped = false;
 
+    std::unique_ptr<Simulation> simulation;
+
     explicit Impl(MockHomeserverOptions opts)
-        : options(std::move(opts)), journal(options.journal_capacity) {}
+        : options(std::move(opts)), journal(options.journal_capacity) {
+        if (options.simulation)
+            simulation = std::make_unique<Simulation>(options.simulation_options);
+    }
 
     void handle(const httplib::Request& req, httplib::Response& res) {
         if (options.admin_api && is_admin_path(req.path)) {
@@ -82,6 +87,11 @@ struct MockHomeserver::Impl {
         if (selection.stub_id) {
             response = std::move(selection.response);
             entry.matched_stub = selection.stub_id;
+        } else if (auto simulated = simulation ? simulation->handle(entry) : std::nullopt) {
+            // May have held the request (a long-polling /sync); recorded once answered.
+            response = std::move(simulated->response);
+            entry.simulated = true;
+            entry.flags = std::move(simulated->flags);
         } else {
             response = ResponseDefinition::matrix_error(
                 "M_UNRECOGNIZED", unmatched_message(entry, selection.near_misses), {}, {}, 404);
@@ -114,8 +124,15 @@ struct MockHomeserver::Impl {
                 403,
                 R"json({"errcode":"M_FORBIDDEN","error":"the admin API answers loopback clients only (see --admin-host)"})json"};
         } else {
-            AdminContext context{journal, stubs, files_dir, [this] { reset(); }};
-            response = handle_admin(context, {req.method, req.path, req.body});
+            const auto simulated = simulation && req.path.starts_with("/__admin/sim/")
+                                       ? simulation->handle_admin(req.method, req.path, req.body)
+                                       : std::nullopt;
+            if (simulated) {
+                response = {simulated->status, simulated->body};
+            } else {
+                AdminContext context{journal, stubs, files_dir, [this] { reset(); }};
+                response = handle_admin(context, {req.method, req.path, req.body});
+            }
         }
         res.status = response.status;
         res.set_content(response.body, "application/json");
@@ -124,6 +141,7 @@ struct MockHomeserver::Impl {
     void reset() {
         journal.clear();
         stubs.reset_to_files();
+        if (simulation) simulation->reset();
     }
 };
 
@@ -179,6 +197,8 @@ MockHomeserver::~MockHomeserver() { stop(); }
 void MockHomeserver::stop() {
     if (impl_->stopped) return;
     impl_->stopped = true;
+    // Held /sync requests would otherwise keep their worker threads until their timeout.
+    if (impl_->simulation) impl_->simulation->reset();
     impl_->server.stop();
     if (impl_->listener.joinable()) impl_->listener.join();
 }
@@ -194,6 +214,7 @@ int MockHomeserver::port() const { return impl_->port; }
 Journal& MockHomeserver::journal() noexcept { return impl_->journal; }
 const Journal& MockHomeserver::journal() const noexcept { return impl_->journal; }
 StubRegistry& MockHomeserver::stubs() noexcept { return impl_->stubs; }
+Simulation* MockHomeserver::simulation() noexcept { return impl_->simulation.get(); }
 
 namespace {
 

@@ -203,7 +203,7 @@ std::vector<JournalEntry> Journal::unmatched() const {
     std::lock_guard lock(mutex_);
     std::vector<JournalEntry> out;
     for (const JournalEntry& entry : entries_) {
-        if (!entry.matched_stub) out.push_back(entry);
+        if (!entry.matched_stub && !entry.simulated) out.push_back(entry);
     }
     return out;
 }
@@ -348,6 +348,17 @@ std::string to_json(const JournalEntry& entry) {
         writer.EndObject();
     }
     writer.EndArray();
+    // Only present when set, so stub-only journals read as before.
+    if (entry.simulated) {
+        writer.Key("simulated");
+        writer.Bool(true);
+    }
+    if (!entry.flags.empty()) {
+        writer.Key("flags");
+        writer.StartArray();
+        for (const std::string& flag : entry.flags) write_string(writer, flag);
+        writer.EndArray();
+    }
     writer.EndObject();
     return {buffer.GetString(), buffer.GetSize()};
 }

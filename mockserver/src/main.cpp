@@ -20,17 +20,24 @@ namespace {
 constexpr const char* kUsage = R"(Usage: matrix-mockserver [OPTIONS]
 
 A mock Matrix homeserver. Every request is recorded in a journal, byte for byte, and answered
-from stubs (WireMock-style JSON mappings); a request no stub matches gets
+from stubs (WireMock-style JSON mappings). By default an in-memory homeserver (the
+simulation: accounts, rooms, events, long-polling /sync, ...) answers what no stub matches,
+so real clients work without a single fixture; a request neither answers gets
 404 {"errcode": "M_UNRECOGNIZED"} and the journal says which stubs came nearest.
 
 Options:
   --host HOST            address to listen on (default 127.0.0.1)
   --port PORT            port to listen on (default 8008; 0 picks a free one)
   --port-file FILE       write the chosen port to FILE once listening
-  --mappings DIR         load every *.json mapping in DIR (default: the shipped
-                         fixtures/mappings: /versions, /login, whoami, capabilities,
-                         /.well-known/matrix/client)
-  --no-default-mappings  start with no stubs when --mappings is not given
+  --mappings DIR         load every *.json mapping in DIR; stubs win over the simulation
+  --no-simulation        answer from stubs only; without --mappings, the shipped
+                         fixtures/mappings are loaded (/versions, /login, whoami,
+                         capabilities, /.well-known/matrix/client, guest, join, send, sync)
+  --no-default-mappings  with --no-simulation: start with no stubs at all
+  --versions PROFILE     what the simulation's /versions offers: r0, v1.1 or latest
+                         (default latest)
+  --server-name NAME     the simulation's server name in user, room and event ids
+                         (default localhost)
   --journal-out FILE     append every request to FILE as JSON Lines, flushed as it goes
   --journal-capacity N   keep at most N requests in memory (default 100000)
   --threads N            worker threads, one per open connection (default 256)
@@ -48,7 +55,9 @@ Admin API (WireMock's paths):
   GET|DELETE /__admin/mappings/{id}    GET|DELETE /__admin/requests
   GET  /__admin/requests/unmatched     POST /__admin/requests/count   (a request pattern)
   POST /__admin/requests/wait  {"request": pattern, "count": n, "timeoutMs": t}
-  POST /__admin/reset                  (journal and mappings added since start-up)
+  POST /__admin/reset                  (journal, mappings added since start-up, simulation)
+  Simulation: POST /__admin/sim/users, POST /__admin/sim/rooms,
+  POST /__admin/sim/rooms/{roomId}/events, GET /__admin/sim/state, POST /__admin/sim/reset
 
 Example:
   matrix-mockserver --port 8008 &
@@ -61,6 +70,7 @@ struct Arguments {
     std::optional<std::string> port_file;
     std::optional<std::string> mappings;
     bool default_mappings = true;
+    bool simulation = true;
     std::optional<std::string> journal_out;
 };
 
@@ -105,6 +115,23 @@ Arguments parse_arguments(int argc, char** argv) {
             arguments.mappings = value();
         } else if (option == "--no-default-mappings") {
             arguments.default_mappings = false;
+        } else if (option == "--no-simulation") {
+            arguments.simulation = false;
+        } else if (option == "--versions") {
+            const std::string profile = value();
+            if (profile == "r0") {
+                arguments.server.simulation_options.versions =
+                    matrix::mock::VersionsProfile::r0_only;
+            } else if (profile == "v1.1") {
+                arguments.server.simulation_options.versions = matrix::mock::VersionsProfile::v1_1;
+            } else if (profile == "latest") {
+                arguments.server.simulation_options.versions =
+                    matrix::mock::VersionsProfile::latest;
+            } else {
+                usage_error("--versions takes r0, v1.1 or latest, got '" + profile + "'");
+            }
+        } else if (option == "--server-name") {
+            arguments.server.simulation_options.server_name = value();
         } else if (option == "--journal-out") {
             arguments.journal_out = value();
         } else if (option == "--journal-capacity") {
@@ -121,6 +148,7 @@ Arguments parse_arguments(int argc, char** argv) {
             usage_error("unknown option " + std::string(option));
         }
     }
+    arguments.server.simulation = arguments.simulation;
     return arguments;
 }
 
@@ -159,7 +187,11 @@ int main(int argc, char** argv) {
     try {
         matrix::mock::MockHomeserver server(arguments.server);
         std::optional<std::string> mappings = arguments.mappings;
-        if (!mappings && arguments.default_mappings) mappings = default_mappings_dir(argv[0]);
+        // The shipped stubs answer what the simulation answers better; they are the default
+        // only when the simulation is off.
+        if (!mappings && arguments.default_mappings && !arguments.simulation) {
+            mappings = default_mappings_dir(argv[0]);
+        }
         if (mappings) server.load_mappings(*mappings);
 
         if (arguments.journal_out) {
@@ -184,6 +216,8 @@ int main(int argc, char** argv) {
             }
         }
         std::cout << "listening on " << server.url() << std::endl;
+        if (arguments.simulation)
+            std::cout << "simulation on (--no-simulation for stubs only)" << std::endl;
         if (mappings) {
             std::cout << "loaded " << server.stubs().list().size() << " stubs from " << *mappings
                       << std::endl;

@@ -107,6 +107,9 @@ TEST(MockserverBinary, UnknownOptionAndBadPortAreUsageErrors) {
     EXPECT_NE(read_file(unknown.output).find("unknown option --prot"), std::string::npos);
     Process bad_port = start({"--port", "70000"}, dir);
     EXPECT_EQ(finish(bad_port), 2);
+    Process bad_profile = start({"--versions", "r9"}, dir);
+    EXPECT_EQ(finish(bad_profile), 2);
+    EXPECT_NE(read_file(bad_profile.output).find("r0, v1.1 or latest"), std::string::npos);
     fs::remove_all(dir);
 }
 
@@ -114,8 +117,9 @@ TEST(MockserverBinary, ServesDefaultMappingsJournalsToAFileAndStopsOnSigterm) {
     const fs::path dir = scratch_dir();
     const fs::path port_file = dir / "port";
     const fs::path journal = dir / "journal.jsonl";
-    Process server = start(
-        {"--port", "0", "--port-file", port_file.string(), "--journal-out", journal.string()}, dir);
+    Process server = start({"--port", "0", "--port-file", port_file.string(), "--journal-out",
+                            journal.string(), "--no-simulation"},
+                           dir);
     const int port = wait_for_port(port_file);
     ASSERT_GT(port, 0) << read_file(server.output);
     EXPECT_EQ(send_raw(port, http_request("GET", "/_matrix/client/versions")).status, 200);

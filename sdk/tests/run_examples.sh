@@ -5,7 +5,7 @@ set -euo pipefail
 mockserver=$1 guest=$2 password=$3
 
 scratch=$(mktemp -d)
-"$mockserver" --port 0 --port-file "$scratch/port" >"$scratch/server.log" 2>&1 &
+"$mockserver" --no-simulation --port 0 --port-file "$scratch/port" >"$scratch/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$scratch"' EXIT
 for _ in $(seq 200); do [ -s "$scratch/port" ] && break; sleep 0.05; done

@@ -14,6 +14,7 @@
 #include "matrix/mock/journal.hpp"
 #include "matrix/mock/pattern.hpp"
 #include "matrix/mock/registry.hpp"
+#include "matrix/mock/simulation.hpp"
 #include "matrix/mock/stub.hpp"
 
 namespace matrix::mock {
@@ -29,6 +30,10 @@ struct MockHomeserverOptions {
     // address the admin API may also be reached from ("0.0.0.0" or "::" allows any).
     std::string admin_host = "127.0.0.1";
     std::chrono::seconds read_timeout{30};
+    // Answer what no stub matches from an in-memory homeserver (off in-process unless asked;
+    // the standalone binary turns it on).
+    bool simulation = false;
+    SimulationOptions simulation_options;
 };
 
 // Thrown when the server cannot start: the port is taken, the host is not an address here.
@@ -101,6 +106,8 @@ class MockHomeserver {
     Journal& journal() noexcept;
     const Journal& journal() const noexcept;
     StubRegistry& stubs() noexcept;
+    // The simulation, or nullptr when options.simulation is off.
+    Simulation* simulation() noexcept;
 
   private:
     struct Impl;

@@ -42,6 +42,8 @@ struct JournalEntry {
     std::optional<std::string> matched_stub;  // id of the stub that answered, or none
     int status = 0;                           // the status answered
     std::vector<NearMiss> near_misses;        // for unmatched requests
+    bool simulated = false;                   // answered by the simulation, not a stub
+    std::vector<std::string> flags;           // client mistakes the simulation noticed
 
     // The request in the form the conformance comparator reads.
     WireRequest wire() const { return {method, target, headers, body}; }
@@ -70,7 +72,7 @@ class Journal {
     std::optional<JournalEntry> find(std::uint64_t id) const;
     std::vector<JournalEntry> matching(const RequestPattern& pattern) const;
     std::size_t count(const RequestPattern& pattern) const;
-    std::vector<JournalEntry> unmatched() const;
+    std::vector<JournalEntry> unmatched() const;  // neither a stub nor the simulation answered
 
     // Blocks until `n` entries match `pattern` or `timeout` passes; woken by each record().
     WaitResult wait_for(const RequestPattern& pattern, std::size_t n,

@@ -1,0 +1,255 @@
+// Drives matrix-js-sdk through login, sync, createRoom and send against a (mock) homeserver.
+//
+// Usage: node js_sdk_flow.mjs BASE_URL USER PASSWORD
+//
+// Each step is labelled and bounded; the whole flow is bounded at 60 s. On failure it prints
+// `js-sdk flow failed at step "<name>": <reason>` and exits 1; on success one line per step,
+// then `js-sdk flow passed`, and exits 0. Set JS_SDK_FLOW_VERBOSE=1 to keep the sdk's logging.
+
+import * as sdk from "matrix-js-sdk";
+import { logger } from "matrix-js-sdk/lib/logger.js";
+
+const OVERALL_TIMEOUT_MS = 60_000;
+const MESSAGE_BODY = "hello from js-sdk";
+
+const [baseUrlArg, user, password] = process.argv.slice(2);
+if (!baseUrlArg || !user || !password) {
+    process.stderr.write("usage: node js_sdk_flow.mjs BASE_URL USER PASSWORD\n");
+    process.exit(2);
+}
+const baseUrl = baseUrlArg.replace(/\/+$/, "");
+
+// The sdk logs through loglevel loggers ("matrix", "matrix-<child>", ...), each of which calls
+// console.* at log time. Silencing the root logger does not reach children that modules created
+// at import time, so unless asked for verbosity the console methods the sdk uses become no-ops;
+// this script writes its own output with process.stdout/stderr.write.
+if (!process.env.JS_SDK_FLOW_VERBOSE) {
+    logger.disableAll();
+    for (const method of ["log", "debug", "info", "warn", "error", "trace"]) {
+        console[method] = () => {};
+    }
+}
+
+const say = (line) => process.stdout.write(`${line}\n`);
+
+let currentStep = "start";
+let client = null;
+
+function fail(reason) {
+    const context = lastFailure ? ` (last failed request: ${lastFailure})` : "";
+    process.stdout.write(`js-sdk flow failed at step "${currentStep}": ${reason}${context}\n`);
+    try {
+        client?.stopClient();
+    } catch {
+        // already failing; the message above is what matters
+    }
+    process.exit(1);
+}
+
+const overallTimer = setTimeout(
+    () => fail(`the whole flow did not finish within ${OVERALL_TIMEOUT_MS / 1000} s`),
+    OVERALL_TIMEOUT_MS,
+);
+
+function describeError(error) {
+    if (error instanceof sdk.MatrixError) {
+        const detail = error.data?.error ? `: ${error.data.error}` : "";
+        return `HTTP ${error.httpStatus} ${error.errcode ?? "(no errcode)"}${detail}` +
+            (error.url ? ` from ${new URL(error.url).pathname}` : "");
+    }
+    if (error instanceof Error) {
+        const cause = error.cause instanceof Error ? ` (cause: ${error.cause.message})` : "";
+        return `${error.name === "Error" ? "" : `${error.name}: `}${error.message}${cause}`;
+    }
+    return String(error);
+}
+
+// Runs one labelled step; `body` returns a promise. Prints `ok <name>` or fails the flow.
+async function step(name, timeoutMs, body) {
+    currentStep = name;
+    const started = Date.now();
+    let timer;
+    const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs / 1000} s`)), timeoutMs);
+    });
+    try {
+        const result = await Promise.race([body(), timeout]);
+        say(`ok   ${name} (${Date.now() - started} ms)`);
+        return result;
+    } catch (error) {
+        fail(describeError(error));
+    } finally {
+        clearTimeout(timer);
+    }
+}
+
+// The last request that failed, named in failure messages: the sdk retries some failures
+// (push rules, the first /sync) silently until a step times out.
+let lastFailure = null;
+
+// Every /sync response body, kept so the flow can show the message arrived through sync.
+const syncBodies = [];
+async function recordingFetch(input, init) {
+    const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+    const method = init?.method ?? (input instanceof Request ? input.method : "GET");
+    let response;
+    try {
+        response = await fetch(input, init);
+    } catch (error) {
+        if (error?.name !== "AbortError") lastFailure = `${method} ${url.pathname} -> ${describeError(error)}`;
+        throw error;
+    }
+    if (!response.ok) lastFailure = `${method} ${url.pathname} -> ${response.status}`;
+    if (/\/_matrix\/client\/[^/]+\/sync$/.test(url.pathname) && response.ok) {
+        syncBodies.push(await response.clone().text());
+    }
+    return response;
+}
+
+// 1. The simulation's admin route creates the account the client then logs in to.
+await step("create user via /__admin/sim/users", 10_000, async () => {
+    let response;
+    try {
+        response = await fetch(`${baseUrl}/__admin/sim/users`, {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ username: user, password }),
+        });
+    } catch (error) {
+        throw new Error(`cannot reach ${baseUrl}: ${describeError(error)}`);
+    }
+    const text = await response.text();
+    if (response.status === 404) {
+        throw new Error(
+            `POST /__admin/sim/users answered 404 - the mock server has no simulation (a build ` +
+                `without it, or started with --no-simulation), so no account can be made: ${text.slice(0, 200)}`,
+        );
+    }
+    if (!response.ok) {
+        throw new Error(`POST /__admin/sim/users answered ${response.status}: ${text.slice(0, 300)}`);
+    }
+});
+
+// 2. Password login with a bare client, then a fresh client built from the credentials.
+const login = await step("loginRequest m.login.password", 10_000, async () => {
+    const loginClient = sdk.createClient({ baseUrl, fetchFn: recordingFetch });
+    const response = await loginClient.loginRequest({
+        type: "m.login.password",
+        identifier: { type: "m.id.user", user },
+        password,
+        initial_device_display_name: "matrix-conformance js-sdk flow",
+    });
+    for (const field of ["access_token", "user_id", "device_id"]) {
+        if (typeof response[field] !== "string" || response[field] === "") {
+            throw new Error(`login response lacks ${field}: ${JSON.stringify(response)}`);
+        }
+    }
+    return response;
+});
+
+client = sdk.createClient({
+    baseUrl,
+    fetchFn: recordingFetch,
+    accessToken: login.access_token,
+    userId: login.user_id,
+    deviceId: login.device_id,
+    timelineSupport: true,
+});
+const userId = login.user_id;
+
+// 3. startClient and wait for the first sync to finish.
+await step("startClient and wait for PREPARED", 20_000, async () => {
+    const prepared = new Promise((resolve, reject) => {
+        const onSync = (state, _previous, data) => {
+            if (state === sdk.SyncState.Prepared) {
+                client.off(sdk.ClientEvent.Sync, onSync);
+                resolve();
+            } else if (state === sdk.SyncState.Error) {
+                client.off(sdk.ClientEvent.Sync, onSync);
+                reject(new Error(`sync state ERROR: ${describeError(data?.error)}`));
+            }
+        };
+        client.on(sdk.ClientEvent.Sync, onSync);
+    });
+    await client.startClient({ initialSyncLimit: 10 });
+    await prepared;
+});
+
+// 4. createRoom, then wait for the room to come down /sync so sends get local echo handling.
+const roomId = await step("createRoom", 10_000, async () => {
+    const { room_id: id } = await client.createRoom({ name: "conformance" });
+    if (typeof id !== "string" || !id.startsWith("!")) {
+        throw new Error(`createRoom returned no room_id starting with "!": ${JSON.stringify(id)}`);
+    }
+    return id;
+});
+
+await step("see the new room via sync", 15_000, async () => {
+    if (client.getRoom(roomId)) return;
+    await new Promise((resolve) => {
+        const onRoom = (room) => {
+            if (room.roomId === roomId) {
+                client.off(sdk.ClientEvent.Room, onRoom);
+                resolve();
+            }
+        };
+        client.on(sdk.ClientEvent.Room, onRoom);
+    });
+});
+
+// 5. Send, and wait for the remote echo: our event, with a server event ID, status null (no
+// longer a local echo), and its event ID present in a /sync response.
+function isRemoteEcho(event) {
+    return (
+        event.getRoomId() === roomId &&
+        event.getSender() === userId &&
+        event.getType() === "m.room.message" &&
+        event.getContent()?.body === MESSAGE_BODY &&
+        typeof event.getId() === "string" &&
+        event.getId().startsWith("$") &&
+        event.status === null &&
+        syncBodies.some((body) => body.includes(JSON.stringify(event.getId())))
+    );
+}
+
+let echoSeen;
+const remoteEcho = new Promise((resolve) => {
+    echoSeen = resolve;
+});
+const onTimeline = (event, _room, toStartOfTimeline) => {
+    if (!toStartOfTimeline && isRemoteEcho(event)) echoSeen(event);
+};
+const onLocalEchoUpdated = (event) => {
+    if (isRemoteEcho(event)) echoSeen(event);
+};
+client.on(sdk.RoomEvent.Timeline, onTimeline);
+client.on(sdk.RoomEvent.LocalEchoUpdated, onLocalEchoUpdated);
+
+const sent = await step("sendTextMessage", 10_000, async () => {
+    const response = await client.sendTextMessage(roomId, MESSAGE_BODY);
+    if (typeof response?.event_id !== "string" || !response.event_id.startsWith("$")) {
+        throw new Error(`send returned no event_id starting with "$": ${JSON.stringify(response)}`);
+    }
+    return response;
+});
+
+await step("see the remote echo in the timeline via sync", 15_000, async () => {
+    // The echo may already be in the timeline by the time the send resolved.
+    const already = client.getRoom(roomId)?.getLiveTimeline().getEvents().find(isRemoteEcho);
+    const event = already ?? (await remoteEcho);
+    if (event.getId() !== sent.event_id) {
+        throw new Error(`the echoed event ID ${event.getId()} is not the one send returned (${sent.event_id})`);
+    }
+});
+
+// 6. Stop cleanly.
+await step("stopClient", 5_000, async () => {
+    client.off(sdk.RoomEvent.Timeline, onTimeline);
+    client.off(sdk.RoomEvent.LocalEchoUpdated, onLocalEchoUpdated);
+    client.stopClient();
+});
+
+clearTimeout(overallTimer);
+say("js-sdk flow passed");
+// A long-poll /sync aborted by stopClient may keep a socket open briefly; do not wait for it.
+process.exit(0);

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Runs the matrix-js-sdk flow (js_sdk_flow.mjs) against a fresh matrix-mockserver and lists the requests it made.
+#
+# Usage: run_js_sdk_flow.sh MOCKSERVER_BINARY [extra mockserver args...]   (e.g. --versions r0)
+# Installs node/npm from Debian when missing and the npm packages from package-lock.json when
+# node_modules is missing or older than the lock file. Exits with the flow's status.
+set -euo pipefail
+
+if [[ $# -lt 1 ]]; then
+    echo "usage: $0 MOCKSERVER_BINARY [extra mockserver args...]" >&2
+    exit 2
+fi
+mockserver=$1
+shift
+if [[ ! -x $mockserver ]]; then
+    echo "run_js_sdk_flow.sh: $mockserver is not an executable" >&2
+    exit 2
+fi
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# --- Node.js and npm -------------------------------------------------------------------------
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "== installing nodejs and npm from Debian"
+    sudo_cmd=()
+    if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+    "${sudo_cmd[@]}" apt-get update -q
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends nodejs npm
+fi
+echo "== node $(node --version), npm $(npm --version)"
+
+# --- npm packages ----------------------------------------------------------------------------
+if [[ ! -d $here/node_modules || $here/package-lock.json -nt $here/node_modules ]]; then
+    echo "== npm ci in $here"
+    (cd "$here" && npm ci --no-audit --no-fund)
+    touch "$here/node_modules"
+fi
+echo "== matrix-js-sdk $(cd "$here" && node -p 'require("matrix-js-sdk/package.json").version')"
+
+# --- mock server -----------------------------------------------------------------------------
+work=$(mktemp -d "${TMPDIR:-/tmp}/js-sdk-flow.XXXXXX")
+port_file=$work/port
+journal=$work/journal.jsonl
+server_log=$work/server.log
+server_pid=
+
+cleanup() {
+    if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
+        kill -TERM "$server_pid" 2>/dev/null || true
+        for _ in $(seq 50); do
+            kill -0 "$server_pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== starting $mockserver --port 0 --port-file $port_file --journal-out $journal $*"
+"$mockserver" --port 0 --port-file "$port_file" --journal-out "$journal" "$@" >"$server_log" 2>&1 &
+server_pid=$!
+
+for _ in $(seq 100); do
+    [[ -s $port_file ]] && break
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+        echo "js-sdk flow failed at step \"start matrix-mockserver\": the server exited; its output:" >&2
+        cat "$server_log" >&2
+        exit 1
+    fi
+    sleep 0.1
+done
+if [[ ! -s $port_file ]]; then
+    echo "js-sdk flow failed at step \"start matrix-mockserver\": no port file after 10 s; its output:" >&2
+    cat "$server_log" >&2
+    exit 1
+fi
+base_url="http://127.0.0.1:$(tr -d '[:space:]' <"$port_file")"
+echo "== mock server at $base_url"
+
+# --- the flow --------------------------------------------------------------------------------
+user="jsflow$$"
+status=0
+(cd "$here" && timeout --kill-after=5 60 node js_sdk_flow.mjs "$base_url" "$user" "conformance-password") || status=$?
+if [[ $status -eq 124 || $status -eq 137 ]]; then
+    echo "js-sdk flow failed at step \"overall\": killed by the 60 s timeout"
+fi
+
+# --- what the client asked for ---------------------------------------------------------------
+# Every request except the harness's own /__admin calls, as "METHOD template", with a count
+# and the statuses it got; then the ones answered 404 (what the server lacked).
+echo "== requests the js-sdk made (method, path template, count, statuses)"
+node - "$journal" <<'EOF'
+const fs = require("fs");
+const lines = fs.existsSync(process.argv[2]) ? fs.readFileSync(process.argv[2], "utf8").split("\n") : [];
+const template = (path) => {
+    const segments = path.split("/");
+    return segments
+        .map((segment, i) => {
+            const decoded = (() => { try { return decodeURIComponent(segment); } catch { return segment; } })();
+            const before = segments[i - 1], twoBefore = segments[i - 2];
+            if (decoded.startsWith("!")) return "{roomId}";
+            if (decoded.startsWith("@")) return "{userId}";
+            if (decoded.startsWith("$")) return "{eventId}";
+            if (decoded.startsWith("#")) return "{roomAlias}";
+            if (before === "send" || before === "sendToDevice" || before === "state") return "{eventType}";
+            if (twoBefore === "send" || twoBefore === "sendToDevice") return "{txnId}";
+            if (twoBefore === "state") return "{stateKey}";
+            if (before === "filter" && twoBefore !== "client" && segment !== "") return "{filterId}";
+            if (before === "devices" && segment !== "") return "{deviceId}";
+            return segment;
+        })
+        .join("/");
+};
+const seen = new Map();
+for (const line of lines) {
+    if (!line.trim()) continue;
+    let entry;
+    try { entry = JSON.parse(line); } catch { continue; }
+    if (typeof entry.path !== "string" || entry.path.startsWith("/__admin")) continue;
+    const key = `${entry.method} ${template(entry.path)}`;
+    const row = seen.get(key) ?? { count: 0, statuses: new Set(), example: entry.path };
+    row.count += 1;
+    row.statuses.add(entry.status);
+    seen.set(key, row);
+}
+if (seen.size === 0) console.log("  (none)");
+for (const [key, row] of seen) {
+    console.log(`  ${key}  x${row.count}  [${[...row.statuses].join(",")}]`);
+}
+const missing = [...seen].filter(([, row]) => row.statuses.has(404));
+console.log("== answered 404 (the server lacked them)");
+if (missing.length === 0) console.log("  (none)");
+for (const [key, row] of missing) console.log(`  ${key}  e.g. ${row.example}`);
+EOF
+
+exit "$status"

@@ -1,0 +1,61 @@
+// Simulation mode: an in-memory homeserver behind the stubs, so real clients work unchanged
+// without a single fixture. A matching stub always wins; the simulation answers the rest.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "matrix/mock/journal.hpp"
+#include "matrix/mock/stub.hpp"
+
+namespace matrix::mock {
+
+enum class VersionsProfile { r0_only, v1_1, latest };
+
+struct SimulationOptions {
+    std::string server_name = "localhost";
+    VersionsProfile versions = VersionsProfile::latest;
+    std::size_t media_capacity_bytes = 64 * 1024 * 1024;  // uploads kept in memory, bounded
+};
+
+struct SimulatedResponse {
+    ResponseDefinition response;
+    // Client mistakes worth a line in the journal (a `since` never issued, two concurrent
+    // syncs on one device, ...); the request is still answered.
+    std::vector<std::string> flags;
+};
+
+struct SimulationAdminResponse {
+    int status = 200;
+    std::string body;  // JSON
+};
+
+class Simulation {
+  public:
+    explicit Simulation(SimulationOptions options = {});
+    ~Simulation();
+    Simulation(const Simulation&) = delete;
+    Simulation& operator=(const Simulation&) = delete;
+
+    // Answers `request` as a homeserver would, on r0 and v3 paths (and the media paths), or
+    // nullopt when no simulated endpoint has its path. May block: an empty /sync is held until
+    // something happens or its timeout passes. Thread-safe.
+    std::optional<SimulatedResponse> handle(const JournalEntry& request);
+
+    // The admin routes under /__admin/sim/: POST users, POST rooms, POST rooms/{roomId}/events,
+    // GET state, POST reset. nullopt when `path` is not one of them.
+    std::optional<SimulationAdminResponse> handle_admin(const std::string& method,
+                                                        const std::string& path,
+                                                        const std::string& body);
+
+    void reset();  // forgets every user, room, event and upload; wakes held syncs
+
+  private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace matrix::mock

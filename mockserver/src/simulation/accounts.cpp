@@ -1,0 +1,236 @@
+// Accounts: register (with user-interactive auth), login, logout, whoami, profile, password.
+#include <cctype>
+
+#include "simulation/state.hpp"
+
+namespace matrix::mock::sim {
+
+namespace {
+
+std::string uia_challenge(State& state) {
+    const std::string session = random_id(state, 16);
+    state.uia_sessions.insert(session);
+    return JsonObject()
+        .raw("flows", R"([{"stages":["m.login.dummy"]}])")
+        .raw("params", "{}")
+        .str("session", session)
+        .text();
+}
+
+std::string login_reply(State& state, const std::string& user_id, const std::string& token,
+                        const std::string& device_id) {
+    return JsonObject()
+        .str("user_id", user_id)
+        .str("access_token", token)
+        .str("device_id", device_id)
+        .str("home_server", state.options.server_name)
+        .text();
+}
+
+Reply register_user(State& state, Call& call) {
+    const auto body = parse_object(call.entry.body);
+    if (!body) return error("M_NOT_JSON", "The body is not a JSON object", 400);
+    const bool guest = query(call, "kind").value_or("user") == "guest";
+    const auto device_id = member_string(*body, "device_id");
+    const bool inhibit = body->HasMember("inhibit_login") && (*body)["inhibit_login"].IsTrue();
+    std::string localpart;
+    if (!guest) {
+        const auto auth = body->FindMember("auth");
+        if (auth == body->MemberEnd() || !auth->value.IsObject()) {
+            return ok(uia_challenge(state), 401);
+        }
+        const auto type = member_string(auth->value, "type");
+        if (type != "m.login.dummy") {
+            return error("M_UNRECOGNIZED", "Only the m.login.dummy stage is offered", 400);
+        }
+    }
+    localpart = member_string(*body, "username").value_or("");
+    if (localpart.empty()) localpart = (guest ? "guest_" : "user_") + random_id(state, 8);
+    for (char& c : localpart) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!valid_localpart(localpart)) {
+        return error("M_INVALID_USERNAME", "The username has forbidden characters", 400);
+    }
+    const std::string user_id = user_id_for(state, localpart);
+    if (state.users.contains(user_id)) return error("M_USER_IN_USE", "User ID already taken", 400);
+    create_user(state, user_id, member_string(*body, "password").value_or(""), guest);
+    if (inhibit) return ok(JsonObject().str("user_id", user_id).text());
+    std::string device;
+    const std::string token = login(state, user_id, device_id, device);
+    return ok(login_reply(state, user_id, token, device));
+}
+
+Reply log_in(State& state, Call& call) {
+    const auto body = parse_object(call.entry.body);
+    if (!body) return error("M_NOT_JSON", "The body is not a JSON object", 400);
+    if (member_string(*body, "type") != "m.login.password") {
+        return error("M_UNKNOWN", "Only m.login.password is supported", 400);
+    }
+    std::optional<std::string> name = member_string(*body, "user");  // the legacy form
+    if (const auto identifier = body->FindMember("identifier");
+        identifier != body->MemberEnd() && identifier->value.IsObject()) {
+        const auto kind = member_string(identifier->value, "type");
+        if (kind == "m.id.thirdparty" || kind == "m.id.phone") {
+            return error("M_FORBIDDEN", "No third-party identifiers are bound here", 403);
+        }
+        if (kind != "m.id.user") return error("M_UNKNOWN", "Unknown identifier type", 400);
+        name = member_string(identifier->value, "user");
+    }
+    if (!name) return error("M_MISSING_PARAM", "No user given", 400);
+    std::string lowered = *name;
+    for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string user_id = user_id_for(state, lowered);
+    const auto user = state.users.find(user_id);
+    const auto password = member_string(*body, "password");
+    if (user == state.users.end() || user->second.deactivated || user->second.guest || !password ||
+        *password != user->second.password) {
+        return error("M_FORBIDDEN", "Invalid username or password", 403);
+    }
+    std::string device;
+    const std::string token = login(state, user_id, member_string(*body, "device_id"), device);
+    return ok(login_reply(state, user_id, token, device));
+}
+
+void drop_tokens(State& state, const Device& device, bool all_devices) {
+    for (auto it = state.tokens.begin(); it != state.tokens.end();) {
+        const bool same_device = it->second.key() == device.key();
+        if (same_device || (all_devices && it->second.user_id == device.user_id)) {
+            it = state.tokens.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+// Re-sends each joined room's member event so the new profile shows up, as Synapse does.
+void propagate_profile(State& state, const std::string& user_id) {
+    std::vector<std::string> rooms;
+    for (const auto& [room_id, room] : state.rooms) {
+        const auto it = room.membership.find(user_id);
+        if (it != room.membership.end() && it->second == "join") rooms.push_back(room_id);
+    }
+    for (const auto& room_id : rooms) {
+        append_event(state, room_id, user_id, "m.room.member",
+                     member_content(state, user_id, "join"), user_id);
+    }
+}
+
+Reply profile(State& state, Call& call) {
+    const auto& p = call.path;
+    const auto user = state.users.find(p[1]);
+    if (call.method == "GET") {
+        if (user == state.users.end()) return error("M_NOT_FOUND", "Profile not found", 404);
+        JsonObject out;
+        const bool all = p.size() == 2;
+        if ((all || p[2] == "displayname") && !user->second.displayname.empty()) {
+            out.str("displayname", user->second.displayname);
+        }
+        if ((all || p[2] == "avatar_url") && !user->second.avatar_url.empty()) {
+            out.str("avatar_url", user->second.avatar_url);
+        }
+        return ok(out.text());
+    }
+    if (call.method != "PUT" || p.size() != 3) return std::nullopt;
+    const Auth auth = authenticate(state, call);
+    if (!auth.device) return auth.error;
+    if (auth.device->user_id != p[1] || user == state.users.end()) {
+        return error("M_FORBIDDEN", "Cannot change another user's profile", 403);
+    }
+    const auto body = parse_object(call.entry.body);
+    if (!body) return error("M_NOT_JSON", "The body is not a JSON object", 400);
+    const auto value = member_string(*body, p[2].c_str());
+    if (!value) return error("M_BAD_JSON", p[2] + " must be a string", 400);
+    (p[2] == "displayname" ? user->second.displayname : user->second.avatar_url) = *value;
+    propagate_profile(state, p[1]);
+    return ok("{}");
+}
+
+}  // namespace
+
+Reply handle_accounts(State& state, Call& call) {
+    const auto& p = call.path;
+    const std::string& m = call.method;
+    if (p.size() == 1 && p[0] == "register" && m == "POST") return register_user(state, call);
+    if (p.size() == 2 && p[0] == "register" && p[1] == "available" && m == "GET") {
+        const std::string name = query(call, "username").value_or("");
+        if (!valid_localpart(name)) {
+            return error("M_INVALID_USERNAME", "The username has forbidden characters", 400);
+        }
+        if (state.users.contains(user_id_for(state, name))) {
+            return error("M_USER_IN_USE", "User ID already taken", 400);
+        }
+        return ok(R"({"available":true})");
+    }
+    if (p.size() == 1 && p[0] == "login") {
+        if (m == "GET") return ok(R"({"flows":[{"type":"m.login.password"}]})");
+        if (m == "POST") return log_in(state, call);
+        return std::nullopt;
+    }
+    if (p.size() >= 2 && p.size() <= 3 && p[0] == "profile") {
+        if (p.size() == 3 && p[2] != "displayname" && p[2] != "avatar_url") return std::nullopt;
+        return profile(state, call);
+    }
+    const bool whoami = p.size() == 2 && p[0] == "account" && p[1] == "whoami" && m == "GET";
+    const bool logout = !p.empty() && p[0] == "logout" && m == "POST" &&
+                        (p.size() == 1 || (p.size() == 2 && p[1] == "all"));
+    const bool account_change = p.size() == 2 && p[0] == "account" && m == "POST" &&
+                                (p[1] == "password" || p[1] == "deactivate");
+    if (!whoami && !logout && !account_change) return std::nullopt;
+
+    const Auth auth = authenticate(state, call);
+    if (!auth.device) return auth.error;
+    const Device device = *auth.device;
+    User& user = state.users[device.user_id];
+    if (whoami) {
+        return ok(JsonObject()
+                      .str("user_id", device.user_id)
+                      .str("device_id", device.device_id)
+                      .boolean("is_guest", user.guest)
+                      .text());
+    }
+    if (logout) {
+        drop_tokens(state, device, p.size() == 2);
+        return ok("{}");
+    }
+    const auto body = parse_object(call.entry.body);
+    if (!body) return error("M_NOT_JSON", "The body is not a JSON object", 400);
+    const auto auth_member = body->FindMember("auth");
+    if (auth_member == body->MemberEnd() || !auth_member->value.IsObject()) {
+        // Both need user-interactive auth; password or dummy completes it.
+        ResponseDefinition challenge = ok(
+            JsonObject()
+                .raw("flows", R"([{"stages":["m.login.password"]},{"stages":["m.login.dummy"]}])")
+                .raw("params", "{}")
+                .str("session", random_id(state, 16))
+                .text(),
+            401);
+        return challenge;
+    }
+    const auto stage = member_string(auth_member->value, "type");
+    if (stage == "m.login.password" &&
+        member_string(auth_member->value, "password") != user.password) {
+        return error("M_FORBIDDEN", "Invalid password", 403);
+    }
+    if (stage != "m.login.password" && stage != "m.login.dummy") {
+        return error("M_UNRECOGNIZED", "Unsupported auth stage", 400);
+    }
+    if (p[1] == "password") {
+        const auto new_password = member_string(*body, "new_password");
+        if (!new_password) return error("M_MISSING_PARAM", "new_password is required", 400);
+        user.password = *new_password;
+        const bool logout_devices =
+            !body->HasMember("logout_devices") || (*body)["logout_devices"].IsTrue();
+        if (logout_devices) {
+            for (auto it = state.tokens.begin(); it != state.tokens.end();) {
+                const bool other = it->second.user_id == device.user_id &&
+                                   it->second.device_id != device.device_id;
+                it = other ? state.tokens.erase(it) : std::next(it);
+            }
+        }
+        return ok("{}");
+    }
+    user.deactivated = true;
+    drop_tokens(state, device, true);
+    return ok(R"({"id_server_unbind_result":"no-support"})");
+}
+
+}  // namespace matrix::mock::sim

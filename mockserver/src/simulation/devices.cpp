@@ -1,0 +1,72 @@
+// Devices (list, fetch, rename) and presence (set and read a user's status).
+#include "simulation/state.hpp"
+
+namespace matrix::mock::sim {
+
+namespace {
+
+std::string device_json(const State& state, const Device& device) {
+    JsonObject out;
+    out.str("device_id", device.device_id);
+    const auto name = state.device_names.find(device.key());
+    if (name != state.device_names.end()) out.str("display_name", name->second);
+    return out.text();
+}
+
+}  // namespace
+
+Reply handle_devices(State& state, Call& call) {
+    const auto& p = call.path;
+    const std::string& m = call.method;
+    const bool devices = !p.empty() && p[0] == "devices" && p.size() <= 2;
+    const bool presence = p.size() == 3 && p[0] == "presence" && p[2] == "status";
+    if (!devices && !presence) return std::nullopt;
+    const Auth auth = authenticate(state, call);
+    if (!auth.device) return auth.error;
+    const Device me = *auth.device;
+
+    if (presence) {
+        if (m == "GET") {
+            const auto it = state.presence.find(p[1]);
+            return ok(JsonObject()
+                          .str("presence", it == state.presence.end() ? "offline" : it->second)
+                          .text());
+        }
+        if (m != "PUT") return std::nullopt;
+        if (p[1] != me.user_id)
+            return error("M_FORBIDDEN", "Cannot set another user's presence", 403);
+        const auto body = parse_object(call.entry.body);
+        const auto value = body ? member_string(*body, "presence") : std::nullopt;
+        if (!value) return error("M_BAD_JSON", "presence must be a string", 400);
+        state.presence[me.user_id] = *value;
+        return ok("{}");
+    }
+
+    std::vector<Device> mine;
+    for (const auto& [token, device] : state.tokens) {
+        if (device.user_id == me.user_id) mine.push_back(device);
+    }
+    if (p.size() == 1 && m == "GET") {
+        std::vector<std::string> items;
+        for (const Device& device : mine) items.push_back(device_json(state, device));
+        return ok(JsonObject().raw("devices", json_array(items)).text());
+    }
+    if (p.size() != 2) return std::nullopt;
+    const Device* found = nullptr;
+    for (const Device& device : mine) {
+        if (device.device_id == p[1]) found = &device;
+    }
+    if (!found) return error("M_NOT_FOUND", "Unknown device", 404);
+    if (m == "GET") return ok(device_json(state, *found));
+    if (m == "PUT") {
+        const auto body = parse_object(call.entry.body);
+        if (!body) return error("M_NOT_JSON", "The body is not a JSON object", 400);
+        if (const auto name = member_string(*body, "display_name")) {
+            state.device_names[found->key()] = *name;
+        }
+        return ok("{}");
+    }
+    return std::nullopt;
+}
+
+}  // namespace matrix::mock::sim

@@ -1,0 +1,125 @@
+// JSON helpers for the simulation: parsing outside input, writing values, building replies.
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstdio>
+
+#include "simulation/state.hpp"
+
+namespace matrix::mock::sim {
+
+std::string quote(std::string_view text) {
+    std::string out = "\"";
+    for (const char c : text) {
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    char buffer[8];
+                    std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
+                    out += buffer;
+                } else {
+                    out += c;
+                }
+        }
+    }
+    return out + "\"";
+}
+
+std::string to_text(const rapidjson::Value& value) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    value.Accept(writer);
+    return {buffer.GetString(), buffer.GetSize()};
+}
+
+std::optional<rapidjson::Document> parse_object(std::string_view body) {
+    rapidjson::Document document;
+    // Clients such as matrix-js-sdk POST /logout with no body at all.
+    if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+        document.SetObject();
+        return document;
+    }
+    document.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
+        body.data(), body.size());
+    if (document.HasParseError() || !document.IsObject()) return std::nullopt;
+    return document;
+}
+
+std::optional<std::string> member_string(const rapidjson::Value& object, const char* key) {
+    if (!object.IsObject()) return std::nullopt;
+    const auto it = object.FindMember(key);
+    if (it == object.MemberEnd() || !it->value.IsString()) return std::nullopt;
+    return std::string(it->value.GetString(), it->value.GetStringLength());
+}
+
+std::string member_text(const rapidjson::Value& object, const char* key, std::string fallback) {
+    if (!object.IsObject()) return fallback;
+    const auto it = object.FindMember(key);
+    return it == object.MemberEnd() ? fallback : to_text(it->value);
+}
+
+JsonObject& JsonObject::raw(std::string_view key, std::string_view json) {
+    if (text_.size() > 1) text_ += ',';
+    text_ += quote(key);
+    text_ += ':';
+    text_ += json;
+    return *this;
+}
+
+JsonObject& JsonObject::str(std::string_view key, std::string_view value) {
+    return raw(key, quote(value));
+}
+
+JsonObject& JsonObject::num(std::string_view key, std::int64_t value) {
+    return raw(key, std::to_string(value));
+}
+
+JsonObject& JsonObject::boolean(std::string_view key, bool value) {
+    return raw(key, value ? "true" : "false");
+}
+
+std::string json_array(const std::vector<std::string>& json_items) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < json_items.size(); ++i) {
+        if (i > 0) out += ',';
+        out += json_items[i];
+    }
+    return out + "]";
+}
+
+ResponseDefinition ok(std::string json, int status) {
+    ResponseDefinition response;
+    response.status = status;
+    response.body = std::move(json);
+    response.json = true;
+    return response;
+}
+
+ResponseDefinition error(std::string_view errcode, std::string_view message, int status) {
+    return ResponseDefinition::matrix_error(errcode, message, {}, {}, status);
+}
+
+std::optional<std::string> query(const Call& call, std::string_view name) {
+    for (const QueryParam& param : call.entry.query) {
+        if (param.name == name) return param.value;
+    }
+    return std::nullopt;
+}
+
+}  // namespace matrix::mock::sim

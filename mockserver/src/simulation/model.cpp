@@ -1,0 +1,320 @@
+// The simulated homeserver's model: users, devices, rooms, events and the stream ordering.
+#include <algorithm>
+#include <chrono>
+
+#include "simulation/state.hpp"
+
+namespace matrix::mock::sim {
+
+void State::clear() {
+    // Everything but the options, the mutex and the wait machinery; held syncs notice the new
+    // generation and answer.
+    ++generation;
+    position = 0;
+    events.clear();
+    event_index.clear();
+    rooms.clear();
+    users.clear();
+    tokens.clear();
+    aliases.clear();
+    transactions.clear();
+    media.clear();
+    media_bytes = 0;
+    uia_sessions.clear();
+    published_rooms.clear();
+    device_names.clear();
+    presence.clear();
+}
+
+Auth authenticate(State& state, const Call& call) {
+    std::optional<std::string> token;
+    for (const Header& header : call.entry.headers) {
+        if (header_name_equals(header.name, "Authorization") &&
+            header.value.rfind("Bearer ", 0) == 0) {
+            token = header.value.substr(7);
+        }
+    }
+    if (!token) token = query(call, "access_token");
+    if (!token) return {{}, error("M_MISSING_TOKEN", "Missing access token", 401)};
+    const auto it = state.tokens.find(*token);
+    if (it == state.tokens.end()) {
+        return {{},
+                ResponseDefinition::matrix_error("M_UNKNOWN_TOKEN", "Unrecognised access token", {},
+                                                 false, 401)};
+    }
+    return {it->second, std::nullopt};
+}
+
+std::string random_id(State& state, std::size_t length) {
+    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    std::uniform_int_distribution<std::size_t> pick(0, sizeof kAlphabet - 2);
+    std::string out;
+    for (std::size_t i = 0; i < length; ++i) out += kAlphabet[pick(state.random)];
+    return out;
+}
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string user_id_for(const State& state, std::string_view name) {
+    if (!name.empty() && name.front() == '@') return std::string(name);
+    return "@" + std::string(name) + ":" + state.options.server_name;
+}
+
+bool valid_localpart(std::string_view localpart) {
+    if (localpart.empty() || localpart.size() > 200) return false;
+    return std::all_of(localpart.begin(), localpart.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+               c == '=' || c == '-' || c == '/' || c == '+';
+    });
+}
+
+User& create_user(State& state, const std::string& user_id, std::string password, bool guest) {
+    User& user = state.users[user_id];
+    user.user_id = user_id;
+    user.password = std::move(password);
+    user.guest = guest;
+    const std::size_t colon = user_id.find(':');
+    user.displayname =
+        user_id.substr(1, colon == std::string::npos ? std::string::npos : colon - 1);
+    return user;
+}
+
+std::string login(State& state, const std::string& user_id, std::optional<std::string> device_id,
+                  std::string& device_id_out) {
+    device_id_out = device_id && !device_id->empty() ? *device_id : random_id(state, 10);
+    // Logging in again with the same device id replaces that device's old token.
+    for (auto it = state.tokens.begin(); it != state.tokens.end();) {
+        if (it->second.user_id == user_id && it->second.device_id == device_id_out) {
+            it = state.tokens.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    std::string token = "syt_" + random_id(state, 32);
+    state.tokens[token] = Device{user_id, device_id_out};
+    return token;
+}
+
+std::optional<std::uint64_t> parse_token(const State& state, const std::string& token) {
+    if (token.size() < 2 || token[0] != 's' || token.size() > 20) return std::nullopt;
+    std::uint64_t value = 0;
+    for (std::size_t i = 1; i < token.size(); ++i) {
+        if (token[i] < '0' || token[i] > '9') return std::nullopt;
+        value = value * 10 + static_cast<std::uint64_t>(token[i] - '0');
+    }
+    if (value > state.position) return std::nullopt;
+    return value;
+}
+
+void bump(State& state) {
+    ++state.position;
+    state.changed.notify_all();
+}
+
+std::size_t append_event(State& state, const std::string& room_id, const std::string& sender,
+                         const std::string& type, std::string content,
+                         std::optional<std::string> state_key, std::string txn_device,
+                         std::string txn_id) {
+    bump(state);
+    Event event;
+    event.position = state.position;
+    event.event_id = "$" + random_id(state, 24) + ":" + state.options.server_name;
+    event.room_id = room_id;
+    event.type = type;
+    event.sender = sender;
+    event.state_key = std::move(state_key);
+    event.content = std::move(content);
+    event.origin_server_ts = now_ms();
+    event.txn_device = std::move(txn_device);
+    event.txn_id = std::move(txn_id);
+    const std::size_t index = state.events.size();
+    state.event_index[event.event_id] = index;
+    Room& room = state.rooms[room_id];
+    room.room_id = room_id;
+    room.timeline.push_back(index);
+    if (event.state_key) {
+        room.state[{event.type, *event.state_key}] = index;
+        if (event.type == "m.room.member") {
+            const auto parsed = parse_object(event.content);
+            room.membership[*event.state_key] =
+                parsed ? member_string(*parsed, "membership").value_or("leave") : "leave";
+            room.membership_position[*event.state_key] = event.position;
+        }
+    }
+    state.events.push_back(std::move(event));
+    return index;
+}
+
+std::string membership(const State& state, const std::string& room_id, const std::string& user) {
+    const auto room = state.rooms.find(room_id);
+    if (room == state.rooms.end()) return {};
+    const auto it = room->second.membership.find(user);
+    return it == room->second.membership.end() ? std::string() : it->second;
+}
+
+std::string event_json(const State& state, const Event& event, const std::string& viewer_device) {
+    JsonObject out;
+    out.str("type", event.type)
+        .str("event_id", event.event_id)
+        .str("sender", event.sender)
+        .num("origin_server_ts", event.origin_server_ts)
+        .str("room_id", event.room_id);
+    if (event.state_key) out.str("state_key", *event.state_key);
+    JsonObject unsigned_data;
+    unsigned_data.num("age", std::max<std::int64_t>(0, now_ms() - event.origin_server_ts));
+    if (!event.txn_id.empty() && event.txn_device == viewer_device) {
+        unsigned_data.str("transaction_id", event.txn_id);
+    }
+    if (!event.redacted_because.empty()) {
+        const auto it = state.event_index.find(event.redacted_because);
+        if (it != state.event_index.end()) {
+            unsigned_data.raw("redacted_because", event_json(state, state.events[it->second], {}));
+        }
+        out.raw("content", "{}");  // redaction strips the content
+    } else {
+        out.raw("content", event.content);
+    }
+    out.raw("unsigned", unsigned_data.text());
+    return out.text();
+}
+
+std::string member_content(const State& state, const std::string& user_id,
+                           const std::string& membership_value) {
+    JsonObject content;
+    content.str("membership", membership_value);
+    const auto user = state.users.find(user_id);
+    if (user != state.users.end() && membership_value == "join") {
+        if (!user->second.displayname.empty()) content.str("displayname", user->second.displayname);
+        if (!user->second.avatar_url.empty()) content.str("avatar_url", user->second.avatar_url);
+    }
+    return content.text();
+}
+
+namespace {
+
+// The spec merges power_level_content_override into the defaults key by key.
+std::string merge_override(const std::string& defaults, const rapidjson::Value& body,
+                           const char* key) {
+    const auto it = body.FindMember(key);
+    if (it == body.MemberEnd() || !it->value.IsObject()) return defaults;
+    auto merged = parse_object(defaults);
+    for (const auto& member : it->value.GetObject()) {
+        rapidjson::Value name(member.name, merged->GetAllocator());
+        rapidjson::Value value(member.value, merged->GetAllocator());
+        merged->RemoveMember(member.name);
+        merged->AddMember(name, value, merged->GetAllocator());
+    }
+    return to_text(*merged);
+}
+
+}  // namespace
+
+std::pair<std::string, Reply> create_room(State& state, const std::string& creator,
+                                          const rapidjson::Value& body) {
+    const std::string preset =
+        member_string(body, "preset")
+            .value_or(member_string(body, "visibility").value_or("private") == "public"
+                          ? "public_chat"
+                          : "private_chat");
+    std::optional<std::string> alias;
+    if (const auto name = member_string(body, "room_alias_name")) {
+        alias = "#" + *name + ":" + state.options.server_name;
+        if (state.aliases.contains(*alias)) {
+            return {{}, error("M_ROOM_IN_USE", "Room alias already taken", 400)};
+        }
+    }
+    const std::string room_id = "!" + random_id(state, 18) + ":" + state.options.server_name;
+    const std::string version = member_string(body, "room_version").value_or("10");
+    append_event(state, room_id, creator, "m.room.create",
+                 JsonObject().str("creator", creator).str("room_version", version).text(), "");
+    append_event(state, room_id, creator, "m.room.member", member_content(state, creator, "join"),
+                 creator);
+    JsonObject users;
+    users.num(creator, 100);
+    if (preset == "trusted_private_chat") {
+        if (const auto it = body.FindMember("invite");
+            it != body.MemberEnd() && it->value.IsArray()) {
+            for (const auto& invitee : it->value.GetArray()) {
+                if (invitee.IsString() && invitee.GetString() != creator) {
+                    users.num(invitee.GetString(), 100);
+                }
+            }
+        }
+    }
+    const std::string power_levels =
+        JsonObject()
+            .raw("users", users.text())
+            .num("users_default", 0)
+            .raw("events", R"({"m.room.name":50,"m.room.power_levels":100,)"
+                           R"("m.room.history_visibility":100,"m.room.canonical_alias":50,)"
+                           R"("m.room.avatar":50,"m.room.tombstone":100,"m.room.server_acl":100,)"
+                           R"("m.room.encryption":100})")
+            .num("events_default", 0)
+            .num("state_default", 50)
+            .num("ban", 50)
+            .num("kick", 50)
+            .num("redact", 50)
+            .num("invite", 0)
+            .text();
+    append_event(state, room_id, creator, "m.room.power_levels",
+                 merge_override(power_levels, body, "power_level_content_override"), "");
+    if (member_string(body, "visibility") == "public") state.published_rooms.insert(room_id);
+    if (alias) {
+        state.aliases[*alias] = room_id;
+        append_event(state, room_id, creator, "m.room.canonical_alias",
+                     JsonObject().str("alias", *alias).text(), "");
+    }
+    append_event(
+        state, room_id, creator, "m.room.join_rules",
+        JsonObject().str("join_rule", preset == "public_chat" ? "public" : "invite").text(), "");
+    append_event(state, room_id, creator, "m.room.history_visibility",
+                 JsonObject().str("history_visibility", "shared").text(), "");
+    if (preset != "public_chat") {
+        append_event(state, room_id, creator, "m.room.guest_access",
+                     JsonObject().str("guest_access", "can_join").text(), "");
+    }
+    if (const auto it = body.FindMember("initial_state");
+        it != body.MemberEnd() && it->value.IsArray()) {
+        for (const auto& item : it->value.GetArray()) {
+            const auto type = member_string(item, "type");
+            if (!type) continue;
+            append_event(state, room_id, creator, *type, member_text(item, "content", "{}"),
+                         member_string(item, "state_key").value_or(""));
+        }
+    }
+    if (const auto name = member_string(body, "name")) {
+        append_event(state, room_id, creator, "m.room.name", JsonObject().str("name", *name).text(),
+                     "");
+    }
+    if (const auto topic = member_string(body, "topic")) {
+        append_event(state, room_id, creator, "m.room.topic",
+                     JsonObject().str("topic", *topic).text(), "");
+    }
+    const bool is_direct = body.HasMember("is_direct") && body["is_direct"].IsTrue();
+    if (const auto it = body.FindMember("invite"); it != body.MemberEnd() && it->value.IsArray()) {
+        for (const auto& invitee : it->value.GetArray()) {
+            if (!invitee.IsString()) continue;
+            JsonObject content;
+            content.str("membership", "invite");
+            if (is_direct) content.boolean("is_direct", true);
+            append_event(state, room_id, creator, "m.room.member", content.text(),
+                         invitee.GetString());
+        }
+    }
+    return {room_id, std::nullopt};
+}
+
+void set_account_data(State& state, User& user, const std::string& room_id, const std::string& type,
+                      std::string content) {
+    bump(state);
+    AccountData& data =
+        room_id.empty() ? user.account_data[type] : user.room_account_data[{room_id, type}];
+    data.position = state.position;
+    data.content = std::move(content);
+}
+
+}  // namespace matrix::mock::sim

@@ -1,0 +1,272 @@
+// Rooms: createRoom, membership changes, joined rooms, members, state and room aliases.
+#include "simulation/state.hpp"
+
+namespace matrix::mock::sim {
+
+namespace {
+
+Reply require_room(const State& state, const std::string& room_id) {
+    if (!state.rooms.contains(room_id)) return error("M_NOT_FOUND", "Unknown room " + room_id, 404);
+    return std::nullopt;
+}
+
+Reply join(State& state, const Device& device, const std::string& id_or_alias) {
+    std::string room_id = id_or_alias;
+    if (!id_or_alias.empty() && id_or_alias.front() == '#') {
+        const auto it = state.aliases.find(id_or_alias);
+        if (it == state.aliases.end()) return error("M_NOT_FOUND", "Unknown room alias", 404);
+        room_id = it->second;
+    }
+    if (Reply missing = require_room(state, room_id)) return missing;
+    const std::string current = membership(state, room_id, device.user_id);
+    if (current == "ban") return error("M_FORBIDDEN", "You are banned from this room", 403);
+    if (current != "join") {
+        const Room& room = state.rooms.at(room_id);
+        const auto rule = room.state.find({"m.room.join_rules", ""});
+        bool is_public = false;
+        if (rule != room.state.end()) {
+            const auto content = parse_object(state.events[rule->second].content);
+            is_public = content && member_string(*content, "join_rule") == "public";
+        }
+        if (!is_public && current != "invite") {
+            return error("M_FORBIDDEN", "You are not invited to this room", 403);
+        }
+        append_event(state, room_id, device.user_id, "m.room.member",
+                     member_content(state, device.user_id, "join"), device.user_id);
+    }
+    return ok(JsonObject().str("room_id", room_id).text());
+}
+
+// invite, kick, ban, unban: a membership event about someone else.
+Reply change_membership(State& state, const Device& device, const std::string& room_id,
+                        const std::string& action, const rapidjson::Value& body) {
+    const auto target = member_string(body, "user_id");
+    if (!target) return error("M_MISSING_PARAM", "user_id is required", 400);
+    if (membership(state, room_id, device.user_id) != "join") {
+        return error("M_FORBIDDEN", "You are not in this room", 403);
+    }
+    const std::string current = membership(state, room_id, *target);
+    std::string next;
+    if (action == "invite") {
+        if (current == "join")
+            return error("M_FORBIDDEN", *target + " is already in the room", 403);
+        if (current == "ban") return error("M_FORBIDDEN", *target + " is banned", 403);
+        next = "invite";
+    } else if (action == "kick") {
+        if (current != "join" && current != "invite") {
+            return error("M_FORBIDDEN", *target + " is not in the room", 403);
+        }
+        next = "leave";
+    } else if (action == "ban") {
+        next = "ban";
+    } else {
+        if (current != "ban") return error("M_FORBIDDEN", *target + " is not banned", 403);
+        next = "leave";
+    }
+    JsonObject content;
+    content.str("membership", next);
+    if (const auto reason = member_string(body, "reason")) content.str("reason", *reason);
+    append_event(state, room_id, device.user_id, "m.room.member", content.text(), *target);
+    return ok("{}");
+}
+
+std::string members_json(const State& state, const Room& room, const std::string& viewer,
+                         std::optional<std::string> only) {
+    std::vector<std::string> events;
+    for (const auto& [key, index] : room.state) {
+        if (key.first != "m.room.member") continue;
+        if (only && room.membership.at(key.second) != *only) continue;
+        events.push_back(event_json(state, state.events[index], viewer));
+    }
+    return JsonObject().raw("chunk", json_array(events)).text();
+}
+
+std::string state_string(const State& state, const Room& room, const std::string& type,
+                         const char* field) {
+    const auto it = room.state.find({type, ""});
+    if (it == room.state.end()) return {};
+    const auto content = parse_object(state.events[it->second].content);
+    return content ? member_string(*content, field).value_or("") : "";
+}
+
+// GET or POST publicRooms: the published rooms, unfiltered and unpaged.
+std::string public_rooms(const State& state) {
+    std::vector<std::string> chunk;
+    for (const std::string& room_id : state.published_rooms) {
+        const auto room = state.rooms.find(room_id);
+        if (room == state.rooms.end()) continue;
+        std::int64_t joined = 0;
+        for (const auto& [user, value] : room->second.membership) joined += value == "join";
+        JsonObject entry;
+        entry.str("room_id", room_id).num("num_joined_members", joined);
+        const std::string name = state_string(state, room->second, "m.room.name", "name");
+        if (!name.empty()) entry.str("name", name);
+        const std::string topic = state_string(state, room->second, "m.room.topic", "topic");
+        if (!topic.empty()) entry.str("topic", topic);
+        const std::string alias =
+            state_string(state, room->second, "m.room.canonical_alias", "alias");
+        if (!alias.empty()) entry.str("canonical_alias", alias);
+        const std::string rule =
+            state_string(state, room->second, "m.room.join_rules", "join_rule");
+        entry.str("join_rule", rule.empty() ? "invite" : rule)
+            .boolean("world_readable",
+                     state_string(state, room->second, "m.room.history_visibility",
+                                  "history_visibility") == "world_readable")
+            .boolean("guest_can_join", state_string(state, room->second, "m.room.guest_access",
+                                                    "guest_access") == "can_join");
+        chunk.push_back(entry.text());
+    }
+    return JsonObject()
+        .raw("chunk", json_array(chunk))
+        .num("total_room_count_estimate", static_cast<std::int64_t>(chunk.size()))
+        .text();
+}
+
+}  // namespace
+
+Reply handle_rooms(State& state, Call& call) {
+    const auto& p = call.path;
+    const std::string& m = call.method;
+    const bool create = p.size() == 1 && p[0] == "createRoom" && m == "POST";
+    const bool join_any = p.size() == 2 && p[0] == "join" && m == "POST";
+    const bool joined_rooms = p.size() == 1 && p[0] == "joined_rooms" && m == "GET";
+    const bool directory = p.size() == 3 && p[0] == "directory" && p[1] == "room";
+    if (p.size() == 1 && p[0] == "publicRooms") {
+        if (m == "GET") return ok(public_rooms(state));
+        if (m != "POST") return std::nullopt;
+        // POST needs a token; GET is open to guests and strangers.
+        const Auth auth = authenticate(state, call);
+        if (!auth.device) return auth.error;
+        return ok(public_rooms(state));
+    }
+    static const std::set<std::string> kRoomActions = {
+        "join", "leave", "forget",  "invite",         "kick",
+        "ban",  "unban", "members", "joined_members", "state"};
+    const bool room_action = p.size() >= 3 && p[0] == "rooms" && kRoomActions.contains(p[2]);
+    if (!create && !join_any && !joined_rooms && !directory && !room_action) return std::nullopt;
+
+    const Auth auth = authenticate(state, call);
+    if (!auth.device) return auth.error;
+    const Device device = *auth.device;
+    const auto body = parse_object(call.entry.body);
+    if (!body && (m == "POST" || m == "PUT")) {
+        return error("M_NOT_JSON", "The body is not a JSON object", 400);
+    }
+    const rapidjson::Value empty(rapidjson::kObjectType);
+    const rapidjson::Value& json = body ? static_cast<const rapidjson::Value&>(*body) : empty;
+
+    if (create) {
+        auto [room_id, failure] = create_room(state, device.user_id, json);
+        if (failure) return failure;
+        return ok(JsonObject().str("room_id", room_id).text());
+    }
+    if (join_any) return join(state, device, p[1]);
+    if (joined_rooms) {
+        std::vector<std::string> ids;
+        for (const auto& [room_id, room] : state.rooms) {
+            const auto it = room.membership.find(device.user_id);
+            if (it != room.membership.end() && it->second == "join") ids.push_back(quote(room_id));
+        }
+        return ok(JsonObject().raw("joined_rooms", json_array(ids)).text());
+    }
+    if (directory) {
+        const std::string& alias = p[2];
+        if (m == "GET") {
+            const auto it = state.aliases.find(alias);
+            if (it == state.aliases.end()) return error("M_NOT_FOUND", "Unknown room alias", 404);
+            return ok(JsonObject()
+                          .str("room_id", it->second)
+                          .raw("servers", json_array({quote(state.options.server_name)}))
+                          .text());
+        }
+        if (m == "PUT") {
+            const auto room_id = member_string(json, "room_id");
+            if (!room_id) return error("M_MISSING_PARAM", "room_id is required", 400);
+            if (Reply missing = require_room(state, *room_id)) return missing;
+            if (state.aliases.contains(alias)) {
+                return error("M_ROOM_IN_USE", "Room alias already taken", 409);
+            }
+            state.aliases[alias] = *room_id;
+            return ok("{}");
+        }
+        if (m == "DELETE") {
+            if (state.aliases.erase(alias) == 0) {
+                return error("M_NOT_FOUND", "Unknown room alias", 404);
+            }
+            return ok("{}");
+        }
+        return std::nullopt;
+    }
+
+    const std::string& room_id = p[1];
+    const std::string& action = p[2];
+    if (Reply missing = require_room(state, room_id)) return missing;
+    const std::string mine = membership(state, room_id, device.user_id);
+    if (p.size() == 3 && m == "POST") {
+        if (action == "join") return join(state, device, room_id);
+        if (action == "leave") {
+            if (mine != "join" && mine != "invite") {
+                return error("M_FORBIDDEN", "You are not in this room", 403);
+            }
+            append_event(state, room_id, device.user_id, "m.room.member",
+                         R"({"membership":"leave"})", device.user_id);
+            return ok("{}");
+        }
+        if (action == "forget") {
+            if (mine == "join")
+                return error("M_UNKNOWN", "Leave the room before forgetting it", 400);
+            return ok("{}");
+        }
+        if (action == "invite" || action == "kick" || action == "ban" || action == "unban") {
+            return change_membership(state, device, room_id, action, json);
+        }
+        return std::nullopt;
+    }
+    if (mine != "join") return error("M_FORBIDDEN", "You are not in this room", 403);
+    const Room& room = state.rooms.at(room_id);
+    if (p.size() == 3 && m == "GET" && action == "members") {
+        return ok(members_json(state, room, device.key(), query(call, "membership")));
+    }
+    if (p.size() == 3 && m == "GET" && action == "joined_members") {
+        JsonObject joined;
+        for (const auto& [user_id, value] : room.membership) {
+            if (value != "join") continue;
+            const auto user = state.users.find(user_id);
+            JsonObject profile;
+            if (user != state.users.end()) {
+                if (!user->second.displayname.empty()) {
+                    profile.str("display_name", user->second.displayname);
+                }
+                if (!user->second.avatar_url.empty()) {
+                    profile.str("avatar_url", user->second.avatar_url);
+                }
+            }
+            joined.raw(user_id, profile.text());
+        }
+        return ok(JsonObject().raw("joined", joined.text()).text());
+    }
+    if (action != "state") return std::nullopt;
+    if (p.size() == 3 && m == "GET") {
+        std::vector<std::string> events;
+        for (const auto& [key, index] : room.state) {
+            events.push_back(event_json(state, state.events[index], device.key()));
+        }
+        return ok(json_array(events));
+    }
+    if (p.size() != 4 && p.size() != 5) return std::nullopt;
+    const std::string& type = p[3];
+    const std::string state_key = p.size() == 5 ? p[4] : "";
+    if (m == "GET") {
+        const auto it = room.state.find({type, state_key});
+        if (it == room.state.end()) return error("M_NOT_FOUND", "No such state event", 404);
+        return ok(state.events[it->second].content);
+    }
+    if (m == "PUT") {
+        const std::size_t index =
+            append_event(state, room_id, device.user_id, type, to_text(json), state_key);
+        return ok(JsonObject().str("event_id", state.events[index].event_id).text());
+    }
+    return std::nullopt;
+}
+
+}  // namespace matrix::mock::sim

@@ -1,0 +1,195 @@
+// The simulation's shared in-memory state and the helpers every endpoint file uses.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "matrix/mock/simulation.hpp"
+
+namespace matrix::mock::sim {
+
+struct Event {
+    std::uint64_t position = 0;  // place in the one global stream ordering
+    std::string event_id;
+    std::string room_id;
+    std::string type;
+    std::string sender;
+    std::optional<std::string> state_key;
+    std::string content = "{}";  // compact JSON text
+    std::int64_t origin_server_ts = 0;
+    std::string txn_device;  // "user|device" that sent it with a transaction id
+    std::string txn_id;
+    std::string redacted_because;  // event id of the redaction, once redacted
+};
+
+struct Room {
+    std::string room_id;
+    std::vector<std::size_t> timeline;                                 // indexes into events
+    std::map<std::pair<std::string, std::string>, std::size_t> state;  // (type, key) -> index
+    std::map<std::string, std::string> membership;                     // user -> membership
+    std::map<std::string, std::uint64_t> membership_position;          // user -> position
+};
+
+struct AccountData {
+    std::uint64_t position = 0;
+    std::string content;
+};
+
+struct User {
+    std::string user_id;
+    std::string password;
+    std::string displayname;
+    std::string avatar_url;
+    bool guest = false;
+    bool deactivated = false;
+    std::map<std::string, AccountData> account_data;
+    std::map<std::pair<std::string, std::string>, AccountData> room_account_data;  // (room, type)
+    std::vector<std::string> filters;  // filter id = index
+};
+
+struct Device {
+    std::string user_id;
+    std::string device_id;
+    std::string key() const { return user_id + "|" + device_id; }
+};
+
+struct Media {
+    std::string content_type;
+    std::string filename;
+    std::string bytes;
+};
+
+struct State {
+    explicit State(SimulationOptions opts) : options(std::move(opts)) {}
+
+    SimulationOptions options;
+    std::mutex mutex;
+    std::condition_variable changed;  // notified on every new event, account data, or reset
+    std::uint64_t position = 0;       // the stream position: bumped by every change a sync sees
+    std::uint64_t generation = 0;     // bumped by reset() so held syncs answer at once
+    std::mt19937_64 random{std::random_device{}()};
+    std::vector<Event> events;
+    std::map<std::string, std::size_t> event_index;  // event id -> index
+    std::map<std::string, Room> rooms;
+    std::map<std::string, User> users;
+    std::map<std::string, Device> tokens;             // access token -> device
+    std::map<std::string, std::string> aliases;       // #alias:server -> room id
+    std::map<std::string, std::string> transactions;  // "user|device|scope|txn" -> event id
+    std::map<std::string, int> active_syncs;          // device key -> syncs in flight
+    std::map<std::string, std::string> device_names;  // device key -> display name
+    std::map<std::string, std::string> presence;      // user id -> presence state
+    std::map<std::string, Media> media;               // media id -> upload
+    std::size_t media_bytes = 0;
+    std::set<std::string> uia_sessions;
+    std::set<std::string> published_rooms;  // in the public room directory
+
+    void clear();
+};
+
+// What the dispatcher hands each endpoint: the request and its path after the version.
+struct Call {
+    const JournalEntry& entry;
+    std::string method;
+    std::vector<std::string> path;  // percent-decoded segments after /_matrix/client/{version}/
+    std::vector<std::string> flags;
+};
+
+using Reply = std::optional<ResponseDefinition>;
+
+// --- JSON ----------------------------------------------------------------------------------
+
+std::string quote(std::string_view text);  // a JSON string literal
+std::string to_text(const rapidjson::Value& value);
+// Parses outside input; an empty body is `{}`. nullopt when not a JSON object.
+std::optional<rapidjson::Document> parse_object(std::string_view body);
+std::optional<std::string> member_string(const rapidjson::Value& object, const char* key);
+std::string member_text(const rapidjson::Value& object, const char* key, std::string fallback);
+
+// Builds a JSON object textually, members in call order.
+class JsonObject {
+  public:
+    JsonObject& raw(std::string_view key, std::string_view json);
+    JsonObject& str(std::string_view key, std::string_view value);
+    JsonObject& num(std::string_view key, std::int64_t value);
+    JsonObject& boolean(std::string_view key, bool value);
+    std::string text() const { return text_ + "}"; }
+
+  private:
+    std::string text_ = "{";
+};
+
+std::string json_array(const std::vector<std::string>& json_items);
+
+// --- responses -----------------------------------------------------------------------------
+
+ResponseDefinition ok(std::string json, int status = 200);
+ResponseDefinition error(std::string_view errcode, std::string_view message, int status);
+
+// --- requests ------------------------------------------------------------------------------
+
+std::optional<std::string> query(const Call& call, std::string_view name);
+struct Auth {
+    std::optional<Device> device;
+    Reply error;  // set when device is not
+};
+Auth authenticate(State& state, const Call& call);
+
+// --- the model -----------------------------------------------------------------------------
+
+std::string random_id(State& state, std::size_t length);
+std::int64_t now_ms();
+// "@local:server" from a localpart or a full user id.
+std::string user_id_for(const State& state, std::string_view name);
+bool valid_localpart(std::string_view localpart);
+User& create_user(State& state, const std::string& user_id, std::string password, bool guest);
+// A new device (given id or generated) and its access token.
+std::string login(State& state, const std::string& user_id, std::optional<std::string> device_id,
+                  std::string& device_id_out);
+// Appends one event to a room, updates state and membership, wakes syncs. Returns its index.
+std::size_t append_event(State& state, const std::string& room_id, const std::string& sender,
+                         const std::string& type, std::string content,
+                         std::optional<std::string> state_key = {}, std::string txn_device = {},
+                         std::string txn_id = {});
+// m.room.member content for `membership`, with the profile for joins.
+std::string member_content(const State& state, const std::string& user_id,
+                           const std::string& membership_value);
+std::string membership(const State& state, const std::string& room_id, const std::string& user);
+// The event as clients see it; unsigned.transaction_id only for the device that sent it.
+std::string event_json(const State& state, const Event& event, const std::string& viewer_device);
+// Runs createRoom's body for `creator`. Returns the room id, or an error reply.
+std::pair<std::string, Reply> create_room(State& state, const std::string& creator,
+                                          const rapidjson::Value& body);
+// Sets account data at a new stream position and wakes syncs.
+void set_account_data(State& state, User& user, const std::string& room_id, const std::string& type,
+                      std::string content);
+void bump(State& state);  // a new stream position, and wakes held syncs
+// Stream tokens are "s<position>"; nullopt for anything never issued.
+std::optional<std::uint64_t> parse_token(const State& state, const std::string& token);
+
+// --- endpoint groups: each answers its own paths, nullopt for the rest ----------------------
+
+Reply handle_versions(State& state, Call& call);
+Reply handle_accounts(State& state, Call& call);
+Reply handle_settings(State& state, Call& call);  // capabilities, pushrules, filters, account data
+Reply handle_rooms(State& state, Call& call);
+Reply handle_events(State& state, Call& call);
+Reply handle_sync(State& state, Call& call, std::unique_lock<std::mutex>& lock);
+Reply handle_devices(State& state, Call& call);  // devices and presence
+Reply handle_media(State& state, Call& call, bool authenticated);
+std::optional<SimulationAdminResponse> handle_sim_admin(State& state, const std::string& method,
+                                                        const std::vector<std::string>& path,
+                                                        const std::string& body);
+
+}  // namespace matrix::mock::sim
