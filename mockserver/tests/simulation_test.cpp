@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <future>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -232,7 +233,9 @@ TEST(Simulation, WakesAHeldSyncWithinASecondWhenAnEventIsSent) {
         std::chrono::duration_cast<std::chrono::microseconds>(answered_at - sent_at);
     std::printf("long-poll wake-up latency (send start to sync answer): %.2f ms\n",
                 static_cast<double>(latency.count()) / 1000.0);
-    EXPECT_LT(latency, std::chrono::seconds(1));
+    // The issue's bound: a held sync answers within 50 ms of a send (measured here ~1 ms,
+    // including the send's own round trip).
+    EXPECT_LT(latency, std::chrono::milliseconds(50));
     EXPECT_EQ(timeline_ids(response.body, room), std::vector<std::string>{event_id});
 }
 
@@ -725,6 +728,38 @@ TEST(Simulation, ListsPublishedRoomsAndMergesPowerLevelOverrides) {
                   .body);
     EXPECT_EQ(levels["events_default"].GetInt(), 50);
     EXPECT_EQ(levels["users"][alice.user_id.c_str()].GetInt(), 100);
+}
+
+TEST(Simulation, PagesAndFiltersPublicRooms) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    for (const char* name : {"Chocolate", "Cocoa", "Coffee", "Tea"}) {
+        create_room(hs, alice,
+                    std::string(R"({"visibility":"public","preset":"public_chat","name":")") +
+                        name + "\"}");
+    }
+    const auto first = parse(call(hs.port(), "GET", "/_matrix/client/r0/publicRooms?limit=3").body);
+    ASSERT_EQ(first["chunk"].Size(), 3u);
+    EXPECT_EQ(first["total_room_count_estimate"].GetInt(), 4);
+    const std::string next = str(first, "next_batch");
+    const auto second =
+        parse(call(hs.port(), "GET", "/_matrix/client/r0/publicRooms?limit=3&since=" + next).body);
+    ASSERT_EQ(second["chunk"].Size(), 1u);
+    std::set<std::string> names;
+    for (const auto* page : {&first, &second}) {
+        for (const auto& room : (*page)["chunk"].GetArray()) names.insert(str(room, "name"));
+    }
+    EXPECT_EQ(names, (std::set<std::string>{"Chocolate", "Cocoa", "Coffee", "Tea"}))
+        << "the two pages hold every room once";
+    EXPECT_FALSE(second.HasMember("next_batch"));
+    EXPECT_EQ(str(second, "prev_batch"), "p0");
+
+    const auto filtered = parse(call(hs.port(), "POST", "/_matrix/client/v3/publicRooms",
+                                     alice.token, R"({"filter":{"generic_search_term":"co"}})")
+                                    .body);
+    ASSERT_EQ(filtered["chunk"].Size(), 3u) << "Chocolate, Cocoa and Coffee contain 'co'";
+    EXPECT_EQ(call(hs.port(), "GET", "/_matrix/client/v3/publicRooms?since=bogus").status, 400);
+    EXPECT_EQ(call(hs.port(), "POST", "/_matrix/client/v3/publicRooms", {}, "{}").status, 401);
 }
 
 }  // namespace

@@ -1,4 +1,10 @@
 // Rooms: createRoom, membership changes, joined rooms, members, state and room aliases.
+#include <algorithm>
+#include <cctype>
+#include <cstddef>
+#include <string>
+#include <vector>
+
 #include "simulation/state.hpp"
 
 namespace matrix::mock::sim {
@@ -89,9 +95,59 @@ std::string state_string(const State& state, const Room& room, const std::string
     return content ? member_string(*content, field).value_or("") : "";
 }
 
-// GET or POST publicRooms: the published rooms, unfiltered and unpaged.
-std::string public_rooms(const State& state) {
-    std::vector<std::string> chunk;
+// What a publicRooms request asks for: GET takes the query, POST the body.
+struct PublicRoomsQuery {
+    std::optional<std::size_t> limit;
+    std::size_t offset = 0;   // from the since token "p<offset>"
+    std::string search_term;  // filter.generic_search_term, lower-cased
+};
+
+std::string lower(std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
+
+// Parses limit and since (and, for POST, filter.generic_search_term); a reply on bad input.
+Reply read_public_rooms_query(const Call& call, PublicRoomsQuery& out) {
+    std::optional<std::string> limit;
+    std::optional<std::string> since;
+    if (call.method == "GET") {
+        limit = query(call, "limit");
+        since = query(call, "since");
+    } else {
+        const auto body = parse_object(call.entry.body);
+        if (!body) return error("M_NOT_JSON", "the body must be a JSON object", 400);
+        if (const auto it = body->FindMember("limit"); it != body->MemberEnd()) {
+            if (!it->value.IsUint64())
+                return error("M_INVALID_PARAM", "limit must be a number", 400);
+            limit = std::to_string(it->value.GetUint64());
+        }
+        since = member_string(*body, "since");
+        if (const auto it = body->FindMember("filter");
+            it != body->MemberEnd() && it->value.IsObject()) {
+            out.search_term = lower(member_string(it->value, "generic_search_term").value_or(""));
+        }
+    }
+    try {
+        if (limit) out.limit = std::clamp<std::size_t>(std::stoul(*limit), 1, 1000);
+    } catch (const std::exception&) {
+        return error("M_INVALID_PARAM", "limit must be a number", 400);
+    }
+    if (since) {
+        // Tokens this server hands out are "p<offset>"; anything else was never issued.
+        if (since->size() < 2 || (*since)[0] != 'p' ||
+            since->find_first_not_of("0123456789", 1) != std::string::npos) {
+            return error("M_INVALID_PARAM", "Unknown since token '" + *since + "'", 400);
+        }
+        out.offset = std::stoul(since->substr(1));
+    }
+    return std::nullopt;
+}
+
+// GET or POST publicRooms: the published rooms, filtered by the search term over name, topic
+// and alias, paged with since/limit (next_batch and prev_batch are "p<offset>").
+std::string public_rooms(const State& state, const PublicRoomsQuery& request) {
+    std::vector<std::string> matching;
     for (const std::string& room_id : state.published_rooms) {
         const auto room = state.rooms.find(room_id);
         if (room == state.rooms.end()) continue;
@@ -106,6 +162,11 @@ std::string public_rooms(const State& state) {
         const std::string alias =
             state_string(state, room->second, "m.room.canonical_alias", "alias");
         if (!alias.empty()) entry.str("canonical_alias", alias);
+        if (!request.search_term.empty() &&
+            lower(name + "\n" + topic + "\n" + alias).find(request.search_term) ==
+                std::string::npos) {
+            continue;
+        }
         const std::string rule =
             state_string(state, room->second, "m.room.join_rules", "join_rule");
         entry.str("join_rule", rule.empty() ? "invite" : rule)
@@ -114,12 +175,23 @@ std::string public_rooms(const State& state) {
                                   "history_visibility") == "world_readable")
             .boolean("guest_can_join", state_string(state, room->second, "m.room.guest_access",
                                                     "guest_access") == "can_join");
-        chunk.push_back(entry.text());
+        matching.push_back(entry.text());
     }
-    return JsonObject()
-        .raw("chunk", json_array(chunk))
-        .num("total_room_count_estimate", static_cast<std::int64_t>(chunk.size()))
-        .text();
+    const std::size_t begin = std::min(request.offset, matching.size());
+    const std::size_t end =
+        request.limit ? std::min(matching.size(), begin + *request.limit) : matching.size();
+    const std::vector<std::string> chunk(matching.begin() + static_cast<std::ptrdiff_t>(begin),
+                                         matching.begin() + static_cast<std::ptrdiff_t>(end));
+    JsonObject page;
+    page.raw("chunk", json_array(chunk))
+        .num("total_room_count_estimate", static_cast<std::int64_t>(matching.size()));
+    if (end < matching.size()) page.str("next_batch", "p" + std::to_string(end));
+    if (begin > 0) {
+        const std::size_t previous =
+            request.limit && begin > *request.limit ? begin - *request.limit : 0;
+        page.str("prev_batch", "p" + std::to_string(previous));
+    }
+    return page.text();
 }
 
 }  // namespace
@@ -132,12 +204,15 @@ Reply handle_rooms(State& state, Call& call) {
     const bool joined_rooms = p.size() == 1 && p[0] == "joined_rooms" && m == "GET";
     const bool directory = p.size() == 3 && p[0] == "directory" && p[1] == "room";
     if (p.size() == 1 && p[0] == "publicRooms") {
-        if (m == "GET") return ok(public_rooms(state));
-        if (m != "POST") return std::nullopt;
-        // POST needs a token; GET is open to guests and strangers.
-        const Auth auth = authenticate(state, call);
-        if (!auth.device) return auth.error;
-        return ok(public_rooms(state));
+        if (m != "GET" && m != "POST") return std::nullopt;
+        if (m == "POST") {
+            // POST needs a token; GET is open to guests and strangers.
+            const Auth auth = authenticate(state, call);
+            if (!auth.device) return auth.error;
+        }
+        PublicRoomsQuery request;
+        if (const Reply bad = read_public_rooms_query(call, request)) return bad;
+        return ok(public_rooms(state, request));
     }
     static const std::set<std::string> kRoomActions = {
         "join", "leave", "forget",  "invite",         "kick",
