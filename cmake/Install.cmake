@@ -2,7 +2,7 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-install(TARGETS matrix_sdk matrix_client matrix_conformance matrix_mockserver EXPORT MatrixConformanceTargets
+install(TARGETS matrix_sdk matrix_client matrix_sync matrix_conformance matrix_mockserver EXPORT MatrixConformanceTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
