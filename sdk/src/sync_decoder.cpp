@@ -1,22 +1,23 @@
-// Decodes /sync responses with simdjson On-Demand into the typed model of matrix/sync.hpp.
+// Decoder: picks the fastest /sync decoding kernel the CPU runs, and spells error paths.
 #include <simdjson.h>
 
 #include <cstddef>
+#include <cstring>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
 
 #include "matrix/sync.hpp"
+#include "sync_decode_kernel_interface.hpp"
 
 namespace matrix::sync {
 
 SyncDecodeError::SyncDecodeError(std::string json_path, const std::string& reason)
     : std::runtime_error(json_path + ": " + reason), path_(std::move(json_path)) {}
 
+namespace detail {
 namespace {
-
-namespace od = simdjson::ondemand;
 
 bool is_identifier(std::string_view key) {
     if (key.empty()) return false;
@@ -29,316 +30,91 @@ bool is_identifier(std::string_view key) {
     return true;
 }
 
-class Decoder {
-  public:
-    SyncResponse decode(std::string_view json) {
-        // On-Demand reads up to SIMDJSON_PADDING bytes past the end, which a string_view does
-        // not promise, so the input is always copied into a padded buffer.
-        const simdjson::padded_string padded(json);
-        od::document doc;
-        check(parser_.iterate(padded).get(doc), "");
-        od::object top;
-        check(doc.get_object().get(top), "an object");
+}  // namespace
 
-        SyncResponse response;
-        bool have_next_batch = false;
-        for_each_field(top, [&](std::string_view key, od::value value) {
-            if (key == "next_batch") {
-                response.next_batch = get_string(value);
-                have_next_batch = true;
-            } else if (key == "rooms") {
-                decode_rooms(value, response);
-            } else if (key == "presence") {
-                response.presence = get_event_container(value, false);
-            } else if (key == "account_data") {
-                response.account_data = get_event_container(value, false);
-            } else if (key == "to_device") {
-                response.to_device = get_event_container(value, false);
-            } else if (key == "device_lists") {
-                for_each_field(get_object(value), [&](std::string_view k, od::value v) {
-                    if (k == "changed") response.device_lists.changed = get_string_array(v);
-                    if (k == "left") response.device_lists.left = get_string_array(v);
-                });
-            } else if (key == "device_one_time_keys_count") {
-                for_each_field(get_object(value), [&](std::string_view k, od::value v) {
-                    response.device_one_time_keys_count.emplace_back(std::string(k), get_int(v));
-                });
-            }
-        });
-        // Trailing bytes after the top-level object mean the body is not one JSON value.
-        // simdjson 3.0 has no document::at_end(); current_location() is OUT_OF_BOUNDS there.
-        if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) {
-            fail("unexpected content after the top-level object");
-        }
-        if (!have_next_batch) {
-            const auto scope = enter_key("next_batch");
-            fail("missing required string");
-        }
-        return response;
-    }
-
-  private:
-    // Restores the path when a nested value has been decoded.
-    class Scope {
-      public:
-        Scope(std::string& path, std::size_t length) : path_(path), length_(length) {}
-        Scope(const Scope&) = delete;
-        Scope& operator=(const Scope&) = delete;
-        ~Scope() { path_.resize(length_); }
-
-      private:
-        std::string& path_;
-        std::size_t length_;
-    };
-
-    [[nodiscard]] Scope enter_key(std::string_view key) {
-        const std::size_t length = path_.size();
-        if (is_identifier(key)) {
-            path_ += '.';
-            path_ += key;
+std::string spell_json_path(const PathStep* steps, std::size_t count) {
+    std::string path = "$";
+    for (std::size_t i = 0; i < count; ++i) {
+        const PathStep& step = steps[i];
+        if (step.is_index) {
+            path += '[';
+            path += std::to_string(step.index);
+            path += ']';
+        } else if (is_identifier(step.key)) {
+            path += '.';
+            path += step.key;
         } else {
-            path_ += "['";
-            for (const char c : key) {
-                if (c == '\'' || c == '\\') path_ += '\\';
-                path_ += c;
+            path += "['";
+            for (const char c : step.key) {
+                if (c == '\'' || c == '\\') path += '\\';
+                path += c;
             }
-            path_ += "']";
-        }
-        return Scope(path_, length);
-    }
-
-    [[nodiscard]] Scope enter_index(std::size_t index) {
-        const std::size_t length = path_.size();
-        path_ += '[';
-        path_ += std::to_string(index);
-        path_ += ']';
-        return Scope(path_, length);
-    }
-
-    [[noreturn]] void fail(const std::string& reason) { throw SyncDecodeError(path_, reason); }
-
-    // `expected` names the wanted type, for the message when the value has another one.
-    void check(simdjson::error_code error, const char* expected) {
-        if (error == simdjson::SUCCESS) return;
-        if (error == simdjson::INCORRECT_TYPE && *expected != '\0') {
-            fail(std::string("expected ") + expected);
-        }
-        fail(simdjson::error_message(error));
-    }
-
-    template <typename F>
-    void for_each_field(od::object object, F&& handle) {
-        for (auto result : object) {
-            od::field field;
-            check(std::move(result).get(field), "");
-            std::string_view key;
-            check(field.unescaped_key().get(key), "");
-            const auto scope = enter_key(key);
-            handle(key, field.value());
+            path += "']";
         }
     }
+    return path;
+}
 
-    template <typename F>
-    void for_each_element(od::value value, F&& handle) {
-        od::array array;
-        check(value.get_array().get(array), "an array");
-        std::size_t index = 0;
-        for (auto result : array) {
-            const auto scope = enter_index(index++);
-            od::value element;
-            check(std::move(result).get(element), "");
-            handle(element);
-        }
+}  // namespace detail
+
+namespace {
+
+// simdjson's own check of the CPU for its Haswell kernel: the same features the AVX2 kernel
+// was compiled for.
+bool cpu_runs_avx2_kernel() noexcept {
+#if MATRIX_SYNC_HAVE_AVX2_KERNEL
+    const simdjson::implementation* haswell = simdjson::get_available_implementations()["haswell"];
+    return haswell != nullptr && haswell->supported_by_runtime_system();
+#else
+    return false;
+#endif
+}
+
+std::unique_ptr<detail::DecodeKernel> make_kernel(Kernel kernel) {
+    switch (kernel) {
+        case Kernel::portable:
+            return detail::make_portable_kernel();
+        case Kernel::avx2:
+#if MATRIX_SYNC_HAVE_AVX2_KERNEL
+            if (cpu_runs_avx2_kernel()) return detail::make_avx2_kernel();
+#endif
+            throw std::invalid_argument(
+                "the avx2 /sync decoding kernel needs an x86-64 CPU with AVX2, BMI1, PCLMULQDQ "
+                "and LZCNT, and a build for x86-64; use Kernel::automatic or Kernel::portable");
+        case Kernel::automatic:
+            break;
     }
-
-    od::object get_object(od::value value) {
-        od::object object;
-        check(value.get_object().get(object), "an object");
-        return object;
-    }
-
-    std::string get_string(od::value value) {
-        std::string_view text;
-        check(value.get_string().get(text), "a string");
-        return std::string(text);
-    }
-
-    std::int64_t get_int(od::value value) {
-        std::int64_t number = 0;
-        check(value.get_int64().get(number), "an integer");
-        return number;
-    }
-
-    bool get_bool(od::value value) {
-        bool flag = false;
-        check(value.get_bool().get(flag), "a boolean");
-        return flag;
-    }
-
-    std::vector<std::string> get_string_array(od::value value) {
-        std::vector<std::string> strings;
-        for_each_element(value, [&](od::value element) { strings.push_back(get_string(element)); });
-        return strings;
-    }
-
-    // The object's text as it appears in the input. On-Demand skips it without checking its
-    // scalars, so a full DOM parse validates it before it is handed out as JSON.
-    std::string get_raw_object(od::value value) {
-        od::object object = get_object(value);
-        std::string_view raw;
-        check(object.raw_json().get(raw), "");
-        // `raw` points into the padded input, so the padding the DOM parser reads is there.
-        const auto error = validator_.parse(raw.data(), raw.size(), false).error();
-        if (error != simdjson::SUCCESS) {
-            fail(std::string("not valid JSON: ") + simdjson::error_message(error));
-        }
-        return std::string(raw);
-    }
-
-    Event get_event(od::value value, bool stripped) {
-        Event event;
-        bool have_type = false;
-        for_each_field(get_object(value), [&](std::string_view key, od::value v) {
-            if (key == "type") {
-                event.type = get_string(v);
-                have_type = true;
-            } else if (key == "sender") {
-                event.sender = get_string(v);
-            } else if (key == "state_key") {
-                event.state_key = get_string(v);
-            } else if (key == "content") {
-                event.content_json = get_raw_object(v);
-            } else if (stripped) {
-                // Stripped state carries only type, sender, state_key and content.
-            } else if (key == "event_id") {
-                event.event_id = get_string(v);
-            } else if (key == "origin_server_ts") {
-                event.origin_server_ts = get_int(v);
-            } else if (key == "unsigned") {
-                event.unsigned_json = get_raw_object(v);
-            }
-        });
-        if (!have_type) {
-            const auto scope = enter_key("type");
-            fail("missing required string");
-        }
-        return event;
-    }
-
-    std::vector<Event> get_events(od::value value, bool stripped) {
-        std::vector<Event> events;
-        for_each_element(
-            value, [&](od::value element) { events.push_back(get_event(element, stripped)); });
-        return events;
-    }
-
-    // The `{"events": [...]}` wrapper that most event lists in /sync come in.
-    std::vector<Event> get_event_container(od::value value, bool stripped) {
-        std::vector<Event> events;
-        for_each_field(get_object(value), [&](std::string_view key, od::value v) {
-            if (key == "events") events = get_events(v, stripped);
-        });
-        return events;
-    }
-
-    Timeline get_timeline(od::value value) {
-        Timeline timeline;
-        for_each_field(get_object(value), [&](std::string_view key, od::value v) {
-            if (key == "events") {
-                timeline.events = get_events(v, false);
-            } else if (key == "limited") {
-                timeline.limited = get_bool(v);
-            } else if (key == "prev_batch") {
-                timeline.prev_batch = get_string(v);
-            }
-        });
-        return timeline;
-    }
-
-    JoinedRoom get_joined_room(od::value value) {
-        JoinedRoom room;
-        for_each_field(get_object(value), [&](std::string_view key, od::value v) {
-            if (key == "timeline") {
-                room.timeline = get_timeline(v);
-            } else if (key == "state") {
-                room.state = get_event_container(v, false);
-            } else if (key == "ephemeral") {
-                room.ephemeral = get_event_container(v, false);
-            } else if (key == "account_data") {
-                room.account_data = get_event_container(v, false);
-            } else if (key == "unread_notifications") {
-                for_each_field(get_object(v), [&](std::string_view k, od::value n) {
-                    if (k == "highlight_count")
-                        room.unread_notifications.highlight_count = get_int(n);
-                    if (k == "notification_count") {
-                        room.unread_notifications.notification_count = get_int(n);
-                    }
-                });
-            } else if (key == "summary") {
-                for_each_field(get_object(v), [&](std::string_view k, od::value s) {
-                    if (k == "m.heroes") room.summary.heroes = get_string_array(s);
-                    if (k == "m.joined_member_count") room.summary.joined_member_count = get_int(s);
-                    if (k == "m.invited_member_count") {
-                        room.summary.invited_member_count = get_int(s);
-                    }
-                });
-            }
-        });
-        return room;
-    }
-
-    LeftRoom get_left_room(od::value value) {
-        LeftRoom room;
-        for_each_field(get_object(value), [&](std::string_view key, od::value v) {
-            if (key == "timeline") {
-                room.timeline = get_timeline(v);
-            } else if (key == "state") {
-                room.state = get_event_container(v, false);
-            } else if (key == "account_data") {
-                room.account_data = get_event_container(v, false);
-            }
-        });
-        return room;
-    }
-
-    void decode_rooms(od::value value, SyncResponse& response) {
-        for_each_field(get_object(value), [&](std::string_view section, od::value rooms) {
-            if (section == "join") {
-                for_each_field(get_object(rooms), [&](std::string_view id, od::value room) {
-                    response.join.emplace_back(std::string(id), get_joined_room(room));
-                });
-            } else if (section == "invite") {
-                for_each_field(get_object(rooms), [&](std::string_view id, od::value room) {
-                    InvitedRoom invited;
-                    for_each_field(get_object(room), [&](std::string_view key, od::value v) {
-                        if (key == "invite_state")
-                            invited.invite_state = get_event_container(v, true);
-                    });
-                    response.invite.emplace_back(std::string(id), std::move(invited));
-                });
-            } else if (section == "leave") {
-                for_each_field(get_object(rooms), [&](std::string_view id, od::value room) {
-                    response.leave.emplace_back(std::string(id), get_left_room(room));
-                });
-            } else if (section == "knock") {
-                for_each_field(get_object(rooms), [&](std::string_view id, od::value room) {
-                    KnockedRoom knocked;
-                    for_each_field(get_object(room), [&](std::string_view key, od::value v) {
-                        if (key == "knock_state")
-                            knocked.knock_state = get_event_container(v, true);
-                    });
-                    response.knock.emplace_back(std::string(id), std::move(knocked));
-                });
-            }
-        });
-    }
-
-    od::parser parser_;
-    simdjson::dom::parser validator_;
-    std::string path_ = "$";
-};
+    return cpu_runs_avx2_kernel() ? make_kernel(Kernel::avx2) : detail::make_portable_kernel();
+}
 
 }  // namespace
+
+Decoder::Decoder(Kernel kernel) : kernel_(make_kernel(kernel)) {}
+Decoder::~Decoder() = default;
+Decoder::Decoder(Decoder&&) noexcept = default;
+Decoder& Decoder::operator=(Decoder&&) noexcept = default;
+
+SyncResponse Decoder::decode(std::string_view json) {
+    // The kernel reads up to kInputPadding bytes past the end, which a string_view does not
+    // promise, so the input goes into a buffer that has them. resize() only allocates when
+    // this body is larger than every earlier one.
+    padded_.resize(json.size() + detail::kInputPadding);
+    if (!json.empty()) std::memcpy(padded_.data(), json.data(), json.size());
+    return kernel_->decode(padded_.data(), json.size(), padded_.size());
+}
+
+SyncResponse Decoder::decode_in_place(std::string& body) {
+    if (body.capacity() < body.size() + detail::kInputPadding) {
+        body.reserve(body.size() + detail::kInputPadding);
+    }
+    return kernel_->decode(body.data(), body.size(), body.capacity());
+}
+
+std::string_view Decoder::kernel_name() const noexcept { return kernel_->name(); }
+
+bool Decoder::available(Kernel kernel) noexcept {
+    return kernel != Kernel::avx2 || cpu_runs_avx2_kernel();
+}
 
 SyncResponse decode(std::string_view json) { return Decoder().decode(json); }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -94,8 +95,47 @@ class SyncDecodeError : public std::runtime_error {
     std::string path_;
 };
 
-// Decodes a /sync response body. Unknown fields are ignored; next_batch is required, and every
-// known field that is present must have the right type. Throws SyncDecodeError.
+namespace detail {
+class DecodeKernel;
+}
+
+// The instruction set a Decoder's JSON kernel uses.
+enum class Kernel {
+    automatic,  // the fastest one this CPU runs
+    portable,   // any CPU
+    avx2,       // x86-64 with AVX2, BMI1, PCLMULQDQ and LZCNT (Haswell, 2013, and later)
+};
+
+// Decodes /sync response bodies. Unknown fields are ignored; next_batch is required, and every
+// known field that is present must have the right type; decode() throws SyncDecodeError.
+// A Decoder keeps its parser's buffers between calls, so a sync loop should keep one around;
+// it is not thread-safe (use one per thread).
+class Decoder {
+  public:
+    // Throws std::invalid_argument when `kernel` is not available on this CPU or in this build.
+    explicit Decoder(Kernel kernel = Kernel::automatic);
+    ~Decoder();
+    Decoder(Decoder&&) noexcept;
+    Decoder& operator=(Decoder&&) noexcept;
+
+    // Copies `json` into a padded buffer the parser may read past the end of, then decodes.
+    SyncResponse decode(std::string_view json);
+
+    // Decodes without that copy. It may grow `body`'s capacity (never its contents) to make
+    // room for the padding, which costs one reallocation at most.
+    SyncResponse decode_in_place(std::string& body);
+
+    // "avx2" or "portable".
+    std::string_view kernel_name() const noexcept;
+
+    static bool available(Kernel kernel) noexcept;
+
+  private:
+    std::unique_ptr<detail::DecodeKernel> kernel_;
+    std::string padded_;
+};
+
+// One-off decode with a fresh Decoder.
 SyncResponse decode(std::string_view json);
 
 }  // namespace matrix::sync
