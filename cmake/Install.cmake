@@ -2,12 +2,13 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-install(TARGETS matrix_sdk matrix_client matrix_sync matrix_conformance matrix_mockserver EXPORT MatrixConformanceTargets
+install(TARGETS matrix_sdk matrix_client matrix_sync matrix_sync_corpus matrix_conformance matrix_mockserver
+        EXPORT MatrixConformanceTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS matrix-conformance matrix-mockserver RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS matrix-conformance matrix-mockserver matrix-sync-corpus RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # matrix-mockserver looks for its default mappings here, next to its bin/ folder.
 install(DIRECTORY fixtures/mappings DESTINATION ${CMAKE_INSTALL_DATADIR}/matrix-conformance)
 install(DIRECTORY sdk/include/ conformance/include/ mockserver/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
