@@ -11,49 +11,11 @@
 #include "matrix/error.hpp"
 #include "matrix/mock/pattern.hpp"
 #include "matrix/percent_encoding.hpp"
+#include "matrix/utf8.hpp"
 
 namespace matrix::mock {
 
 namespace {
-
-// Length of the well-formed UTF-8 sequence starting at `i` (Unicode table 3-7: no overlong
-// forms, no surrogates, nothing above U+10FFFF), or 0 when the byte at `i` does not start one.
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char lead = byte(i);
-    if (lead < 0x80) return 1;
-    std::size_t length = 0;
-    unsigned char second_min = 0x80;
-    unsigned char second_max = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        if (lead == 0xE0) second_min = 0xA0;  // overlong below U+0800
-        if (lead == 0xED) second_max = 0x9F;  // UTF-16 surrogates
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        if (lead == 0xF0) second_min = 0x90;  // overlong below U+10000
-        if (lead == 0xF4) second_max = 0x8F;  // above U+10FFFF
-    } else {
-        return 0;
-    }
-    if (s.size() - i < length) return 0;
-    if (byte(i + 1) < second_min || byte(i + 1) > second_max) return 0;
-    for (std::size_t k = 2; k < length; ++k) {
-        if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-    }
-    return length;
-}
-
-bool is_valid_utf8(std::string_view s) noexcept {
-    for (std::size_t i = 0; i < s.size();) {
-        const std::size_t length = utf8_sequence_length(s, i);
-        if (length == 0) return false;
-        i += length;
-    }
-    return true;
-}
 
 // Every byte that is not part of a well-formed sequence becomes U+FFFD, so a JSON string can
 // always be written; callers that must not lose bytes add a base64 copy alongside.

@@ -49,22 +49,6 @@ std::string write_document(const rapidjson::Value& value) {
 
 }  // namespace
 
-namespace detail {
-
-bool is_valid_utf8(std::string_view text) noexcept {
-    rapidjson::MemoryStream stream(text.data(), text.size());
-    // Validate() copies the code units it reads into an output stream; discard them.
-    struct Discard {
-        void Put(char) {}
-    } discard;
-    while (stream.Tell() < text.size()) {
-        if (!rapidjson::UTF8<>::Validate(stream, discard)) return false;
-    }
-    return true;
-}
-
-}  // namespace detail
-
 Json::Json() : text_("{}"), kind_(Kind::object) {}
 
 Json Json::parse(std::string_view text, std::string_view argument) {
@@ -96,7 +80,7 @@ Json Json::string(std::string_view value, std::string_view argument) {
     detail::JsonWriter writer(output);
     // Validate first: the writer's own check trusts a NUL after the view, so a view ending
     // inside a multi-byte sequence would let it read, and write, the bytes beyond the view.
-    if (!detail::is_valid_utf8(value) ||
+    if (!is_valid_utf8(value) ||
         !writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()))) {
         throw InvalidArgument(std::string(argument), "is not valid UTF-8");
     }

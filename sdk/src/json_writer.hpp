@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "utf8.hpp"
+
 namespace matrix::detail {
 
 // Lets a RapidJSON Writer append straight into a std::string, with no intermediate buffer.
@@ -26,8 +28,6 @@ using JsonWriter =
 // Iterative so that deeply nested input cannot overflow the stack; validates UTF-8.
 constexpr unsigned kStrictParseFlags =
     rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
-
-bool is_valid_utf8(std::string_view text) noexcept;
 
 // Parsing is iterative, but RapidJSON's DOM compares, copies and writes values recursively, so
 // a value nested 100000 deep parses fine and then overflows the stack in operator==,

@@ -198,13 +198,30 @@ const EndpointSpec& select(std::string_view endpoint, const rapidjson::Value& ar
     throw ArgumentSchemaError("arguments fit no form of '" + std::string(endpoint) + "'" + reasons);
 }
 
-}  // namespace
-
-Request build_by_name(std::string_view endpoint, std::string_view args_json, BuildOptions options) {
+// Calls `use(spec, values)` with the form the arguments fit and the arguments converted for it.
+template <typename Use>
+auto with_converted_args(std::string_view endpoint, std::string_view args_json, Use&& use) {
     const rapidjson::Document args = parse_args(endpoint, args_json);
     ConvertedArgs converted;
     const EndpointSpec& spec = select(endpoint, args, converted);
-    return build(spec, converted.values, options);
+    return use(spec, std::span<const ArgValue>(converted.values));
+}
+
+}  // namespace
+
+Request build_by_name(std::string_view endpoint, std::string_view args_json, BuildOptions options) {
+    return with_converted_args(endpoint, args_json,
+                               [&](const EndpointSpec& spec, std::span<const ArgValue> values) {
+                                   return build(spec, values, options);
+                               });
+}
+
+EncodedRequest encode_by_name(std::string_view endpoint, std::string_view args_json,
+                              BuildOptions options) {
+    return with_converted_args(endpoint, args_json,
+                               [&](const EndpointSpec& spec, std::span<const ArgValue> values) {
+                                   return encode(spec, values, options);
+                               });
 }
 
 const EndpointSpec& select_form(std::string_view endpoint, std::string_view args_json) {

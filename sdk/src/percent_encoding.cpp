@@ -1,10 +1,10 @@
 // RFC 3986 percent-encoding and decoding.
 #include "matrix/percent_encoding.hpp"
 
+#include "wire_text.hpp"
+
 namespace matrix {
 namespace {
-
-constexpr char kHexDigits[] = "0123456789ABCDEF";
 
 int hex_value(char c) noexcept {
     if (c >= '0' && c <= '9') return c - '0';
@@ -16,15 +16,7 @@ int hex_value(char c) noexcept {
 }  // namespace
 
 void append_percent_encoded(std::string& out, std::string_view value) {
-    for (const char c : value) {
-        if (is_unreserved(c)) {
-            out.push_back(c);
-        } else {
-            const auto byte = static_cast<unsigned char>(c);
-            const char escape[3] = {'%', kHexDigits[byte >> 4], kHexDigits[byte & 0x0F]};
-            out.append(escape, 3);
-        }
-    }
+    detail::StringAppender(out).append_percent_encoded(value);
 }
 
 std::string percent_encode(std::string_view value) {

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "matrix/percent_encoding.hpp"
+#include "request_parts.hpp"
 
 namespace matrix {
 
@@ -38,13 +38,11 @@ const std::string* Request::header(std::string_view name) const {
 
 void append_target(std::string& out, const Request& request) {
     out += request.path;
-    char separator = '?';
+    detail::StringAppender appender(out);
+    bool first = true;
     for (const QueryParam& param : request.query) {
-        out.push_back(separator);
-        separator = '&';
-        append_percent_encoded(out, param.name);
-        out.push_back('=');
-        append_percent_encoded(out, param.value);
+        detail::write_query_param(appender, first, param.name, param.value);
+        first = false;
     }
 }
 

@@ -1,6 +1,10 @@
 // Typed builders for every seed endpoint, with the seed's names and argument order
 // (MatrixSDK.Client.Request). Each returns a Request value and does no I/O; optional
 // arguments live in a per-endpoint options struct. All throw InvalidArgument on refused values.
+//
+// Each builder also encodes: `api::whoami<EncodedRequest>(base_url, token)` is the same request
+// as `render(api::whoami(base_url, token))`, written straight to its HTTP/1.1 bytes in one
+// allocation (see encoded_request.hpp). Both results are compiled into the library.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "matrix/encoded_request.hpp"
 #include "matrix/events.hpp"
 #include "matrix/json.hpp"
 #include "matrix/request.hpp"
@@ -37,64 +42,87 @@ struct DeviceOptions {
 
 // ---- Account and third-party identifiers -----------------------------------------------------
 
-Request account_3pids(string_view base_url, string_view token);
-Request account_add_3pid(string_view base_url, string_view token, string_view client_secret,
-                         string_view sid, const UiAuthOptions& options = {});
-Request account_bind_3pid(string_view base_url, string_view token, string_view client_secret,
-                          string_view id_server, string_view id_access_token, string_view sid);
-Request account_delete_3pid(string_view base_url, string_view token, string_view medium,
-                            string_view address, const IdServerOptions& options = {});
-Request account_email_token(string_view base_url, string_view token, string_view client_secret,
-                            string_view email, std::int64_t send_attempt,
+template <typename Result = Request>
+Result account_3pids(string_view base_url, string_view token);
+template <typename Result = Request>
+Result account_add_3pid(string_view base_url, string_view token, string_view client_secret,
+                        string_view sid, const UiAuthOptions& options = {});
+template <typename Result = Request>
+Result account_bind_3pid(string_view base_url, string_view token, string_view client_secret,
+                         string_view id_server, string_view id_access_token, string_view sid);
+template <typename Result = Request>
+Result account_delete_3pid(string_view base_url, string_view token, string_view medium,
+                           string_view address, const IdServerOptions& options = {});
+template <typename Result = Request>
+Result account_email_token(string_view base_url, string_view token, string_view client_secret,
+                           string_view email, std::int64_t send_attempt,
+                           const NextLinkOptions& options = {});
+template <typename Result = Request>
+Result account_msisdn_token(string_view base_url, string_view token, string_view client_secret,
+                            string_view country, string_view phone, std::int64_t send_attempt,
                             const NextLinkOptions& options = {});
-Request account_msisdn_token(string_view base_url, string_view token, string_view client_secret,
-                             string_view country, string_view phone, std::int64_t send_attempt,
-                             const NextLinkOptions& options = {});
-Request account_unbind_3pid(string_view base_url, string_view token, string_view medium,
-                            string_view address, const IdServerOptions& options = {});
+template <typename Result = Request>
+Result account_unbind_3pid(string_view base_url, string_view token, string_view medium,
+                           string_view address, const IdServerOptions& options = {});
 
 struct ChangePasswordOptions {
     std::optional<bool> logout_devices{};
 };
-Request change_password(string_view base_url, string_view new_password, const Json& auth,
-                        const ChangePasswordOptions& options = {});
-Request deactivate_account(string_view base_url, string_view token,
-                           const UiAuthOptions& options = {});
-Request password_email_token(string_view base_url, string_view client_secret, string_view email,
-                             std::int64_t send_attempt, const NextLinkOptions& options = {});
-Request password_msisdn_token(string_view base_url, string_view client_secret, string_view country,
-                              string_view phone, std::int64_t send_attempt,
-                              const NextLinkOptions& options = {});
-Request whoami(string_view base_url, string_view token);
+template <typename Result = Request>
+Result change_password(string_view base_url, string_view new_password, const Json& auth,
+                       const ChangePasswordOptions& options = {});
+template <typename Result = Request>
+Result deactivate_account(string_view base_url, string_view token,
+                          const UiAuthOptions& options = {});
+template <typename Result = Request>
+Result password_email_token(string_view base_url, string_view client_secret, string_view email,
+                            std::int64_t send_attempt, const NextLinkOptions& options = {});
+template <typename Result = Request>
+Result password_msisdn_token(string_view base_url, string_view client_secret, string_view country,
+                             string_view phone, std::int64_t send_attempt,
+                             const NextLinkOptions& options = {});
+template <typename Result = Request>
+Result whoami(string_view base_url, string_view token);
 
 // ---- Profile -----------------------------------------------------------------------------------
 
-Request avatar_url(string_view base_url, string_view user_id);
-Request display_name(string_view base_url, string_view user_id);
-Request set_avatar_url(string_view base_url, string_view token, string_view user_id,
-                       string_view avatar_url);
-Request set_display_name(string_view base_url, string_view token, string_view user_id,
-                         string_view display_name);
-Request user_profile(string_view base_url, string_view user_id);
+template <typename Result = Request>
+Result avatar_url(string_view base_url, string_view user_id);
+template <typename Result = Request>
+Result display_name(string_view base_url, string_view user_id);
+template <typename Result = Request>
+Result set_avatar_url(string_view base_url, string_view token, string_view user_id,
+                      string_view avatar_url);
+template <typename Result = Request>
+Result set_display_name(string_view base_url, string_view token, string_view user_id,
+                        string_view display_name);
+template <typename Result = Request>
+Result user_profile(string_view base_url, string_view user_id);
 
 struct UserDirectorySearchOptions {
     std::optional<std::int64_t> limit{};
     std::optional<std::string> language{};  // sent as Accept-Language
 };
-Request user_directory_search(string_view base_url, string_view token, string_view search_term,
-                              const UserDirectorySearchOptions& options = {});
+template <typename Result = Request>
+Result user_directory_search(string_view base_url, string_view token, string_view search_term,
+                             const UserDirectorySearchOptions& options = {});
 
 // ---- Login, logout, registration ---------------------------------------------------------------
 
-Request login(string_view base_url);  // GET: the supported login flows
-Request login(string_view base_url, const Json& auth, const DeviceOptions& options = {});
-Request logout(string_view base_url, string_view token);
-Request logout_all(string_view base_url, string_view token);
+template <typename Result = Request>
+Result login(string_view base_url);  // GET: the supported login flows
+template <typename Result = Request>
+Result login(string_view base_url, const Json& auth, const DeviceOptions& options = {});
+template <typename Result = Request>
+Result logout(string_view base_url, string_view token);
+template <typename Result = Request>
+Result logout_all(string_view base_url, string_view token);
 
 struct RegisterGuestOptions {
     std::optional<std::string> initial_device_display_name{};
 };
-Request register_guest(string_view base_url, const RegisterGuestOptions& options = {});
+template <typename Result = Request>
+Result register_guest(string_view base_url, const RegisterGuestOptions& options = {});
 
 struct RegisterUserOptions {
     std::optional<std::string> username{};
@@ -102,14 +130,18 @@ struct RegisterUserOptions {
     std::optional<std::string> initial_device_display_name{};
     std::optional<bool> inhibit_login{};
 };
-Request register_user(string_view base_url, string_view password, const Json& auth,
-                      const RegisterUserOptions& options = {});
-Request registration_email_token(string_view base_url, string_view client_secret, string_view email,
-                                 std::int64_t send_attempt, const NextLinkOptions& options = {});
-Request registration_msisdn_token(string_view base_url, string_view client_secret,
-                                  string_view country, string_view phone, std::int64_t send_attempt,
-                                  const NextLinkOptions& options = {});
-Request username_availability(string_view base_url, string_view username);
+template <typename Result = Request>
+Result register_user(string_view base_url, string_view password, const Json& auth,
+                     const RegisterUserOptions& options = {});
+template <typename Result = Request>
+Result registration_email_token(string_view base_url, string_view client_secret, string_view email,
+                                std::int64_t send_attempt, const NextLinkOptions& options = {});
+template <typename Result = Request>
+Result registration_msisdn_token(string_view base_url, string_view client_secret,
+                                 string_view country, string_view phone, std::int64_t send_attempt,
+                                 const NextLinkOptions& options = {});
+template <typename Result = Request>
+Result username_availability(string_view base_url, string_view username);
 
 // ---- Rooms
 // ---------------------------------------------------------------------------------------
@@ -128,78 +160,107 @@ struct CreateRoomOptions {
     std::optional<bool> is_direct{};
     std::optional<Json> power_level_content_override{};  // object
 };
-Request create_room(string_view base_url, string_view token, const CreateRoomOptions& options = {});
-Request create_room_alias(string_view base_url, string_view token, string_view room_id,
-                          string_view room_alias);
-Request delete_room_alias(string_view base_url, string_view token, string_view room_alias);
-Request resolve_room_alias(string_view base_url, string_view room_alias);
-Request forget_room(string_view base_url, string_view token, string_view room_id);
+template <typename Result = Request>
+Result create_room(string_view base_url, string_view token, const CreateRoomOptions& options = {});
+template <typename Result = Request>
+Result create_room_alias(string_view base_url, string_view token, string_view room_id,
+                         string_view room_alias);
+template <typename Result = Request>
+Result delete_room_alias(string_view base_url, string_view token, string_view room_alias);
+template <typename Result = Request>
+Result resolve_room_alias(string_view base_url, string_view room_alias);
+template <typename Result = Request>
+Result forget_room(string_view base_url, string_view token, string_view room_id);
 
 struct JoinRoomOptions {
     std::optional<Json> third_party_signed{};  // object
 };
-Request join_room(string_view base_url, string_view token, string_view room_id_or_alias,
-                  const JoinRoomOptions& options = {});
-Request joined_rooms(string_view base_url, string_view token);
-Request leave_room(string_view base_url, string_view token, string_view room_id);
+template <typename Result = Request>
+Result join_room(string_view base_url, string_view token, string_view room_id_or_alias,
+                 const JoinRoomOptions& options = {});
+template <typename Result = Request>
+Result joined_rooms(string_view base_url, string_view token);
+template <typename Result = Request>
+Result leave_room(string_view base_url, string_view token, string_view room_id);
 
 struct PublicRoomsOptions {
     std::optional<std::int64_t> limit{};
     std::optional<std::string> since{};
     std::optional<std::string> server{};
 };
-Request public_rooms(string_view base_url, const PublicRoomsOptions& options = {});  // GET
+template <typename Result = Request>
+Result public_rooms(string_view base_url, const PublicRoomsOptions& options = {});  // GET
 // POST with a filter object (limit, since, filter, include_all_networks, ...).
-Request public_rooms(string_view base_url, string_view token, const Json& filters,
-                     std::optional<std::string> server = std::nullopt);
+template <typename Result = Request>
+Result public_rooms(string_view base_url, string_view token, const Json& filters,
+                    std::optional<std::string> server = std::nullopt);
 
-Request redact_room_event(string_view base_url, string_view token, string_view room_id,
-                          string_view event_id, string_view transaction_id,
-                          const ReasonOptions& options = {});
-Request room_ban(string_view base_url, string_view token, string_view room_id, string_view user_id,
+template <typename Result = Request>
+Result redact_room_event(string_view base_url, string_view token, string_view room_id,
+                         string_view event_id, string_view transaction_id,
+                         const ReasonOptions& options = {});
+template <typename Result = Request>
+Result room_ban(string_view base_url, string_view token, string_view room_id, string_view user_id,
+                const ReasonOptions& options = {});
+template <typename Result = Request>
+Result room_event(string_view base_url, string_view token, string_view room_id,
+                  string_view event_id);
+template <typename Result = Request>
+Result room_invite(string_view base_url, string_view token, string_view room_id,
+                   string_view user_id);
+template <typename Result = Request>
+Result room_joined_members(string_view base_url, string_view token, string_view room_id);
+template <typename Result = Request>
+Result room_kick(string_view base_url, string_view token, string_view room_id, string_view user_id,
                  const ReasonOptions& options = {});
-Request room_event(string_view base_url, string_view token, string_view room_id,
-                   string_view event_id);
-Request room_invite(string_view base_url, string_view token, string_view room_id,
-                    string_view user_id);
-Request room_joined_members(string_view base_url, string_view token, string_view room_id);
-Request room_kick(string_view base_url, string_view token, string_view room_id, string_view user_id,
-                  const ReasonOptions& options = {});
 
 struct RoomMembersOptions {
     std::optional<std::string> at{};
     std::optional<std::string> membership{};
     std::optional<std::string> not_membership{};
 };
-Request room_members(string_view base_url, string_view token, string_view room_id,
-                     const RoomMembersOptions& options = {});
+template <typename Result = Request>
+Result room_members(string_view base_url, string_view token, string_view room_id,
+                    const RoomMembersOptions& options = {});
 
 struct RoomMessagesOptions {
     std::optional<std::string> to{};
     std::optional<std::int64_t> limit{};
     std::optional<std::string> filter{};
 };
-Request room_messages(string_view base_url, string_view token, string_view room_id,
-                      string_view from, string_view dir, const RoomMessagesOptions& options = {});
-Request room_state(string_view base_url, string_view token, string_view room_id);
-Request room_state_event(string_view base_url, string_view token, string_view room_id,
-                         string_view event_type, string_view state_key);
-Request room_unban(string_view base_url, string_view token, string_view room_id,
-                   string_view user_id);
-Request room_visibility(string_view base_url, string_view room_id);  // GET
-Request room_visibility(string_view base_url, string_view token, string_view room_id,
-                        string_view visibility);  // PUT
-Request send_room_event(string_view base_url, string_view token, const RoomEvent& room_event);
-Request send_state_event(string_view base_url, string_view token, const StateEvent& state_event);
-Request set_room_read_markers(string_view base_url, string_view token, string_view room_id,
-                              string_view fully_read_event_id,
-                              std::optional<std::string> receipt_read_event_id = std::nullopt);
+template <typename Result = Request>
+Result room_messages(string_view base_url, string_view token, string_view room_id, string_view from,
+                     string_view dir, const RoomMessagesOptions& options = {});
+template <typename Result = Request>
+Result room_state(string_view base_url, string_view token, string_view room_id);
+template <typename Result = Request>
+Result room_state_event(string_view base_url, string_view token, string_view room_id,
+                        string_view event_type, string_view state_key);
+template <typename Result = Request>
+Result room_unban(string_view base_url, string_view token, string_view room_id,
+                  string_view user_id);
+template <typename Result = Request>
+Result room_visibility(string_view base_url, string_view room_id);  // GET
+template <typename Result = Request>
+Result room_visibility(string_view base_url, string_view token, string_view room_id,
+                       string_view visibility);  // PUT
+template <typename Result = Request>
+Result send_room_event(string_view base_url, string_view token, const RoomEvent& room_event);
+template <typename Result = Request>
+Result send_state_event(string_view base_url, string_view token, const StateEvent& state_event);
+template <typename Result = Request>
+Result set_room_read_markers(string_view base_url, string_view token, string_view room_id,
+                             string_view fully_read_event_id,
+                             std::optional<std::string> receipt_read_event_id = std::nullopt);
 
 // ---- Server, sync, media ------------------------------------------------------------------------
 
-Request server_capabilities(string_view base_url, string_view token);
-Request server_discovery(string_view base_url);
-Request spec_versions(string_view base_url);
+template <typename Result = Request>
+Result server_capabilities(string_view base_url, string_view token);
+template <typename Result = Request>
+Result server_discovery(string_view base_url);
+template <typename Result = Request>
+Result spec_versions(string_view base_url);
 
 struct SyncOptions {
     std::optional<std::string> filter{};  // a filter ID or inline filter JSON
@@ -208,27 +269,31 @@ struct SyncOptions {
     std::optional<std::string> set_presence{};
     std::optional<std::int64_t> timeout{};  // milliseconds
 };
-Request sync(string_view base_url, string_view token, const SyncOptions& options = {});
+template <typename Result = Request>
+Result sync(string_view base_url, string_view token, const SyncOptions& options = {});
 
 struct DownloadOptions {
     std::optional<bool> allow_remote{};
     std::optional<std::string> filename{};  // appended as an extra path segment
 };
-Request download(string_view base_url, string_view server_name, string_view media_id,
-                 const DownloadOptions& options = {});
+template <typename Result = Request>
+Result download(string_view base_url, string_view server_name, string_view media_id,
+                const DownloadOptions& options = {});
 
 struct ThumbnailOptions {
     std::optional<bool> allow_remote{};
     std::optional<std::string> method{};  // "crop" or "scale"
 };
-Request thumbnail(string_view base_url, string_view server_name, string_view media_id,
-                  std::int64_t width, std::int64_t height, const ThumbnailOptions& options = {});
+template <typename Result = Request>
+Result thumbnail(string_view base_url, string_view server_name, string_view media_id,
+                 std::int64_t width, std::int64_t height, const ThumbnailOptions& options = {});
 
 struct UploadOptions {
     std::optional<std::string> filename{};
     std::optional<std::string> content_type{};
 };
-Request upload(string_view base_url, string_view token, string_view bytes,
-               const UploadOptions& options = {});
+template <typename Result = Request>
+Result upload(string_view base_url, string_view token, string_view bytes,
+              const UploadOptions& options = {});
 
 }  // namespace matrix::api

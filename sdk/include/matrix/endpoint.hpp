@@ -7,6 +7,7 @@
 #include <string_view>
 #include <variant>
 
+#include "matrix/encoded_request.hpp"
 #include "matrix/json.hpp"
 #include "matrix/request.hpp"
 
@@ -79,6 +80,11 @@ using ArgValue =
 // Throws InvalidArgument for refused values (empty path identifier, CR/LF/NUL in a header
 // value, invalid UTF-8, a JSON argument of the wrong kind).
 Request build(const EndpointSpec& spec, std::span<const ArgValue> args, BuildOptions options = {});
+
+// The same request as render(build(spec, args, options)), encoded straight to its HTTP/1.1
+// bytes in one allocation (see EncodedRequest); the same refusals, in the same order.
+EncodedRequest encode(const EndpointSpec& spec, std::span<const ArgValue> args,
+                      BuildOptions options = {});
 
 // Every seed endpoint form (60 of them), in the seed document's order.
 std::span<const EndpointSpec> seed_endpoints() noexcept;

@@ -16,6 +16,10 @@ namespace matrix {
 Request build_by_name(std::string_view endpoint, std::string_view args_json,
                       BuildOptions options = {});
 
+// The same request as render(build_by_name(...)), encoded to wire bytes (see EncodedRequest).
+EncodedRequest encode_by_name(std::string_view endpoint, std::string_view args_json,
+                              BuildOptions options = {});
+
 // The form build_by_name would choose, without building.
 const EndpointSpec& select_form(std::string_view endpoint, std::string_view args_json);
 
