@@ -66,9 +66,10 @@ struct Tally {
 };
 
 // Runs every decoder on `input`; where the simdjson decoder and a baseline both succeed, their
-// structs must agree. They may legitimately disagree on whether to succeed: On-Demand skips
-// unknown fields without validating their scalars, nlohmann reads out-of-range numbers in
-// content as floats, RapidJSON reads -0 as a double and does not validate UTF-8 by default.
+// structs must agree. They may legitimately disagree on whether to succeed (each checked by
+// hand): On-Demand skips unknown fields without validating them ({"x":tru} and even {"x":[1,2}}
+// are accepted there), integers beyond 64 bits in content are floats to nlohmann and RapidJSON
+// but an error to simdjson, and RapidJSON's default Parse does not validate UTF-8.
 // And on input with a repeated member name, decoders legitimately keep the first, the last or
 // both, so agreement is not asked there. Raw content is compared as JSON values, as its
 // spelling may differ once mutated (see RawJson).
