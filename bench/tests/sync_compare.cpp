@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -13,11 +14,12 @@ namespace {
 
 using namespace matrix::sync;
 
-std::string quoted(const std::string& text) {
+std::string quoted(std::string_view text) {
     // Long raw JSON is cut so a failure message stays readable.
     constexpr std::size_t kMax = 200;
-    if (text.size() <= kMax) return "\"" + text + "\"";
-    return "\"" + text.substr(0, kMax) + "...\" (" + std::to_string(text.size()) + " bytes)";
+    if (text.size() <= kMax) return "\"" + std::string(text) + "\"";
+    return "\"" + std::string(text.substr(0, kMax)) + "...\" (" + std::to_string(text.size()) +
+           " bytes)";
 }
 
 class Differ {
@@ -75,7 +77,7 @@ class Differ {
         difference = where + ": " + a + " != " + b;
     }
 
-    void value(const std::string& field, const std::string& a, const std::string& b) {
+    void value(const std::string& field, std::string_view a, std::string_view b) {
         if (a != b) note(field, quoted(a), quoted(b));
     }
     void value(const std::string& field, std::int64_t a, std::int64_t b) {
@@ -93,7 +95,7 @@ class Differ {
         }
     }
 
-    void raw_json(const std::string& field, const std::string& a, const std::string& b) {
+    void raw_json(const std::string& field, std::string_view a, std::string_view b) {
         if (a == b) return;
         if (raw_ == RawJson::same_value && !a.empty() && !b.empty()) {
             const auto x = nlohmann::ordered_json::parse(a, nullptr, false);
@@ -128,9 +130,9 @@ class Differ {
         sequence(field, a, b, [&](const Event& x, const Event& y) { event(x, y); });
     }
 
-    void strings(const std::string& field, const std::vector<std::string>& a,
-                 const std::vector<std::string>& b) {
-        sequence(field, a, b, [&](const std::string& x, const std::string& y) {
+    void strings(const std::string& field, const std::vector<std::string_view>& a,
+                 const std::vector<std::string_view>& b) {
+        sequence(field, a, b, [&](std::string_view x, std::string_view y) {
             if (x != y) note("", quoted(x), quoted(y));
         });
     }
@@ -157,13 +159,14 @@ class Differ {
     }
 
     template <typename T, typename F>
-    void pairs(const std::string& field, const std::vector<std::pair<std::string, T>>& a,
-               const std::vector<std::pair<std::string, T>>& b, F&& second) {
-        sequence(field, a, b,
-                 [&](const std::pair<std::string, T>& x, const std::pair<std::string, T>& y) {
-                     value("first", x.first, y.first);
-                     nested("second", [&] { second(x.second, y.second); });
-                 });
+    void pairs(const std::string& field, const std::vector<std::pair<std::string_view, T>>& a,
+               const std::vector<std::pair<std::string_view, T>>& b, F&& second) {
+        sequence(
+            field, a, b,
+            [&](const std::pair<std::string_view, T>& x, const std::pair<std::string_view, T>& y) {
+                value("first", x.first, y.first);
+                nested("second", [&] { second(x.second, y.second); });
+            });
     }
 
     RawJson raw_;

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,11 +32,16 @@ class OnDemandKernel final : public detail::DecodeKernel {
     SyncResponse decode(const char* data, std::size_t length, std::size_t capacity) override {
         path_.clear();
         od::document doc;
+        document_ = &doc;
         check(parser_.iterate(data, length, capacity).get(doc), "");
         od::object top;
         check(doc.get_object().get(top), "an object");
 
         SyncResponse response;
+        // Every string kept is a distinct span of the input and no longer than it, so one
+        // block of the input's size holds them all.
+        response.text = std::make_shared<TextArena>(length);
+        text_ = response.text.get();
         bool have_next_batch = false;
         for_each_field(top, [&](std::string_view key, od::value value) {
             if (key == "next_batch") {
@@ -56,7 +62,7 @@ class OnDemandKernel final : public detail::DecodeKernel {
                 });
             } else if (key == "device_one_time_keys_count") {
                 for_each_field(get_object(value), [&](std::string_view k, od::value v) {
-                    response.device_one_time_keys_count.emplace_back(std::string(k), get_int(v));
+                    response.device_one_time_keys_count.emplace_back(text_->keep(k), get_int(v));
                 });
             }
         });
@@ -66,7 +72,7 @@ class OnDemandKernel final : public detail::DecodeKernel {
             fail("unexpected content after the top-level object");
         }
         if (!have_next_batch) {
-            path_.push_back({"next_batch"});
+            path_.push({"next_batch"});
             fail("missing required string");
         }
         return response;
@@ -78,22 +84,17 @@ class OnDemandKernel final : public detail::DecodeKernel {
     // Pops the step pushed on entry when a nested value has been decoded.
     class StepScope {
       public:
-        explicit StepScope(std::vector<PathStep>& path) : path_(path) {}
+        explicit StepScope(detail::PathStack& path) : path_(path) {}
         StepScope(const StepScope&) = delete;
         StepScope& operator=(const StepScope&) = delete;
-        ~StepScope() { path_.pop_back(); }
+        ~StepScope() { path_.pop(); }
 
       private:
-        std::vector<PathStep>& path_;
+        detail::PathStack& path_;
     };
 
     [[nodiscard]] StepScope enter_key(std::string_view key) {
-        path_.push_back({key});
-        return StepScope(path_);
-    }
-
-    [[nodiscard]] StepScope enter_index(std::size_t index) {
-        path_.push_back({{}, index, true});
+        path_.push({key});
         return StepScope(path_);
     }
 
@@ -116,25 +117,52 @@ class OnDemandKernel final : public detail::DecodeKernel {
         for (auto result : object) {
             od::field field;
             check(std::move(result).get(field), "");
-            std::string_view key;
-            check(field.unescaped_key().get(key), "");
+            const std::string_view key = field_name(field);
             const auto scope = enter_key(key);
-            handle(key, field.value());
+            const od::value value = field.value();
+            const char* before = current_location();
+            handle(key, value);
+            // A field the handler ignored (unknown to the model) is still checked, or
+            // On-Demand would skip it unread and accept malformed JSON there.
+            if (current_location() == before) static_cast<void>(validated_text(value, before));
         }
+    }
+
+    const char* current_location() {
+        const char* location = nullptr;
+        check(document_->current_location().get(location), "");
+        return location;
     }
 
     template <typename F>
     void for_each_element(od::value value, F&& handle) {
         od::array array;
         check(value.get_array().get(array), "an array");
-        path_.push_back({{}, 0, true});
+        path_.push({{}, 0, true});
         const StepScope scope(path_);
         for (auto result : array) {
             od::value element;
             check(std::move(result).get(element), "");
             handle(element);
-            ++path_.back().index;
+            ++path_.top().index;
         }
+    }
+
+    // The field's name. Names without escapes (nearly all) are read in place; the rest are
+    // unescaped into the parser's string buffer. Either way the view lives as long as the
+    // document.
+    std::string_view field_name(od::field& field) {
+        const char* raw = field.key().raw();
+        std::size_t length = 0;
+        while (raw[length] != '"') {
+            if (raw[length] == '\\') {
+                std::string_view unescaped;
+                check(field.unescaped_key().get(unescaped), "");
+                return unescaped;
+            }
+            ++length;
+        }
+        return {raw, length};
     }
 
     od::object get_object(od::value value) {
@@ -143,10 +171,23 @@ class OnDemandKernel final : public detail::DecodeKernel {
         return object;
     }
 
-    std::string get_string(od::value value) {
+    // Strings without escapes (nearly all) are copied straight from the input; the rest are
+    // unescaped by simdjson first.
+    std::string_view get_string(od::value value) {
+        const std::string_view token = value.raw_json_token();
+        if (!token.empty() && token.front() == '"') {
+            std::size_t end = token.size() - 1;
+            while (token[end] != '"') --end;  // the token ends with the quote, then whitespace
+            const std::string_view raw = token.substr(1, end - 1);
+            if (raw.find('\\') == std::string_view::npos) {
+                od::raw_json_string consumed;
+                check(value.get_raw_json_string().get(consumed), "a string");
+                return text_->keep(raw);
+            }
+        }
         std::string_view text;
         check(value.get_string().get(text), "a string");
-        return std::string(text);
+        return text_->keep(text);
     }
 
     std::int64_t get_int(od::value value) {
@@ -161,30 +202,209 @@ class OnDemandKernel final : public detail::DecodeKernel {
         return flag;
     }
 
-    std::vector<std::string> get_string_array(od::value value) {
-        std::vector<std::string> strings;
+    std::vector<std::string_view> get_string_array(od::value value) {
+        std::vector<std::string_view> strings;
         for_each_element(value, [&](od::value element) { strings.push_back(get_string(element)); });
         return strings;
     }
 
-    // The object's text as it appears in the input. On-Demand skips it without checking its
-    // scalars, so a full DOM parse validates it before it is handed out as JSON.
-    std::string get_raw_object(od::value value) {
-        od::object object = get_object(value);
-        std::string_view raw;
-        check(object.raw_json().get(raw), "");
-        // `raw` points into the padded input, so the padding the DOM parser reads is there.
-        const auto error = validator_.parse(raw.data(), raw.size(), false).error();
-        if (error != simdjson::SUCCESS) {
-            fail(std::string("not valid JSON: ") + simdjson::error_message(error));
-        }
-        return std::string(raw);
+    // The object's text as it appears in the input, validated (see validated_text).
+    std::string_view get_raw_object(od::value value) {
+        const std::string_view start = value.raw_json_token();
+        if (start.empty() || start.front() != '{') check(simdjson::INCORRECT_TYPE, "an object");
+        return text_->keep(validated_text(value, start.data()));
     }
 
-    Event get_event(od::value value, bool stripped) {
-        Event event;
+    // On-Demand skips a value it is not asked to read without looking inside, so a value kept
+    // as raw text or ignored is walked once to validate it, on the structural index that is
+    // already built (far cheaper than a second parse). Returns its text, which starts at
+    // `begin`.
+    std::string_view validated_text(od::value value, const char* begin) {
+        validate(value, 0);
+        // current_location() is the token after the value: trim the whitespace before it.
+        const char* end = current_location();
+        while (end > begin && is_json_space(end[-1])) --end;
+        const std::string_view text(begin, static_cast<std::size_t>(end - begin));
+        if (text.find('\\') != std::string_view::npos && !escapes_are_valid(text)) {
+            fail("not valid JSON: a string has an invalid escape sequence");
+        }
+        return text;
+    }
+
+    static bool is_json_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+    // Reads every number and literal below `value` the way a full parse would and checks the
+    // nesting, failing on the first malformed value. Strings are left to escapes_are_valid():
+    // the structural index has already checked their UTF-8 and control characters.
+    void validate(od::value value, int depth) {
+        if (depth > kMaxContentDepth) fail("content nested deeper than 1024 levels");
+        od::json_type type = od::json_type::null;
+        check(value.type().get(type), "");
+        switch (type) {
+            case od::json_type::object: {
+                od::object object;
+                check(value.get_object().get(object), "");
+                for (auto result : object) {
+                    od::field field;
+                    check(std::move(result).get(field), "");
+                    validate(field.value(), depth + 1);
+                }
+                break;
+            }
+            case od::json_type::array: {
+                od::array array;
+                check(value.get_array().get(array), "");
+                for (auto result : array) {
+                    od::value element;
+                    check(std::move(result).get(element), "");
+                    validate(element, depth + 1);
+                }
+                break;
+            }
+            case od::json_type::string: {
+                od::raw_json_string string;
+                check(value.get_raw_json_string().get(string), "");
+                break;
+            }
+            case od::json_type::number: {
+                const std::string_view token = value.raw_json_token();
+                od::number number;
+                // simdjson refuses numbers beyond 64-bit integers and doubles; JSON does not.
+                if (value.get_number().get(number) != simdjson::SUCCESS && !is_json_number(token)) {
+                    fail("not valid JSON: a number is malformed");
+                }
+                break;
+            }
+            case od::json_type::boolean: {
+                bool flag = false;
+                if (value.get_bool().get(flag) != simdjson::SUCCESS) fail(kMisspeltLiteral);
+                break;
+            }
+            case od::json_type::null: {
+                bool is_null = false;
+                if (value.is_null().get(is_null) != simdjson::SUCCESS || !is_null) {
+                    fail(kMisspeltLiteral);
+                }
+                break;
+            }
+        }
+    }
+
+    // RFC 8259's number grammar, for the numbers simdjson cannot represent. `token` runs to the
+    // next structural character, so trailing whitespace is allowed.
+    static bool is_json_number(std::string_view token) {
+        while (!token.empty() && is_json_space(token.back())) token.remove_suffix(1);
+        std::size_t at = 0;
+        const auto digits = [&] {
+            const std::size_t start = at;
+            while (at < token.size() && token[at] >= '0' && token[at] <= '9') ++at;
+            return at - start;
+        };
+        if (at < token.size() && token[at] == '-') ++at;
+        if (at < token.size() && token[at] == '0') {
+            ++at;
+        } else if (digits() == 0) {
+            return false;
+        }
+        if (at < token.size() && token[at] == '.') {
+            ++at;
+            if (digits() == 0) return false;
+        }
+        if (at < token.size() && (token[at] == 'e' || token[at] == 'E')) {
+            ++at;
+            if (at < token.size() && (token[at] == '+' || token[at] == '-')) ++at;
+            if (digits() == 0) return false;
+        }
+        return at == token.size();
+    }
+
+    static int hex_value(char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    }
+
+    // The code unit of the \uXXXX escape at `at` (which points at the backslash), or -1.
+    static long utf16_escape(std::string_view text, std::size_t at) {
+        if (at + 6 > text.size() || text[at] != '\\' || text[at + 1] != 'u') return -1;
+        long unit = 0;
+        for (std::size_t i = at + 2; i < at + 6; ++i) {
+            const int digit = hex_value(text[i]);
+            if (digit < 0) return -1;
+            unit = unit * 16 + digit;
+        }
+        return unit;
+    }
+
+    // Every backslash in a validated object's text is inside a string (anywhere else the walk
+    // refuses it), so checking the escapes in place needs no string boundaries. Surrogates
+    // must pair up, as simdjson requires when it unescapes.
+    static bool escapes_are_valid(std::string_view text) {
+        std::size_t at = text.find('\\');
+        while (at != std::string_view::npos) {
+            if (at + 1 >= text.size()) return false;
+            const char kind = text[at + 1];
+            std::size_t next = at + 2;
+            if (kind == 'u') {
+                const long unit = utf16_escape(text, at);
+                if (unit < 0 || (unit >= 0xDC00 && unit <= 0xDFFF)) return false;
+                next = at + 6;
+                if (unit >= 0xD800 && unit <= 0xDBFF) {
+                    const long low = utf16_escape(text, next);
+                    if (low < 0xDC00 || low > 0xDFFF) return false;
+                    next += 6;
+                }
+            } else if (std::string_view("\"\\/bfnrt").find(kind) == std::string_view::npos) {
+                return false;
+            }
+            at = text.find('\\', next);
+        }
+        return true;
+    }
+
+    // The names an event's fields are matched against, compared in place with the raw name
+    // (which ends at its closing quote; the input's padding makes reading past it safe).
+    // A name spelled with escapes falls back to field_name(), so it still matches.
+    std::string_view event_field_name(od::field& field) {
+        const char* raw = field.key().raw();
+        const auto is = [raw](std::string_view name) {
+            return std::memcmp(raw, name.data(), name.size()) == 0 && raw[name.size()] == '"';
+        };
+        switch (raw[0]) {
+            case 't':
+                if (is("type")) return "type";
+                break;
+            case 's':
+                if (is("sender")) return "sender";
+                if (is("state_key")) return "state_key";
+                break;
+            case 'c':
+                if (is("content")) return "content";
+                break;
+            case 'e':
+                if (is("event_id")) return "event_id";
+                break;
+            case 'o':
+                if (is("origin_server_ts")) return "origin_server_ts";
+                break;
+            case 'u':
+                if (is("unsigned")) return "unsigned";
+                break;
+            default:
+                break;
+        }
+        return field_name(field);
+    }
+
+    void decode_event(od::value value, bool stripped, Event& event) {
         bool have_type = false;
-        for_each_field(get_object(value), [&](std::string_view key, od::value v) {
+        for (auto result : get_object(value)) {
+            od::field field;
+            check(std::move(result).get(field), "");
+            const std::string_view key = event_field_name(field);
+            const auto scope = enter_key(key);
+            od::value v = field.value();
             if (key == "type") {
                 event.type = get_string(v);
                 have_type = true;
@@ -203,18 +423,18 @@ class OnDemandKernel final : public detail::DecodeKernel {
             } else if (key == "unsigned") {
                 event.unsigned_json = get_raw_object(v);
             }
-        });
+        }
         if (!have_type) {
             const auto scope = enter_key("type");
             fail("missing required string");
         }
-        return event;
     }
 
     std::vector<Event> get_events(od::value value, bool stripped) {
         std::vector<Event> events;
-        for_each_element(
-            value, [&](od::value element) { events.push_back(get_event(element, stripped)); });
+        for_each_element(value, [&](od::value element) {
+            decode_event(element, stripped, events.emplace_back());
+        });
         return events;
     }
 
@@ -291,7 +511,7 @@ class OnDemandKernel final : public detail::DecodeKernel {
         for_each_field(get_object(value), [&](std::string_view section, od::value rooms) {
             if (section == "join") {
                 for_each_field(get_object(rooms), [&](std::string_view id, od::value room) {
-                    response.join.emplace_back(std::string(id), get_joined_room(room));
+                    response.join.emplace_back(text_->keep(id), get_joined_room(room));
                 });
             } else if (section == "invite") {
                 for_each_field(get_object(rooms), [&](std::string_view id, od::value room) {
@@ -300,11 +520,11 @@ class OnDemandKernel final : public detail::DecodeKernel {
                         if (key == "invite_state")
                             invited.invite_state = get_event_container(v, true);
                     });
-                    response.invite.emplace_back(std::string(id), std::move(invited));
+                    response.invite.emplace_back(text_->keep(id), std::move(invited));
                 });
             } else if (section == "leave") {
                 for_each_field(get_object(rooms), [&](std::string_view id, od::value room) {
-                    response.leave.emplace_back(std::string(id), get_left_room(room));
+                    response.leave.emplace_back(text_->keep(id), get_left_room(room));
                 });
             } else if (section == "knock") {
                 for_each_field(get_object(rooms), [&](std::string_view id, od::value room) {
@@ -313,15 +533,19 @@ class OnDemandKernel final : public detail::DecodeKernel {
                         if (key == "knock_state")
                             knocked.knock_state = get_event_container(v, true);
                     });
-                    response.knock.emplace_back(std::string(id), std::move(knocked));
+                    response.knock.emplace_back(text_->keep(id), std::move(knocked));
                 });
             }
         });
     }
 
+    static constexpr int kMaxContentDepth = 1024;
+    static constexpr const char* kMisspeltLiteral = "not valid JSON: expected true, false or null";
+
     od::parser parser_;
-    simdjson::dom::parser validator_;
-    std::vector<PathStep> path_;
+    od::document* document_ = nullptr;
+    detail::PathStack path_;
+    TextArena* text_ = nullptr;
 };
 
 }  // namespace matrix::sync::MATRIX_SYNC_KERNEL_NAMESPACE

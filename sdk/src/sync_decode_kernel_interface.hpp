@@ -1,6 +1,8 @@
 // What the per-instruction-set /sync decoders (sync_decode_kernel.hpp) offer to Decoder.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -28,6 +30,28 @@ struct PathStep {
     std::string_view key;  // points into the parser's string buffer, valid for the document
     std::size_t index = 0;
     bool is_index = false;
+};
+
+// The path to the value being decoded, as a fixed-size stack: the decoder's nesting is bounded
+// by the /sync schema (8 levels at most; event content is never entered), so it never
+// allocates. Steps beyond the capacity are counted but not kept.
+class PathStack {
+  public:
+    void clear() noexcept { size_ = 0; }
+    void push(PathStep step) noexcept {
+        if (size_ < kCapacity) steps_[size_] = step;
+        ++size_;
+    }
+    void pop() noexcept { --size_; }
+    // The innermost step; only called right after a push.
+    PathStep& top() noexcept { return steps_[std::min(size_, kCapacity) - 1]; }
+    const PathStep* data() const noexcept { return steps_.data(); }
+    std::size_t size() const noexcept { return std::min(size_, kCapacity); }
+
+  private:
+    static constexpr std::size_t kCapacity = 16;
+    std::array<PathStep, kCapacity> steps_{};
+    std::size_t size_ = 0;
 };
 
 // "$.rooms.join['!a:b'].timeline.events[3]" for the steps given.

@@ -1,8 +1,10 @@
 // The /sync decoder: a spec-shaped response decodes exactly, and malformed input names its path.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "matrix/json.hpp"
 #include "matrix/sync.hpp"
@@ -136,7 +138,7 @@ constexpr std::string_view kFullResponse = R"json({
   "device_one_time_keys_count": {"signed_curve25519": 20, "curve25519": 0}
 })json";
 
-void expect_same_json(const std::string& actual, std::string_view expected) {
+void expect_same_json(std::string_view actual, std::string_view expected) {
     EXPECT_EQ(Json::parse(actual), Json::parse(expected)) << "actual: " << actual;
 }
 
@@ -175,17 +177,19 @@ TEST(SyncDecode, DecodesTheTopLevelOfASpecShapedResponse) {
     EXPECT_EQ(r.to_device[0].type, "m.new_device");
     EXPECT_EQ(r.to_device[0].sender, "@alice:example.com");
 
-    EXPECT_EQ(r.device_lists.changed, std::vector<std::string>{"@alice:example.com"});
-    EXPECT_EQ(r.device_lists.left, std::vector<std::string>{"@bob:example.com"});
-    const std::vector<std::pair<std::string, std::int64_t>> counts{{"signed_curve25519", 20},
-                                                                   {"curve25519", 0}};
+    EXPECT_EQ(r.device_lists.changed, std::vector<std::string_view>{"@alice:example.com"});
+    EXPECT_EQ(r.device_lists.left, std::vector<std::string_view>{"@bob:example.com"});
+    const std::vector<std::pair<std::string_view, std::int64_t>> counts{{"signed_curve25519", 20},
+                                                                        {"curve25519", 0}};
     EXPECT_EQ(r.device_one_time_keys_count, counts);
 }
 
 TEST(SyncDecode, DecodesAJoinedRoomsSummaryStateAndCounts) {
-    const JoinedRoom room = decode(kFullResponse).join.at(0).second;
+    // The views point into the response, so it must outlive them.
+    const SyncResponse response = decode(kFullResponse);
+    const JoinedRoom& room = response.join.at(0).second;
     EXPECT_EQ(room.summary.heroes,
-              (std::vector<std::string>{"@alice:example.com", "@bob:example.com"}));
+              (std::vector<std::string_view>{"@alice:example.com", "@bob:example.com"}));
     EXPECT_EQ(room.summary.joined_member_count, 2);
     EXPECT_EQ(room.summary.invited_member_count, 0);
     EXPECT_EQ(room.unread_notifications.highlight_count, 1);
@@ -207,7 +211,9 @@ TEST(SyncDecode, DecodesAJoinedRoomsSummaryStateAndCounts) {
 }
 
 TEST(SyncDecode, DecodesTheTimelineWithMessagesAReactionAndARedaction) {
-    const Timeline timeline = decode(kFullResponse).join.at(0).second.timeline;
+    // The views point into the response, so it must outlive them.
+    const SyncResponse response = decode(kFullResponse);
+    const Timeline& timeline = response.join.at(0).second.timeline;
     EXPECT_TRUE(timeline.limited);
     EXPECT_EQ(timeline.prev_batch, "t34-23535_0_0");
     ASSERT_EQ(timeline.events.size(), 4u);
@@ -239,7 +245,9 @@ TEST(SyncDecode, DecodesTheTimelineWithMessagesAReactionAndARedaction) {
 }
 
 TEST(SyncDecode, DecodesEphemeralReceiptsAndTyping) {
-    const JoinedRoom room = decode(kFullResponse).join.at(0).second;
+    // The views point into the response, so it must outlive them.
+    const SyncResponse response = decode(kFullResponse);
+    const JoinedRoom& room = response.join.at(0).second;
     ASSERT_EQ(room.ephemeral.size(), 2u);
     EXPECT_EQ(room.ephemeral[0].type, "m.typing");
     expect_same_json(room.ephemeral[0].content_json, R"({"user_ids": ["@alice:example.com"]})");
@@ -250,7 +258,9 @@ TEST(SyncDecode, DecodesEphemeralReceiptsAndTyping) {
 }
 
 TEST(SyncDecode, DecodesInviteStateAsStrippedEvents) {
-    const InvitedRoom room = decode(kFullResponse).invite.at(0).second;
+    // The views point into the response, so it must outlive them.
+    const SyncResponse response = decode(kFullResponse);
+    const InvitedRoom& room = response.invite.at(0).second;
     ASSERT_EQ(room.invite_state.size(), 2u);
     EXPECT_EQ(room.invite_state[0].type, "m.room.name");
     EXPECT_EQ(room.invite_state[0].state_key, "");
@@ -261,7 +271,9 @@ TEST(SyncDecode, DecodesInviteStateAsStrippedEvents) {
 }
 
 TEST(SyncDecode, DecodesALeftRoomsTimeline) {
-    const LeftRoom room = decode(kFullResponse).leave.at(0).second;
+    // The views point into the response, so it must outlive them.
+    const SyncResponse response = decode(kFullResponse);
+    const LeftRoom& room = response.leave.at(0).second;
     EXPECT_FALSE(room.timeline.limited);
     EXPECT_EQ(room.timeline.prev_batch, "t1");
     ASSERT_EQ(room.timeline.events.size(), 1u);
@@ -386,6 +398,155 @@ TEST(SyncDecodeError, RefusesEveryTruncationOfAFullResponseWithoutCrashing) {
     for (std::size_t length = 0; length + 1 < kFullResponse.size(); ++length) {
         const std::string path = error_path(kFullResponse.substr(0, length));
         ASSERT_EQ(path.rfind("$", 0), 0u) << "prefix length " << length << ": " << path;
+    }
+}
+
+// The message a decode error carries, or a marker saying what happened instead.
+std::string error_message(std::string_view json) {
+    try {
+        decode(json);
+    } catch (const SyncDecodeError& e) {
+        return e.what();
+    }
+    return "<nothing thrown>";
+}
+
+std::string with_content(std::string_view content) {
+    return R"({"next_batch": "n", "account_data": {"events": [{"type": "t", "content": )" +
+           std::string(content) + "}]}}";
+}
+
+TEST(SyncDecodeError, RefusesMalformedJsonInFieldsTheModelIgnores) {
+    // On-Demand would skip these unread; the decoder walks them.
+    EXPECT_EQ(error_path(R"({"next_batch": "n", "x": [1, 2}})"), "$.x");
+    EXPECT_EQ(error_path(R"({"next_batch": "n", "x": {"a" 1}})"), "$.x");
+    EXPECT_EQ(error_path(R"({"next_batch": "n", "x": [1,]})"), "$.x");
+    EXPECT_EQ(error_message(R"({"next_batch": "n", "x": nul})"),
+              "$.x: not valid JSON: expected true, false or null");
+    EXPECT_EQ(error_message(R"({"next_batch": "n", "x": 01})"),
+              "$.x: not valid JSON: a number is malformed");
+    EXPECT_EQ(error_message(R"({"next_batch": "n", "x": "\q"})"),
+              "$.x: not valid JSON: a string has an invalid escape sequence");
+    EXPECT_EQ(error_path(R"({"next_batch": "n", "rooms": {"join": {"!a:b": {"x": [}}}})"),
+              "$.rooms.join['!a:b'].x");
+}
+
+TEST(SyncDecodeError, RefusesInvalidEscapesInContent) {
+    for (const std::string_view content :
+         {R"({"s": "\x"})", R"({"s": "\u12"})", R"({"s": "\uD83D"})", R"({"s": "\uDE00"})",
+          R"({"s": "\uD83D\u0041"})", R"({"k\e": 1})"}) {
+        EXPECT_EQ(error_message(with_content(content)),
+                  "$.account_data.events[0].content: not valid JSON: a string has an invalid "
+                  "escape sequence")
+            << content;
+    }
+}
+
+TEST(SyncDecode, KeepsValidEscapesAndNumbersBeyondDoubleRangeVerbatim) {
+    // Valid JSON that simdjson alone would refuse (the numbers) or that needs care (escapes).
+    for (const std::string_view content :
+         {R"({"s":"\uD83D\uDE00 \\ \" \/ \b\f\n\r\t \u00e9"})",
+          R"({"big":123456789012345678901234567890,"tiny":-1.5e-400,"huge":2E+400})",
+          R"({"nested":[[[{"a":[true,false,null]}]]]})"}) {
+        const SyncResponse r = decode(with_content(content));
+        EXPECT_EQ(r.account_data.at(0).content_json, content);
+    }
+}
+
+TEST(SyncDecode, ViewsStayValidInACopyAfterTheOriginalIsGone) {
+    SyncResponse copy;
+    {
+        const SyncResponse original = decode(kFullResponse);
+        copy = original;
+    }
+    EXPECT_EQ(copy.next_batch, "s72595_4483_1934");
+    EXPECT_EQ(copy.join.at(0).first, "!726s6s6q:example.com");
+    EXPECT_EQ(copy.join.at(0).second.state.at(0).sender, "@alice:example.com");
+}
+
+TEST(SyncDecode, AReusedDecoderLeavesEarlierResponsesIntact) {
+    Decoder decoder;
+    const SyncResponse first = decoder.decode(kFullResponse);
+    const SyncResponse second = decoder.decode(R"({"next_batch": "other", "presence": {"events":
+        [{"type": "m.presence", "sender": "@zed:x", "content": {"presence": "online"}}]}})");
+    EXPECT_EQ(first.next_batch, "s72595_4483_1934");
+    EXPECT_EQ(first.join.at(0).second.state.at(0).sender, "@alice:example.com");
+    EXPECT_EQ(second.next_batch, "other");
+    EXPECT_EQ(second.presence.at(0).sender, "@zed:x");
+}
+
+TEST(SyncDecode, DecodingInPlaceKeepsTheBodyAndGivesTheSameResult) {
+    std::string body(kFullResponse);
+    body.shrink_to_fit();
+    Decoder decoder;
+    const SyncResponse in_place = decoder.decode_in_place(body);
+    EXPECT_EQ(body, kFullResponse);
+    EXPECT_GE(body.capacity(), body.size() + 64);
+    const SyncResponse copied = decoder.decode(kFullResponse);
+    EXPECT_EQ(in_place.next_batch, copied.next_batch);
+    EXPECT_EQ(in_place.join.at(0).second.timeline.events.size(),
+              copied.join.at(0).second.timeline.events.size());
+}
+
+// Everything the decoder keeps, spelled out, to compare two decodes field by field.
+std::string describe(const std::vector<Event>& events) {
+    std::string out;
+    for (const Event& e : events) {
+        out += std::string(e.type) + '|' + std::string(e.event_id) + '|' + std::string(e.sender) +
+               '|' + std::to_string(e.origin_server_ts) + '|' +
+               (e.state_key ? "=" + std::string(*e.state_key) : "-") + '|' +
+               std::string(e.content_json) + '|' + std::string(e.unsigned_json) + '\n';
+    }
+    return out;
+}
+
+std::string describe(const SyncResponse& r) {
+    std::string out = std::string(r.next_batch) + '\n';
+    for (const auto& [id, room] : r.join) {
+        out += "join " + std::string(id) + (room.timeline.limited ? " limited " : " ") +
+               std::string(room.timeline.prev_batch) + '\n' + describe(room.timeline.events) +
+               describe(room.state) + describe(room.ephemeral) + describe(room.account_data);
+    }
+    for (const auto& [id, room] : r.invite)
+        out += "invite " + std::string(id) + '\n' + describe(room.invite_state);
+    for (const auto& [id, room] : r.leave)
+        out += "leave " + std::string(id) + '\n' + describe(room.timeline.events);
+    for (const auto& [id, room] : r.knock)
+        out += "knock " + std::string(id) + '\n' + describe(room.knock_state);
+    return out + describe(r.presence) + describe(r.account_data) + describe(r.to_device);
+}
+
+TEST(SyncDecodeKernels, PortableAndAvx2DecodeAlike) {
+    if (!Decoder::available(Kernel::avx2)) GTEST_SKIP() << "this CPU or build has no AVX2 kernel";
+    Decoder portable(Kernel::portable);
+    Decoder avx2(Kernel::avx2);
+    EXPECT_EQ(portable.kernel_name(), "portable");
+    EXPECT_EQ(avx2.kernel_name(), "avx2");
+    EXPECT_EQ(describe(portable.decode(kFullResponse)), describe(avx2.decode(kFullResponse)));
+    // And they fail alike, on every truncation.
+    for (std::size_t length = 0; length + 1 < kFullResponse.size(); length += 7) {
+        std::string portable_error;
+        std::string avx2_error;
+        try {
+            portable.decode(kFullResponse.substr(0, length));
+        } catch (const SyncDecodeError& e) {
+            portable_error = e.what();
+        }
+        try {
+            avx2.decode(kFullResponse.substr(0, length));
+        } catch (const SyncDecodeError& e) {
+            avx2_error = e.what();
+        }
+        EXPECT_EQ(portable_error, avx2_error) << "prefix length " << length;
+    }
+}
+
+TEST(SyncDecodeKernels, AutomaticPicksTheFastestAvailable) {
+    const Decoder decoder;
+    EXPECT_EQ(decoder.kernel_name(), Decoder::available(Kernel::avx2) ? "avx2" : "portable");
+    EXPECT_TRUE(Decoder::available(Kernel::portable));
+    if (!Decoder::available(Kernel::avx2)) {
+        EXPECT_THROW(Decoder{Kernel::avx2}, std::invalid_argument);
     }
 }
 

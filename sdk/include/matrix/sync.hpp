@@ -1,7 +1,9 @@
 // A typed model of the /sync response and its decoder; events keep their content as raw JSON.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -12,22 +14,54 @@
 
 namespace matrix::sync {
 
+// Owns the text of a decoded response: every string_view in the model points into one.
+// It grows in blocks that never move, so a view stays valid as long as the arena, and
+// SyncResponse shares its arena with its copies. Decoding copies text once, into one block
+// sized for the whole body, instead of allocating a std::string per field.
+class TextArena {
+  public:
+    // `expected_bytes` sizes the first block; the decoder passes the body's size, which
+    // bounds all the text it keeps.
+    explicit TextArena(std::size_t expected_bytes = 0) : expected_bytes_(expected_bytes) {}
+    TextArena(const TextArena&) = delete;
+    TextArena& operator=(const TextArena&) = delete;
+
+    // Copies `text` into the arena and returns the copy.
+    std::string_view keep(std::string_view text) {
+        if (text.size() > left_) add_block(text.size());
+        char* const at = next_;
+        if (!text.empty()) std::memcpy(at, text.data(), text.size());
+        next_ += text.size();
+        left_ -= text.size();
+        return {at, text.size()};
+    }
+
+  private:
+    void add_block(std::size_t at_least);
+
+    std::size_t expected_bytes_;
+    std::vector<std::unique_ptr<char[]>> blocks_;
+    char* next_ = nullptr;
+    std::size_t left_ = 0;
+};
+
 // One event as /sync delivers it. Content stays raw JSON text, so nothing is lost and clients
-// parse only what they use.
+// parse only what they use. The strings are views into the response's TextArena: copy what
+// must outlive the SyncResponse (std::string(event.sender)).
 struct Event {
-    std::string type;
-    std::string event_id;
-    std::string sender;
+    std::string_view type;
+    std::string_view event_id;
+    std::string_view sender;
     std::int64_t origin_server_ts = 0;
-    std::optional<std::string> state_key;
-    std::string content_json = "{}";
-    std::string unsigned_json;  // raw, "" when absent
+    std::optional<std::string_view> state_key;
+    std::string_view content_json = "{}";
+    std::string_view unsigned_json;  // raw, "" when absent
 };
 
 struct Timeline {
     std::vector<Event> events;
     bool limited = false;
-    std::string prev_batch;
+    std::string_view prev_batch;
 };
 
 struct UnreadNotifications {
@@ -36,7 +70,7 @@ struct UnreadNotifications {
 };
 
 struct RoomSummary {
-    std::vector<std::string> heroes;
+    std::vector<std::string_view> heroes;
     std::optional<std::int64_t> joined_member_count;
     std::optional<std::int64_t> invited_member_count;
 };
@@ -66,22 +100,24 @@ struct LeftRoom {
 };
 
 struct DeviceLists {
-    std::vector<std::string> changed;
-    std::vector<std::string> left;
+    std::vector<std::string_view> changed;
+    std::vector<std::string_view> left;
 };
 
-// Rooms and counts keep the order of the response.
+// Rooms and counts keep the order of the response. Every string_view points into `text`.
 struct SyncResponse {
-    std::string next_batch;
-    std::vector<std::pair<std::string, JoinedRoom>> join;
-    std::vector<std::pair<std::string, InvitedRoom>> invite;
-    std::vector<std::pair<std::string, LeftRoom>> leave;
-    std::vector<std::pair<std::string, KnockedRoom>> knock;
+    std::string_view next_batch;
+    std::vector<std::pair<std::string_view, JoinedRoom>> join;
+    std::vector<std::pair<std::string_view, InvitedRoom>> invite;
+    std::vector<std::pair<std::string_view, LeftRoom>> leave;
+    std::vector<std::pair<std::string_view, KnockedRoom>> knock;
     std::vector<Event> presence;
     std::vector<Event> account_data;
     std::vector<Event> to_device;
     DeviceLists device_lists;
-    std::vector<std::pair<std::string, std::int64_t>> device_one_time_keys_count;
+    std::vector<std::pair<std::string_view, std::int64_t>> device_one_time_keys_count;
+    // Shared by copies, so a copy of the response keeps its views valid on its own.
+    std::shared_ptr<TextArena> text;
 };
 
 // Thrown for malformed input; path() is where the problem is, like
