@@ -339,4 +339,18 @@ inline constexpr EndpointSpec all[] = {
 
 static_assert(std::size(all) == 60, "the seed documents 60 endpoint forms");
 
+// Body keys go into the JSON body as they are (request_parts.hpp), so none may need escaping.
+constexpr bool body_keys_need_no_escaping() {
+    for (const EndpointSpec& spec : all) {
+        for (const ParamSpec& param : spec.params) {
+            if (param.location != body_field) continue;
+            for (const char c : param.key()) {
+                if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return false;
+            }
+        }
+    }
+    return true;
+}
+static_assert(body_keys_need_no_escaping());
+
 }  // namespace matrix::seed

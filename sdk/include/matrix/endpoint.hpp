@@ -35,10 +35,12 @@ struct ParamSpec {
     ParamType type;
     ParamLocation location;
     bool required;
-    std::string_view wire_name = {};  // query key, header name or body key; defaults to name
-    bool allow_empty = true;          // path identifiers set this to false
+    // Query key, header name or body key; defaults to name. A body key is written into the JSON
+    // body as it is: no '"', '\\' or control characters.
+    std::string_view wire_name = {};
+    bool allow_empty = true;  // path identifiers set this to false
 
-    std::string_view key() const noexcept { return wire_name.empty() ? name : wire_name; }
+    constexpr std::string_view key() const noexcept { return wire_name.empty() ? name : wire_name; }
 };
 
 enum class PathVersion { r0, v3 };
