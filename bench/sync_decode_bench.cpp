@@ -54,7 +54,7 @@ void register_size(CorpusSize size) {
     benchmark::RegisterBenchmark(
         ("BM_SyncDecode" + suffix).c_str(), [size](benchmark::State& state) {
             matrix::sync::Decoder decoder;
-            state.SetLabel(std::string(decoder.kernel_name()));
+            state.SetLabel(std::string(matrix::sync::Decoder::instruction_set()));
             decode_corpus(state, size,
                           [&decoder](std::string& body) { return decoder.decode_in_place(body); });
         });
@@ -65,13 +65,6 @@ void register_size(CorpusSize size) {
             decode_corpus(state, size, [&decoder](const std::string& body) {
                 return decoder.decode(std::string_view(body));
             });
-        });
-    // The portable kernel, to show what the AVX2 one brings.
-    benchmark::RegisterBenchmark(
-        ("BM_SyncDecodePortableKernel" + suffix).c_str(), [size](benchmark::State& state) {
-            matrix::sync::Decoder decoder(matrix::sync::Kernel::portable);
-            decode_corpus(state, size,
-                          [&decoder](std::string& body) { return decoder.decode_in_place(body); });
         });
     benchmark::RegisterBenchmark(
         ("BM_SyncDecodeBaselineNlohmann" + suffix).c_str(), [size](benchmark::State& state) {

@@ -1,15 +1,20 @@
-// Decoder: picks the fastest /sync decoding kernel the CPU runs, and spells error paths.
+// Decodes /sync responses with simdjson On-Demand into the typed model of matrix/sync.hpp.
+//
+// simdjson picks its SIMD kernel for the structural index (stage 1, the only part where SIMD
+// pays here) at run time, inside libsimdjson, so this file needs no CPU-specific flags.
 #include <simdjson.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
-#include <stdexcept>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
+#include "json_path_stack.hpp"
 #include "matrix/sync.hpp"
-#include "sync_decode_kernel_interface.hpp"
 
 namespace matrix::sync {
 
@@ -17,103 +22,554 @@ SyncDecodeError::SyncDecodeError(std::string json_path, const std::string& reaso
     : std::runtime_error(json_path + ": " + reason), path_(std::move(json_path)) {}
 
 namespace detail {
-namespace {
 
-bool is_identifier(std::string_view key) {
-    if (key.empty()) return false;
-    for (std::size_t i = 0; i < key.size(); ++i) {
-        const char c = key[i];
-        const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-        const bool digit = c >= '0' && c <= '9';
-        if (!letter && !(digit && i > 0)) return false;
-    }
-    return true;
-}
+namespace od = simdjson::ondemand;
 
-}  // namespace
+class OnDemandDecoder {
+  public:
+    // `data` must stay readable up to `capacity` bytes, capacity >= length + SIMDJSON_PADDING.
+    SyncResponse decode(const char* data, std::size_t length, std::size_t capacity) {
+        path_.clear();
+        od::document doc;
+        document_ = &doc;
+        check(parser_.iterate(data, length, capacity).get(doc), "");
+        od::object top;
+        check(doc.get_object().get(top), "an object");
 
-std::string spell_json_path(const PathStep* steps, std::size_t count) {
-    std::string path = "$";
-    for (std::size_t i = 0; i < count; ++i) {
-        const PathStep& step = steps[i];
-        if (step.is_index) {
-            path += '[';
-            path += std::to_string(step.index);
-            path += ']';
-        } else if (is_identifier(step.key)) {
-            path += '.';
-            path += step.key;
-        } else {
-            path += "['";
-            for (const char c : step.key) {
-                if (c == '\'' || c == '\\') path += '\\';
-                path += c;
+        SyncResponse response;
+        // Every string kept is a distinct span of the input and no longer than it, so one
+        // block of the input's size holds them all.
+        response.text = std::make_shared<TextArena>(length);
+        text_ = response.text.get();
+        bool have_next_batch = false;
+        for_each_field(top, [&](std::string_view key, od::value value) {
+            if (key == "next_batch") {
+                response.next_batch = get_string(value);
+                have_next_batch = true;
+            } else if (key == "rooms") {
+                decode_rooms(value, response);
+            } else if (key == "presence") {
+                response.presence = get_event_container(value, false);
+            } else if (key == "account_data") {
+                response.account_data = get_event_container(value, false);
+            } else if (key == "to_device") {
+                response.to_device = get_event_container(value, false);
+            } else if (key == "device_lists") {
+                for_each_field(get_object(value), [&](std::string_view k, od::value v) {
+                    if (k == "changed") response.device_lists.changed = get_string_array(v);
+                    if (k == "left") response.device_lists.left = get_string_array(v);
+                });
+            } else if (key == "device_one_time_keys_count") {
+                for_each_field(get_object(value), [&](std::string_view k, od::value v) {
+                    response.device_one_time_keys_count.emplace_back(text_->keep(k), get_int(v));
+                });
             }
-            path += "']";
+        });
+        // Trailing bytes after the top-level object mean the body is not one JSON value.
+        // simdjson 3.0 has no document::at_end(); current_location() is OUT_OF_BOUNDS there.
+        if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) {
+            fail("unexpected content after the top-level object");
+        }
+        if (!have_next_batch) {
+            path_.push({"next_batch"});
+            fail("missing required string");
+        }
+        return response;
+    }
+
+  private:
+    // Pops the step pushed on entry when a nested value has been decoded.
+    class StepScope {
+      public:
+        explicit StepScope(PathStack& path) : path_(path) {}
+        StepScope(const StepScope&) = delete;
+        StepScope& operator=(const StepScope&) = delete;
+        ~StepScope() { path_.pop(); }
+
+      private:
+        PathStack& path_;
+    };
+
+    [[nodiscard]] StepScope enter_key(std::string_view key) {
+        path_.push({key});
+        return StepScope(path_);
+    }
+
+    [[noreturn]] void fail(const std::string& reason) {
+        throw SyncDecodeError(path_.spell(), reason);
+    }
+
+    // `expected` names the wanted type, for the message when the value has another one.
+    void check(simdjson::error_code error, const char* expected) {
+        if (error == simdjson::SUCCESS) [[likely]]
+            return;
+        if (error == simdjson::INCORRECT_TYPE && *expected != '\0') {
+            fail(std::string("expected ") + expected);
+        }
+        fail(simdjson::error_message(error));
+    }
+
+    template <typename F>
+    void for_each_field(od::object object, F&& handle) {
+        for (auto result : object) {
+            od::field field;
+            check(std::move(result).get(field), "");
+            const std::string_view key = field_name(field);
+            const auto scope = enter_key(key);
+            const od::value value = field.value();
+            const char* before = current_location();
+            handle(key, value);
+            // A field the handler ignored (unknown to the model) is still checked, or
+            // On-Demand would skip it unread and accept malformed JSON there.
+            if (current_location() == before) static_cast<void>(validated_text(value, before));
         }
     }
-    return path;
-}
+
+    const char* current_location() {
+        const char* location = nullptr;
+        check(document_->current_location().get(location), "");
+        return location;
+    }
+
+    template <typename F>
+    void for_each_element(od::value value, F&& handle) {
+        od::array array;
+        check(value.get_array().get(array), "an array");
+        path_.push({{}, 0, true});
+        const StepScope scope(path_);
+        for (auto result : array) {
+            od::value element;
+            check(std::move(result).get(element), "");
+            handle(element);
+            ++path_.top().index;
+        }
+    }
+
+    // The field's name. Names without escapes (nearly all) are read in place; the rest are
+    // unescaped into the parser's string buffer. Either way the view lives as long as the
+    // document.
+    std::string_view field_name(od::field& field) {
+        const char* raw = field.key().raw();
+        std::size_t length = 0;
+        while (raw[length] != '"') {
+            if (raw[length] == '\\') {
+                std::string_view unescaped;
+                check(field.unescaped_key().get(unescaped), "");
+                return unescaped;
+            }
+            ++length;
+        }
+        return {raw, length};
+    }
+
+    od::object get_object(od::value value) {
+        od::object object;
+        check(value.get_object().get(object), "an object");
+        return object;
+    }
+
+    // Strings without escapes (nearly all) are copied straight from the input; the rest are
+    // unescaped by simdjson first.
+    std::string_view get_string(od::value value) {
+        const std::string_view token = value.raw_json_token();
+        if (!token.empty() && token.front() == '"') {
+            std::size_t end = token.size() - 1;
+            while (token[end] != '"') --end;  // the token ends with the quote, then whitespace
+            const std::string_view raw = token.substr(1, end - 1);
+            if (raw.find('\\') == std::string_view::npos) {
+                od::raw_json_string consumed;
+                check(value.get_raw_json_string().get(consumed), "a string");
+                return text_->keep(raw);
+            }
+        }
+        std::string_view text;
+        check(value.get_string().get(text), "a string");
+        return text_->keep(text);
+    }
+
+    std::int64_t get_int(od::value value) {
+        std::int64_t number = 0;
+        check(value.get_int64().get(number), "an integer");
+        return number;
+    }
+
+    bool get_bool(od::value value) {
+        bool flag = false;
+        check(value.get_bool().get(flag), "a boolean");
+        return flag;
+    }
+
+    std::vector<std::string_view> get_string_array(od::value value) {
+        std::vector<std::string_view> strings;
+        for_each_element(value, [&](od::value element) { strings.push_back(get_string(element)); });
+        return strings;
+    }
+
+    // The object's text as it appears in the input, validated (see validated_text).
+    std::string_view get_raw_object(od::value value) {
+        const std::string_view start = value.raw_json_token();
+        if (start.empty() || start.front() != '{') check(simdjson::INCORRECT_TYPE, "an object");
+        return text_->keep(validated_text(value, start.data()));
+    }
+
+    // On-Demand skips a value it is not asked to read without looking inside, so a value kept
+    // as raw text or ignored is walked once to validate it, on the structural index that is
+    // already built (far cheaper than a second parse). Returns its text, which starts at
+    // `begin`.
+    std::string_view validated_text(od::value value, const char* begin) {
+        validate(value, 0);
+        // current_location() is the token after the value: trim the whitespace before it.
+        const char* end = current_location();
+        while (end > begin && is_json_space(end[-1])) --end;
+        const std::string_view text(begin, static_cast<std::size_t>(end - begin));
+        if (text.find('\\') != std::string_view::npos && !escapes_are_valid(text)) {
+            fail("not valid JSON: a string has an invalid escape sequence");
+        }
+        return text;
+    }
+
+    static bool is_json_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+    // Reads every number and literal below `value` the way a full parse would and checks the
+    // nesting, failing on the first malformed value. Strings are left to escapes_are_valid():
+    // the structural index has already checked their UTF-8 and control characters.
+    void validate(od::value value, int depth) {
+        if (depth > kMaxContentDepth) fail("content nested deeper than 1024 levels");
+        od::json_type type = od::json_type::null;
+        check(value.type().get(type), "");
+        switch (type) {
+            case od::json_type::object: {
+                od::object object;
+                check(value.get_object().get(object), "");
+                for (auto result : object) {
+                    od::field field;
+                    check(std::move(result).get(field), "");
+                    validate(field.value(), depth + 1);
+                }
+                break;
+            }
+            case od::json_type::array: {
+                od::array array;
+                check(value.get_array().get(array), "");
+                for (auto result : array) {
+                    od::value element;
+                    check(std::move(result).get(element), "");
+                    validate(element, depth + 1);
+                }
+                break;
+            }
+            case od::json_type::string: {
+                od::raw_json_string string;
+                check(value.get_raw_json_string().get(string), "");
+                break;
+            }
+            case od::json_type::number: {
+                const std::string_view token = value.raw_json_token();
+                od::number number;
+                // simdjson refuses numbers beyond 64-bit integers and doubles; JSON does not.
+                if (value.get_number().get(number) != simdjson::SUCCESS && !is_json_number(token)) {
+                    fail("not valid JSON: a number is malformed");
+                }
+                break;
+            }
+            case od::json_type::boolean: {
+                bool flag = false;
+                if (value.get_bool().get(flag) != simdjson::SUCCESS) fail(kMisspeltLiteral);
+                break;
+            }
+            case od::json_type::null: {
+                bool is_null = false;
+                if (value.is_null().get(is_null) != simdjson::SUCCESS || !is_null) {
+                    fail(kMisspeltLiteral);
+                }
+                break;
+            }
+        }
+    }
+
+    // RFC 8259's number grammar, for the numbers simdjson cannot represent. `token` runs to the
+    // next structural character, so trailing whitespace is allowed.
+    static bool is_json_number(std::string_view token) {
+        while (!token.empty() && is_json_space(token.back())) token.remove_suffix(1);
+        std::size_t at = 0;
+        const auto digits = [&] {
+            const std::size_t start = at;
+            while (at < token.size() && token[at] >= '0' && token[at] <= '9') ++at;
+            return at - start;
+        };
+        if (at < token.size() && token[at] == '-') ++at;
+        if (at < token.size() && token[at] == '0') {
+            ++at;
+        } else if (digits() == 0) {
+            return false;
+        }
+        if (at < token.size() && token[at] == '.') {
+            ++at;
+            if (digits() == 0) return false;
+        }
+        if (at < token.size() && (token[at] == 'e' || token[at] == 'E')) {
+            ++at;
+            if (at < token.size() && (token[at] == '+' || token[at] == '-')) ++at;
+            if (digits() == 0) return false;
+        }
+        return at == token.size();
+    }
+
+    static int hex_value(char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    }
+
+    // The code unit of the \uXXXX escape at `at` (which points at the backslash), or -1.
+    static long utf16_escape(std::string_view text, std::size_t at) {
+        if (at + 6 > text.size() || text[at] != '\\' || text[at + 1] != 'u') return -1;
+        long unit = 0;
+        for (std::size_t i = at + 2; i < at + 6; ++i) {
+            const int digit = hex_value(text[i]);
+            if (digit < 0) return -1;
+            unit = unit * 16 + digit;
+        }
+        return unit;
+    }
+
+    // Every backslash in a validated object's text is inside a string (anywhere else the walk
+    // refuses it), so checking the escapes in place needs no string boundaries. Surrogates
+    // must pair up, as simdjson requires when it unescapes.
+    static bool escapes_are_valid(std::string_view text) {
+        std::size_t at = text.find('\\');
+        while (at != std::string_view::npos) {
+            if (at + 1 >= text.size()) return false;
+            const char kind = text[at + 1];
+            std::size_t next = at + 2;
+            if (kind == 'u') {
+                const long unit = utf16_escape(text, at);
+                if (unit < 0 || (unit >= 0xDC00 && unit <= 0xDFFF)) return false;
+                next = at + 6;
+                if (unit >= 0xD800 && unit <= 0xDBFF) {
+                    const long low = utf16_escape(text, next);
+                    if (low < 0xDC00 || low > 0xDFFF) return false;
+                    next += 6;
+                }
+            } else if (std::string_view("\"\\/bfnrt").find(kind) == std::string_view::npos) {
+                return false;
+            }
+            at = text.find('\\', next);
+        }
+        return true;
+    }
+
+    // The names an event's fields are matched against, compared in place with the raw name
+    // (which ends at its closing quote; the input's padding makes reading past it safe).
+    // A name spelled with escapes falls back to field_name(), so it still matches.
+    std::string_view event_field_name(od::field& field) {
+        const char* raw = field.key().raw();
+        const auto is = [raw](std::string_view name) {
+            return std::memcmp(raw, name.data(), name.size()) == 0 && raw[name.size()] == '"';
+        };
+        switch (raw[0]) {
+            case 't':
+                if (is("type")) return "type";
+                break;
+            case 's':
+                if (is("sender")) return "sender";
+                if (is("state_key")) return "state_key";
+                break;
+            case 'c':
+                if (is("content")) return "content";
+                break;
+            case 'e':
+                if (is("event_id")) return "event_id";
+                break;
+            case 'o':
+                if (is("origin_server_ts")) return "origin_server_ts";
+                break;
+            case 'u':
+                if (is("unsigned")) return "unsigned";
+                break;
+            default:
+                break;
+        }
+        return field_name(field);
+    }
+
+    void decode_event(od::value value, bool stripped, Event& event) {
+        bool have_type = false;
+        for (auto result : get_object(value)) {
+            od::field field;
+            check(std::move(result).get(field), "");
+            const std::string_view key = event_field_name(field);
+            const auto scope = enter_key(key);
+            od::value v = field.value();
+            if (key == "type") {
+                event.type = get_string(v);
+                have_type = true;
+            } else if (key == "sender") {
+                event.sender = get_string(v);
+            } else if (key == "state_key") {
+                event.state_key = get_string(v);
+            } else if (key == "content") {
+                event.content_json = get_raw_object(v);
+            } else if (stripped) {
+                // Stripped state carries only type, sender, state_key and content.
+            } else if (key == "event_id") {
+                event.event_id = get_string(v);
+            } else if (key == "origin_server_ts") {
+                event.origin_server_ts = get_int(v);
+            } else if (key == "unsigned") {
+                event.unsigned_json = get_raw_object(v);
+            }
+        }
+        if (!have_type) {
+            const auto scope = enter_key("type");
+            fail("missing required string");
+        }
+    }
+
+    std::vector<Event> get_events(od::value value, bool stripped) {
+        std::vector<Event> events;
+        for_each_element(value, [&](od::value element) {
+            decode_event(element, stripped, events.emplace_back());
+        });
+        return events;
+    }
+
+    // The `{"events": [...]}` wrapper that most event lists in /sync come in.
+    std::vector<Event> get_event_container(od::value value, bool stripped) {
+        std::vector<Event> events;
+        for_each_field(get_object(value), [&](std::string_view key, od::value v) {
+            if (key == "events") events = get_events(v, stripped);
+        });
+        return events;
+    }
+
+    Timeline get_timeline(od::value value) {
+        Timeline timeline;
+        for_each_field(get_object(value), [&](std::string_view key, od::value v) {
+            if (key == "events") {
+                timeline.events = get_events(v, false);
+            } else if (key == "limited") {
+                timeline.limited = get_bool(v);
+            } else if (key == "prev_batch") {
+                timeline.prev_batch = get_string(v);
+            }
+        });
+        return timeline;
+    }
+
+    JoinedRoom get_joined_room(od::value value) {
+        JoinedRoom room;
+        for_each_field(get_object(value), [&](std::string_view key, od::value v) {
+            if (key == "timeline") {
+                room.timeline = get_timeline(v);
+            } else if (key == "state") {
+                room.state = get_event_container(v, false);
+            } else if (key == "ephemeral") {
+                room.ephemeral = get_event_container(v, false);
+            } else if (key == "account_data") {
+                room.account_data = get_event_container(v, false);
+            } else if (key == "unread_notifications") {
+                for_each_field(get_object(v), [&](std::string_view k, od::value n) {
+                    if (k == "highlight_count")
+                        room.unread_notifications.highlight_count = get_int(n);
+                    if (k == "notification_count") {
+                        room.unread_notifications.notification_count = get_int(n);
+                    }
+                });
+            } else if (key == "summary") {
+                for_each_field(get_object(v), [&](std::string_view k, od::value s) {
+                    if (k == "m.heroes") room.summary.heroes = get_string_array(s);
+                    if (k == "m.joined_member_count") room.summary.joined_member_count = get_int(s);
+                    if (k == "m.invited_member_count") {
+                        room.summary.invited_member_count = get_int(s);
+                    }
+                });
+            }
+        });
+        return room;
+    }
+
+    LeftRoom get_left_room(od::value value) {
+        LeftRoom room;
+        for_each_field(get_object(value), [&](std::string_view key, od::value v) {
+            if (key == "timeline") {
+                room.timeline = get_timeline(v);
+            } else if (key == "state") {
+                room.state = get_event_container(v, false);
+            } else if (key == "account_data") {
+                room.account_data = get_event_container(v, false);
+            }
+        });
+        return room;
+    }
+
+    void decode_rooms(od::value value, SyncResponse& response) {
+        for_each_field(get_object(value), [&](std::string_view section, od::value rooms) {
+            if (section == "join") {
+                for_each_field(get_object(rooms), [&](std::string_view id, od::value room) {
+                    response.join.emplace_back(text_->keep(id), get_joined_room(room));
+                });
+            } else if (section == "invite") {
+                for_each_field(get_object(rooms), [&](std::string_view id, od::value room) {
+                    InvitedRoom invited;
+                    for_each_field(get_object(room), [&](std::string_view key, od::value v) {
+                        if (key == "invite_state")
+                            invited.invite_state = get_event_container(v, true);
+                    });
+                    response.invite.emplace_back(text_->keep(id), std::move(invited));
+                });
+            } else if (section == "leave") {
+                for_each_field(get_object(rooms), [&](std::string_view id, od::value room) {
+                    response.leave.emplace_back(text_->keep(id), get_left_room(room));
+                });
+            } else if (section == "knock") {
+                for_each_field(get_object(rooms), [&](std::string_view id, od::value room) {
+                    KnockedRoom knocked;
+                    for_each_field(get_object(room), [&](std::string_view key, od::value v) {
+                        if (key == "knock_state")
+                            knocked.knock_state = get_event_container(v, true);
+                    });
+                    response.knock.emplace_back(text_->keep(id), std::move(knocked));
+                });
+            }
+        });
+    }
+
+    static constexpr int kMaxContentDepth = 1024;
+    static constexpr const char* kMisspeltLiteral = "not valid JSON: expected true, false or null";
+
+    od::parser parser_;
+    od::document* document_ = nullptr;
+    PathStack path_;
+    TextArena* text_ = nullptr;
+};
 
 }  // namespace detail
 
-namespace {
-
-// simdjson's own check of the CPU for its Haswell kernel: the same features the AVX2 kernel
-// was compiled for.
-bool cpu_runs_avx2_kernel() noexcept {
-#if MATRIX_SYNC_HAVE_AVX2_KERNEL
-    const simdjson::implementation* haswell = simdjson::get_available_implementations()["haswell"];
-    return haswell != nullptr && haswell->supported_by_runtime_system();
-#else
-    return false;
-#endif
-}
-
-std::unique_ptr<detail::DecodeKernel> make_kernel(Kernel kernel) {
-    switch (kernel) {
-        case Kernel::portable:
-            return detail::make_portable_kernel();
-        case Kernel::avx2:
-#if MATRIX_SYNC_HAVE_AVX2_KERNEL
-            if (cpu_runs_avx2_kernel()) return detail::make_avx2_kernel();
-#endif
-            throw std::invalid_argument(
-                "the avx2 /sync decoding kernel needs an x86-64 CPU with AVX2, BMI1, PCLMULQDQ "
-                "and LZCNT, and a build for x86-64; use Kernel::automatic or Kernel::portable");
-        case Kernel::automatic:
-            break;
-    }
-    return cpu_runs_avx2_kernel() ? make_kernel(Kernel::avx2) : detail::make_portable_kernel();
-}
-
-}  // namespace
-
-Decoder::Decoder(Kernel kernel) : kernel_(make_kernel(kernel)) {}
+Decoder::Decoder() : impl_(std::make_unique<detail::OnDemandDecoder>()) {}
 Decoder::~Decoder() = default;
 Decoder::Decoder(Decoder&&) noexcept = default;
 Decoder& Decoder::operator=(Decoder&&) noexcept = default;
 
 SyncResponse Decoder::decode(std::string_view json) {
-    // The kernel reads up to kInputPadding bytes past the end, which a string_view does not
+    // The parser reads up to SIMDJSON_PADDING bytes past the end, which a string_view does not
     // promise, so the input goes into a buffer that has them. resize() only allocates when
     // this body is larger than every earlier one.
-    padded_.resize(json.size() + detail::kInputPadding);
+    padded_.resize(json.size() + simdjson::SIMDJSON_PADDING);
     if (!json.empty()) std::memcpy(padded_.data(), json.data(), json.size());
-    return kernel_->decode(padded_.data(), json.size(), padded_.size());
+    return impl_->decode(padded_.data(), json.size(), padded_.size());
 }
 
 SyncResponse Decoder::decode_in_place(std::string& body) {
-    if (body.capacity() < body.size() + detail::kInputPadding) {
-        body.reserve(body.size() + detail::kInputPadding);
+    if (body.capacity() < body.size() + simdjson::SIMDJSON_PADDING) {
+        body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
     }
-    return kernel_->decode(body.data(), body.size(), body.capacity());
+    return impl_->decode(body.data(), body.size(), body.capacity());
 }
 
-std::string_view Decoder::kernel_name() const noexcept { return kernel_->name(); }
-
-bool Decoder::available(Kernel kernel) noexcept {
-    return kernel != Kernel::avx2 || cpu_runs_avx2_kernel();
+std::string_view Decoder::instruction_set() {
+    return simdjson::get_active_implementation()->name();
 }
 
 SyncResponse decode(std::string_view json) { return Decoder().decode(json); }

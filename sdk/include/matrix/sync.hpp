@@ -132,24 +132,16 @@ class SyncDecodeError : public std::runtime_error {
 };
 
 namespace detail {
-class DecodeKernel;
+class OnDemandDecoder;
 }
 
-// The instruction set a Decoder's JSON kernel uses.
-enum class Kernel {
-    automatic,  // the fastest one this CPU runs
-    portable,   // any CPU
-    avx2,       // x86-64 with AVX2, BMI1, PCLMULQDQ and LZCNT (Haswell, 2013, and later)
-};
-
-// Decodes /sync response bodies. Unknown fields are ignored; next_batch is required, and every
-// known field that is present must have the right type; decode() throws SyncDecodeError.
-// A Decoder keeps its parser's buffers between calls, so a sync loop should keep one around;
-// it is not thread-safe (use one per thread).
+// Decodes /sync response bodies. Unknown fields are ignored (but must be valid JSON);
+// next_batch is required, and every known field that is present must have the right type;
+// decode() throws SyncDecodeError. A Decoder keeps its parser's buffers between calls, so a
+// sync loop should keep one around; it is not thread-safe (use one per thread).
 class Decoder {
   public:
-    // Throws std::invalid_argument when `kernel` is not available on this CPU or in this build.
-    explicit Decoder(Kernel kernel = Kernel::automatic);
+    Decoder();
     ~Decoder();
     Decoder(Decoder&&) noexcept;
     Decoder& operator=(Decoder&&) noexcept;
@@ -161,13 +153,11 @@ class Decoder {
     // room for the padding, which costs one reallocation at most.
     SyncResponse decode_in_place(std::string& body);
 
-    // "avx2" or "portable".
-    std::string_view kernel_name() const noexcept;
-
-    static bool available(Kernel kernel) noexcept;
+    // The SIMD kernel simdjson chose for this CPU, e.g. "haswell", "westmere" or "fallback".
+    static std::string_view instruction_set();
 
   private:
-    std::unique_ptr<detail::DecodeKernel> kernel_;
+    std::unique_ptr<detail::OnDemandDecoder> impl_;
     std::string padded_;
 };
 
