@@ -4,6 +4,7 @@
 // pays here) at run time, inside libsimdjson, so this file needs no CPU-specific flags.
 #include <simdjson.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -100,9 +101,14 @@ class OnDemandDecoder {
     }
 
     // `expected` names the wanted type, for the message when the value has another one.
+    // Called for every value, so the success test is inlined and the rest kept out of line.
     void check(simdjson::error_code error, const char* expected) {
-        if (error == simdjson::SUCCESS) [[likely]]
-            return;
+        if (error != simdjson::SUCCESS) [[unlikely]]
+            fail_with(error, expected);
+    }
+
+    [[noreturn]] [[gnu::cold]] [[gnu::noinline]] void fail_with(simdjson::error_code error,
+                                                                const char* expected) {
         if (error == simdjson::INCORRECT_TYPE && *expected != '\0') {
             fail(std::string("expected ") + expected);
         }
@@ -176,12 +182,14 @@ class OnDemandDecoder {
             std::size_t end = token.size() - 1;
             while (token[end] != '"') --end;  // the token ends with the quote, then whitespace
             const std::string_view raw = token.substr(1, end - 1);
+            // Nearly all strings have no escape: copied straight from the input.
             if (raw.find('\\') == std::string_view::npos) {
                 od::raw_json_string consumed;
                 check(value.get_raw_json_string().get(consumed), "a string");
                 return text_->keep(raw);
             }
         }
+        // Escaped (or not a string, which get_string reports).
         std::string_view text;
         check(value.get_string().get(text), "a string");
         return text_->keep(text);
@@ -217,11 +225,16 @@ class OnDemandDecoder {
     // already built (far cheaper than a second parse). Returns its text, which starts at
     // `begin`.
     std::string_view validated_text(od::value value, const char* begin) {
+        const std::string_view token = value.raw_json_token();
+        const bool container = !token.empty() && (token.front() == '{' || token.front() == '[');
         validate(value, 0);
-        // current_location() is the token after the value: trim the whitespace before it.
-        const char* end = current_location();
-        while (end > begin && is_json_space(end[-1])) --end;
-        const std::string_view text(begin, static_cast<std::size_t>(end - begin));
+        std::string_view text = trim_right(token);
+        if (container) {
+            // current_location() is the token after the container: trim the whitespace before.
+            const char* end = current_location();
+            while (end > begin && is_json_space(end[-1])) --end;
+            text = {begin, static_cast<std::size_t>(end - begin)};
+        }
         if (text.find('\\') != std::string_view::npos && !escapes_are_valid(text)) {
             fail("not valid JSON: a string has an invalid escape sequence");
         }
@@ -258,28 +271,26 @@ class OnDemandDecoder {
                 }
                 break;
             }
+            // Strings are consumed: simdjson's skipping would take a string followed by ':'
+            // for a member name and accept ["k": 1]. Their UTF-8 and quotes were checked by
+            // the structural index, their escapes are checked by validated_text().
             case od::json_type::string: {
                 od::raw_json_string string;
                 check(value.get_raw_json_string().get(string), "");
                 break;
             }
-            case od::json_type::number: {
-                const std::string_view token = value.raw_json_token();
-                od::number number;
-                // simdjson refuses numbers beyond 64-bit integers and doubles; JSON does not.
-                if (value.get_number().get(number) != simdjson::SUCCESS && !is_json_number(token)) {
+            // Other scalars are checked on their token and left for the enclosing object or
+            // array to step over, which is cheaper than having simdjson parse them and still
+            // checks the separator that follows.
+            case od::json_type::number:
+                if (!is_json_number(value.raw_json_token())) {
                     fail("not valid JSON: a number is malformed");
                 }
                 break;
-            }
-            case od::json_type::boolean: {
-                bool flag = false;
-                if (value.get_bool().get(flag) != simdjson::SUCCESS) fail(kMisspeltLiteral);
-                break;
-            }
+            case od::json_type::boolean:
             case od::json_type::null: {
-                bool is_null = false;
-                if (value.is_null().get(is_null) != simdjson::SUCCESS || !is_null) {
+                const std::string_view literal = trim_right(value.raw_json_token());
+                if (literal != "true" && literal != "false" && literal != "null") {
                     fail(kMisspeltLiteral);
                 }
                 break;
@@ -289,8 +300,13 @@ class OnDemandDecoder {
 
     // RFC 8259's number grammar, for the numbers simdjson cannot represent. `token` runs to the
     // next structural character, so trailing whitespace is allowed.
-    static bool is_json_number(std::string_view token) {
+    static std::string_view trim_right(std::string_view token) {
         while (!token.empty() && is_json_space(token.back())) token.remove_suffix(1);
+        return token;
+    }
+
+    static bool is_json_number(std::string_view token) {
+        token = trim_right(token);
         std::size_t at = 0;
         const auto digits = [&] {
             const std::size_t start = at;
@@ -360,38 +376,58 @@ class OnDemandDecoder {
         return true;
     }
 
-    // The names an event's fields are matched against, compared in place with the raw name
-    // (which ends at its closing quote; the input's padding makes reading past it safe).
-    // A name spelled with escapes falls back to field_name(), so it still matches.
-    std::string_view event_field_name(od::field& field) {
-        const char* raw = field.key().raw();
-        const auto is = [raw](std::string_view name) {
-            return std::memcmp(raw, name.data(), name.size()) == 0 && raw[name.size()] == '"';
+    // The fields of an event the model keeps, and their names.
+    enum class EventField {
+        type,
+        sender,
+        state_key,
+        content,
+        event_id,
+        origin_server_ts,
+        unsigned_data,
+        other
+    };
+    static constexpr std::array<std::string_view, 7> kEventFieldNames = {
+        "type", "sender", "state_key", "content", "event_id", "origin_server_ts", "unsigned"};
+
+    // Matches the raw name in place (it ends at its closing quote; the input's padding makes
+    // reading past it safe), with comparisons sized at compile time: a couple of loads each.
+    static EventField match_raw_event_field(const char* raw) {
+        const auto is = [raw]<std::size_t N>(const char(&name)[N]) {
+            return std::memcmp(raw, name, N - 1) == 0 && raw[N - 1] == '"';
         };
         switch (raw[0]) {
             case 't':
-                if (is("type")) return "type";
+                if (is("type")) return EventField::type;
                 break;
             case 's':
-                if (is("sender")) return "sender";
-                if (is("state_key")) return "state_key";
+                if (is("sender")) return EventField::sender;
+                if (is("state_key")) return EventField::state_key;
                 break;
             case 'c':
-                if (is("content")) return "content";
+                if (is("content")) return EventField::content;
                 break;
             case 'e':
-                if (is("event_id")) return "event_id";
+                if (is("event_id")) return EventField::event_id;
                 break;
             case 'o':
-                if (is("origin_server_ts")) return "origin_server_ts";
+                if (is("origin_server_ts")) return EventField::origin_server_ts;
                 break;
             case 'u':
-                if (is("unsigned")) return "unsigned";
+                if (is("unsigned")) return EventField::unsigned_data;
                 break;
             default:
                 break;
         }
-        return field_name(field);
+        return EventField::other;
+    }
+
+    // For names the raw match missed, which may still be a known name spelled with escapes.
+    static EventField match_event_field(std::string_view name) {
+        for (std::size_t i = 0; i < kEventFieldNames.size(); ++i) {
+            if (kEventFieldNames[i] == name) return static_cast<EventField>(i);
+        }
+        return EventField::other;
     }
 
     void decode_event(od::value value, bool stripped, Event& event) {
@@ -399,26 +435,46 @@ class OnDemandDecoder {
         for (auto result : get_object(value)) {
             od::field field;
             check(std::move(result).get(field), "");
-            const std::string_view key = event_field_name(field);
-            const auto scope = enter_key(key);
+            EventField which = match_raw_event_field(field.key().raw());
+            std::string_view name;
+            if (which == EventField::other) {
+                name = field_name(field);
+                which = match_event_field(name);
+            } else {
+                name = kEventFieldNames[static_cast<std::size_t>(which)];
+            }
+            // Stripped state carries only type, sender, state_key and content.
+            const bool kept = !stripped || which == EventField::type ||
+                              which == EventField::sender || which == EventField::state_key ||
+                              which == EventField::content;
+            const auto scope = enter_key(name);
             od::value v = field.value();
-            if (key == "type") {
-                event.type = get_string(v);
-                have_type = true;
-            } else if (key == "sender") {
-                event.sender = get_string(v);
-            } else if (key == "state_key") {
-                event.state_key = get_string(v);
-            } else if (key == "content") {
-                event.content_json = get_raw_object(v);
-            } else if (stripped) {
-                // Stripped state carries only type, sender, state_key and content.
-            } else if (key == "event_id") {
-                event.event_id = get_string(v);
-            } else if (key == "origin_server_ts") {
-                event.origin_server_ts = get_int(v);
-            } else if (key == "unsigned") {
-                event.unsigned_json = get_raw_object(v);
+            switch (kept ? which : EventField::other) {
+                case EventField::type:
+                    event.type = get_string(v);
+                    have_type = true;
+                    break;
+                case EventField::sender:
+                    event.sender = get_string(v);
+                    break;
+                case EventField::state_key:
+                    event.state_key = get_string(v);
+                    break;
+                case EventField::content:
+                    event.content_json = get_raw_object(v);
+                    break;
+                case EventField::event_id:
+                    event.event_id = get_string(v);
+                    break;
+                case EventField::origin_server_ts:
+                    event.origin_server_ts = get_int(v);
+                    break;
+                case EventField::unsigned_data:
+                    event.unsigned_json = get_raw_object(v);
+                    break;
+                case EventField::other:
+                    static_cast<void>(validated_text(v, v.raw_json_token().data()));
+                    break;
             }
         }
         if (!have_type) {

@@ -428,6 +428,15 @@ TEST(SyncDecodeError, RefusesMalformedJsonInFieldsTheModelIgnores) {
               "$.x: not valid JSON: a string has an invalid escape sequence");
     EXPECT_EQ(error_path(R"({"next_batch": "n", "rooms": {"join": {"!a:b": {"x": [}}}})"),
               "$.rooms.join['!a:b'].x");
+    // Separators simdjson's own skipping would let through.
+    for (const std::string_view value :
+         {R"(["k": 1])", R"({"a": "b": "c"})", R"([1: 2])", R"([true: 1])", R"({"a": null: 1})"}) {
+        EXPECT_EQ(error_path(R"({"next_batch": "n", "x": )" + std::string(value) + "}"), "$.x")
+            << value;
+        EXPECT_EQ(error_path(with_content(R"({"c": )" + std::string(value) + "}")),
+                  "$.account_data.events[0].content")
+            << value;
+    }
 }
 
 TEST(SyncDecodeError, RefusesInvalidEscapesInContent) {
