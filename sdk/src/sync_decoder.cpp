@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -483,12 +484,16 @@ class OnDemandDecoder {
         }
     }
 
+    // Events are decoded into a scratch list that keeps its capacity across lists and
+    // responses, then copied out at their exact count: one allocation per list instead of a
+    // growth step every doubling. (Events never nest, so one scratch list is enough.)
     std::vector<Event> get_events(od::value value, bool stripped) {
-        std::vector<Event> events;
+        static_assert(std::is_trivially_copyable_v<Event>, "copied out as a block");
+        scratch_events_.clear();
         for_each_element(value, [&](od::value element) {
-            decode_event(element, stripped, events.emplace_back());
+            decode_event(element, stripped, scratch_events_.emplace_back());
         });
-        return events;
+        return {scratch_events_.begin(), scratch_events_.end()};
     }
 
     // The `{"events": [...]}` wrapper that most event lists in /sync come in.
@@ -598,6 +603,7 @@ class OnDemandDecoder {
     od::parser parser_;
     od::document* document_ = nullptr;
     PathStack path_;
+    std::vector<Event> scratch_events_;
     TextArena* text_ = nullptr;
 };
 
