@@ -12,6 +12,7 @@
 
 #include "baselines/sync_decode_nlohmann.hpp"
 #include "baselines/sync_decode_rapidjson_dom.hpp"
+#include "matrix/seeded_random.hpp"
 #include "matrix/sync.hpp"
 #include "matrix/sync_corpus.hpp"
 #include "sync_compare.hpp"
@@ -98,21 +99,8 @@ void check(const std::string& input, const std::string& what, Tally& tally) {
     }
 }
 
-// splitmix64, as the corpus generator uses: the mutations are the same on every platform.
-class Rng {
-  public:
-    explicit Rng(std::uint64_t seed) : state_(seed) {}
-    std::uint64_t next() {
-        std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-        return z ^ (z >> 31);
-    }
-    std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-
-  private:
-    std::uint64_t state_;
-};
+// The corpus generator's seeded generator: the mutations are the same on every platform.
+using Rng = matrix::SeededRandom;
 
 // Bytes that matter to a JSON parser, plus arbitrary ones.
 constexpr std::string_view kInteresting = "{}[]\":,\\ 0-9.eE+tfnul\x01\x7f\x80\xbf\xc3\xff";

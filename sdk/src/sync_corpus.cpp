@@ -14,25 +14,17 @@
 #include <unordered_set>
 #include <vector>
 
+#include "matrix/seeded_random.hpp"
+
 namespace matrix::sync {
 
 namespace {
 
-// splitmix64: the output is fixed by the algorithm, unlike std::*_distribution, whose results
-// are implementation-defined, so a seed names the same bytes everywhere.
-class Rng {
+// The seeded generator plus the picks the corpus needs.
+class Rng : public SeededRandom {
   public:
-    explicit Rng(std::uint64_t seed) : state_(seed) {}
+    using SeededRandom::SeededRandom;
 
-    std::uint64_t next() {
-        std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-        return z ^ (z >> 31);
-    }
-
-    // In [0, n); the modulo bias is irrelevant for test data and keeps the result portable.
-    std::size_t below(std::size_t n) { return n == 0 ? 0 : static_cast<std::size_t>(next() % n); }
     std::size_t between(std::size_t low, std::size_t high) { return low + below(high - low + 1); }
     bool percent(std::size_t p) { return below(100) < p; }
 
@@ -44,9 +36,6 @@ class Rng {
     const T& pick(const std::vector<T>& items) {
         return items[below(items.size())];
     }
-
-  private:
-    std::uint64_t state_;
 };
 
 constexpr std::array<std::string_view, 8> kServers = {"matrix.org",  "example.com", "kde.org",
