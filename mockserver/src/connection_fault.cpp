@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -85,6 +86,26 @@ bool apply_connection_fault(Fault fault, const std::string& remote_address, int 
         shutdown(fd, SHUT_RDWR);
         return true;
     }
+    dup2(placeholder, fd);
+    close(placeholder);
+    return true;
+}
+
+bool end_connection_after_response(const std::string& remote_address, int remote_port,
+                                   int local_port) {
+    const int fd = find_connection(remote_address, remote_port, local_port);
+    if (fd < 0) return false;
+    // Closing with unread bytes makes the kernel send RST, which can destroy the answer before
+    // the client reads it; so what already arrived is read and dropped first (bounded, so a
+    // client still sending cannot keep this thread), then FIN goes after the answer.
+    const int flags = fcntl(fd, F_GETFL, 0);
+    if (flags >= 0) fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    char discard[16384];
+    for (int i = 0; i < 256 && recv(fd, discard, sizeof discard, 0) > 0; ++i) {
+    }
+    shutdown(fd, SHUT_WR);
+    const int placeholder = socket(AF_INET, SOCK_STREAM, 0);
+    if (placeholder < 0) return true;
     dup2(placeholder, fd);
     close(placeholder);
     return true;

@@ -12,6 +12,7 @@
 
 #include "admin_api.hpp"
 #include "connection_fault.hpp"
+#include "request_limits.hpp"
 
 namespace matrix::mock {
 namespace {
@@ -36,7 +37,7 @@ std::string unmatched_message(const JournalEntry& entry, const std::vector<NearM
     return message;
 }
 
-JournalEntry entry_from(const httplib::Request& req) {
+JournalEntry entry_from(const httplib::Request& req, std::string body) {
     JournalEntry entry;
     entry.method = req.method;
     entry.target = req.target;  // raw: req.path is already percent-decoded
@@ -48,12 +49,29 @@ JournalEntry entry_from(const httplib::Request& req) {
         }
         entry.headers.push_back({name, value});
     }
-    entry.body = req.body;
+    entry.body = std::move(body);
     entry.arrived = std::chrono::system_clock::now();
     entry.remote = req.remote_addr + ":" + std::to_string(req.remote_port);
     split_target(entry);
     return entry;
 }
+
+std::vector<Header> headers_of(const httplib::Request& req) {
+    std::vector<Header> headers;
+    headers.reserve(req.headers.size());
+    for (const auto& [name, value] : req.headers) headers.push_back({name, value});
+    return headers;
+}
+
+// What happened to the request this worker thread is serving. cpp-httplib serves each
+// connection on one thread from request line to response, and calls its error handler and
+// logger on that thread, so they learn here whether a handler answered and whether the
+// connection must end.
+struct RequestVerdict {
+    bool answered = false;  // our handler wrote the response (httplib must not replace it)
+    bool end_connection = false;
+};
+thread_local RequestVerdict t_verdict;
 
 }  // namespace
 
@@ -76,17 +94,70 @@ struct MockHomeserver::Impl {
             simulation = std::make_unique<Simulation>(options.simulation_options);
     }
 
-    void handle(const httplib::Request& req, httplib::Response& res) {
-        if (options.admin_api && is_admin_path(req.path)) {
-            serve_admin(req, res);
+    // Methods with a body: read it here, within the body limit, rather than let cpp-httplib
+    // read it, because cpp-httplib bounds only bodies that announce a Content-Length: a
+    // chunked body, or one that runs until the connection closes, would grow without limit.
+    void handle_streamed(const httplib::Request& req, httplib::Response& res,
+                         const httplib::ContentReader& reader) {
+        std::string body;
+        bool too_large = false;
+        const auto take = [&](const char* data, std::size_t length) {
+            if (length > options.max_body_bytes - body.size()) {
+                too_large = true;
+                return false;
+            }
+            body.append(data, length);
+            return true;
+        };
+        // multipart/form-data is handed over only part by part (as before, the journal does
+        // not keep such bodies); their size still counts against the limit.
+        std::size_t multipart_bytes = 0;
+        const bool read = req.is_multipart_form_data()
+                              ? reader([](const httplib::MultipartFormData&) { return true; },
+                                       [&](const char*, std::size_t length) {
+                                           multipart_bytes += length;
+                                           too_large = multipart_bytes > options.max_body_bytes;
+                                           return !too_large;
+                                       })
+                              : reader(take);
+        if (!read) {
+            const Refusal refusal =
+                too_large ? refusal_for_http_status(413, options.max_body_bytes)
+                          : Refusal{400, "M_UNRECOGNIZED",
+                                    req.method + " " + req.target.substr(0, 200) +
+                                        ": the body could not be read (a malformed chunked "
+                                        "body, or the client stopped sending)",
+                                    true};
+            t_verdict = {true, true};
+            if (!(options.admin_api && is_admin_path(req.path))) {
+                JournalEntry entry = entry_from(req, std::move(body));  // what arrived of it
+                entry.status = refusal.status;
+                journal.record(std::move(entry));
+            }
+            res.status = refusal.status;
+            res.set_header("Connection", "close");
+            res.set_content(refusal.body(), "application/json");
             return;
         }
-        JournalEntry entry = entry_from(req);
+        handle(req, std::move(body), res);
+    }
+
+    void handle(const httplib::Request& req, std::string body, httplib::Response& res) {
+        t_verdict.answered = true;
+        if (options.admin_api && is_admin_path(req.path)) {
+            serve_admin(req, body, res);
+            return;
+        }
+        JournalEntry entry = entry_from(req, std::move(body));
         Selection selection = stubs.select(entry);
         ResponseDefinition response;
         if (selection.stub_id) {
             response = std::move(selection.response);
             entry.matched_stub = selection.stub_id;
+        } else if (const std::optional<Refusal> refusal = refuse_malformed(entry)) {
+            // Stubs may still match such requests on purpose; the simulation never sees them.
+            response = ResponseDefinition::matrix_error(refusal->errcode, refusal->error, {}, {},
+                                                        refusal->status);
         } else if (auto simulated = simulation ? simulation->handle(entry) : std::nullopt) {
             // May have held the request (a long-polling /sync); recorded once answered.
             response = std::move(simulated->response);
@@ -102,6 +173,7 @@ struct MockHomeserver::Impl {
 
         if (response.fixed_delay.count() > 0) std::this_thread::sleep_for(response.fixed_delay);
         if (response.fault != Fault::none) {
+            t_verdict = {};  // the response write fails, so after_response will not run
             apply_connection_fault(response.fault, req.remote_addr, req.remote_port, port);
             return;
         }
@@ -115,7 +187,50 @@ struct MockHomeserver::Impl {
         if (!has_content_type && response.json) res.set_header("Content-Type", "application/json");
     }
 
-    void serve_admin(const httplib::Request& req, httplib::Response& res) {
+    static std::optional<Refusal> refuse_malformed(const JournalEntry& entry) {
+        if (auto refusal = check_path_encoding(entry.raw_path)) return refusal;
+        if (body_is_binary(entry.raw_path)) return std::nullopt;
+        return check_json_body(entry.body);
+    }
+
+    // Before the body is read: framing the server cannot trust, or a body over the limit.
+    httplib::Server::HandlerResponse refuse_framing(const httplib::Request& req,
+                                                    httplib::Response& res) {
+        t_verdict = {};
+        std::optional<Refusal> refusal =
+            check_framing(req.method, req.target, headers_of(req), options.max_body_bytes);
+        if (!refusal) return httplib::Server::HandlerResponse::Unhandled;
+        t_verdict = {true, true};
+        if (!(options.admin_api && is_admin_path(req.path))) {
+            JournalEntry entry = entry_from(req, {});  // recorded without its unread body
+            entry.status = refusal->status;
+            journal.record(std::move(entry));
+        }
+        res.status = refusal->status;
+        res.set_header("Connection", "close");
+        res.set_content(refusal->body(), "application/json");
+        return httplib::Server::HandlerResponse::Handled;
+    }
+
+    // cpp-httplib answers some bad requests itself (request line or header too long, a
+    // malformed chunked body) with an empty body; give those a Matrix error saying why.
+    httplib::Server::HandlerResponse explain_http_error(const httplib::Request&,
+                                                        httplib::Response& res) {
+        if (t_verdict.answered) return httplib::Server::HandlerResponse::Unhandled;
+        const Refusal refusal = refusal_for_http_status(res.status, options.max_body_bytes);
+        t_verdict.end_connection = t_verdict.end_connection || refusal.close_connection;
+        res.set_content(refusal.body(), "application/json");
+        return httplib::Server::HandlerResponse::Handled;
+    }
+
+    // Runs after the response is written.
+    void after_response(const httplib::Request& req) {
+        if (t_verdict.end_connection && !req.remote_addr.empty())
+            end_connection_after_response(req.remote_addr, req.remote_port, port);
+        t_verdict = {};
+    }
+
+    void serve_admin(const httplib::Request& req, const std::string& body, httplib::Response& res) {
         const bool allowed = is_loopback(req.remote_addr) || options.admin_host == "0.0.0.0" ||
                              options.admin_host == "::" || req.remote_addr == options.admin_host;
         AdminResponse response;
@@ -124,14 +239,19 @@ struct MockHomeserver::Impl {
                 403,
                 R"json({"errcode":"M_FORBIDDEN","error":"the admin API answers loopback clients only (see --admin-host)"})json"};
         } else {
-            const auto simulated = simulation && req.path.starts_with("/__admin/sim/")
-                                       ? simulation->handle_admin(req.method, req.path, req.body)
+            const bool simulated_route = simulation && req.path.starts_with("/__admin/sim/");
+            const std::optional<Refusal> refusal =
+                simulated_route ? check_json_body(body) : std::nullopt;
+            const auto simulated = simulated_route && !refusal
+                                       ? simulation->handle_admin(req.method, req.path, body)
                                        : std::nullopt;
-            if (simulated) {
+            if (refusal) {
+                response = {refusal->status, refusal->body()};
+            } else if (simulated) {
                 response = {simulated->status, simulated->body};
             } else {
                 AdminContext context{journal, stubs, files_dir, [this] { reset(); }};
-                response = handle_admin(context, {req.method, req.path, req.body});
+                response = handle_admin(context, {req.method, req.path, body});
             }
         }
         res.status = response.status;
@@ -157,6 +277,18 @@ MockHomeserver::MockHomeserver(MockHomeserverOptions options)
     // "never" in practice and still fits the 32-bit integer a client may parse "max=" into.
     server.set_keep_alive_max_count(100'000'000);
     server.set_read_timeout(impl.options.read_timeout);
+    // Only bounds bodies with a Content-Length; refuse_framing answers those before reading.
+    server.set_payload_max_length(impl.options.max_body_bytes);
+    server.set_pre_routing_handler([&impl](const httplib::Request& req, httplib::Response& res) {
+        return impl.refuse_framing(req, res);
+    });
+    server.set_error_handler(httplib::Server::HandlerWithResponse(
+        [&impl](const httplib::Request& req, httplib::Response& res) {
+            return impl.explain_http_error(req, res);
+        }));
+    server.set_logger([&impl](const httplib::Request& req, const httplib::Response&) {
+        impl.after_response(req);
+    });
     // cpp-httplib's default also sets SO_REUSEPORT, which lets a second server bind the same
     // port and silently take half the traffic; SO_REUSEADDR alone refuses that.
     server.set_socket_options([&impl](int socket) {
@@ -164,14 +296,19 @@ MockHomeserver::MockHomeserver(MockHomeserverOptions options)
         setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
         impl.listen_socket = socket;
     });
+    // GET and OPTIONS bodies are refused by check_framing, so req.body is empty for them.
     const auto handler = [&impl](const httplib::Request& req, httplib::Response& res) {
-        impl.handle(req, res);
+        impl.handle(req, req.body, res);
+    };
+    const auto streamed = [&impl](const httplib::Request& req, httplib::Response& res,
+                                  const httplib::ContentReader& reader) {
+        impl.handle_streamed(req, res, reader);
     };
     server.Get(".*", handler);
-    server.Post(".*", handler);
-    server.Put(".*", handler);
-    server.Delete(".*", handler);
-    server.Patch(".*", handler);
+    server.Post(".*", streamed);
+    server.Put(".*", streamed);
+    server.Delete(".*", streamed);
+    server.Patch(".*", streamed);
     server.Options(".*", handler);
 
     const std::string& host = impl.options.host;

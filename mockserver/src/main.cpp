@@ -41,6 +41,9 @@ Options:
   --journal-out FILE     append every request to FILE as JSON Lines, flushed as it goes
   --journal-capacity N   keep at most N requests in memory (default 100000)
   --threads N            worker threads, one per open connection (default 256)
+  --max-body-bytes N     larger request bodies get 413 M_TOO_LARGE (default 33554432,
+                         32 MiB)
+  --read-timeout SECONDS how long a client may stay silent mid-request (default 30)
   --admin-host HOST      also answer the admin API (/__admin/...) for clients at HOST
                          ("0.0.0.0" for any); by default only loopback clients
   --no-admin             serve no admin API
@@ -140,6 +143,12 @@ Arguments parse_arguments(int argc, char** argv) {
         } else if (option == "--threads") {
             arguments.server.worker_threads =
                 static_cast<std::size_t>(parse_number(option, value(), 2, 10'000));
+        } else if (option == "--max-body-bytes") {
+            arguments.server.max_body_bytes =
+                static_cast<std::size_t>(parse_number(option, value(), 0, 1'000'000'000'000));
+        } else if (option == "--read-timeout") {
+            arguments.server.read_timeout =
+                std::chrono::seconds(parse_number(option, value(), 1, 86'400));
         } else if (option == "--admin-host") {
             arguments.server.admin_host = value();
         } else if (option == "--no-admin") {

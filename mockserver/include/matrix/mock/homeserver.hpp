@@ -29,7 +29,12 @@ struct MockHomeserverOptions {
     // Admin requests are answered only from loopback clients unless this is set to an
     // address the admin API may also be reached from ("0.0.0.0" or "::" allows any).
     std::string admin_host = "127.0.0.1";
+    // How long a connection may sit silent mid-request (and, after a response, how long an
+    // idle keep-alive connection is kept is cpp-httplib's 5 s); each open connection holds a
+    // worker thread meanwhile.
     std::chrono::seconds read_timeout{30};
+    // Larger request bodies get 413 M_TOO_LARGE without being read.
+    std::size_t max_body_bytes = 32 * 1024 * 1024;
     // Answer what no stub matches from an in-memory homeserver (off in-process unless asked;
     // the standalone binary turns it on).
     bool simulation = false;

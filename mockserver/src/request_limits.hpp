@@ -1,0 +1,52 @@
+// The mock homeserver's limits on what a client may send: each check names the request, the
+// limit and what to do, as a Matrix error, so a buggy client learns why it was refused.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "matrix/request.hpp"
+
+namespace matrix::mock {
+
+// A request refused before stubs or the simulation see it.
+struct Refusal {
+    int status = 400;
+    std::string errcode;
+    std::string error;
+    // The connection is left in an unknown state (the body was not read, or its framing is
+    // ambiguous), so it is closed after the answer instead of reading the next request from it.
+    bool close_connection = false;
+
+    std::string body() const;  // {"errcode": ..., "error": ...}
+};
+
+// Framing, from the request line and headers before the body is read: a body larger than
+// `max_body_bytes` (413 M_TOO_LARGE), Content-Length together with Transfer-Encoding, several
+// different Content-Length values, a Transfer-Encoding other than chunked, a body on a method
+// the HTTP layer reads no body for (400: request smuggling relies on such disagreements).
+std::optional<Refusal> check_framing(std::string_view method, std::string_view target,
+                                     const std::vector<Header>& headers,
+                                     std::size_t max_body_bytes);
+
+// The raw path (target before '?'): every '%' followed by two hex digits (else 400
+// M_UNRECOGNIZED), and decoded, no NUL byte and well-formed UTF-8 (else 400 M_INVALID_PARAM).
+std::optional<Refusal> check_path_encoding(std::string_view raw_path);
+
+// A body the server would read as JSON: well-formed, UTF-8, nested at most as deep as the
+// SDK's parser allows (else 400 M_NOT_JSON). An empty body passes; endpoints that need one
+// say so themselves.
+std::optional<Refusal> check_json_body(std::string_view body);
+
+// Media uploads carry arbitrary bytes, so their bodies are not checked as JSON.
+bool body_is_binary(std::string_view raw_path);
+
+// The Matrix error for a status the HTTP layer produced on its own (a request line or header
+// too long, a malformed request, a body over the limit), which it sends without a body.
+Refusal refusal_for_http_status(int status, std::size_t max_body_bytes);
+
+}  // namespace matrix::mock
