@@ -122,9 +122,14 @@ struct MockHomeserver::Impl {
                               : reader(take);
         if (!read) {
             const Refusal refusal =
-                too_large ? refusal_for_http_status(413, options.max_body_bytes)
+                too_large ? Refusal{413, "M_TOO_LARGE",
+                                    request_name(req.method, req.target) +
+                                        ": the body grew past the limit of " +
+                                        std::to_string(options.max_body_bytes) +
+                                        " bytes (matrix-mockserver --max-body-bytes)",
+                                    true}
                           : Refusal{400, "M_UNRECOGNIZED",
-                                    req.method + " " + req.target.substr(0, 200) +
+                                    request_name(req.method, req.target) +
                                         ": the body could not be read (a malformed chunked "
                                         "body, or the client stopped sending)",
                                     true};
@@ -189,6 +194,7 @@ struct MockHomeserver::Impl {
 
     static std::optional<Refusal> refuse_malformed(const JournalEntry& entry) {
         if (auto refusal = check_path_encoding(entry.raw_path)) return refusal;
+        if (auto refusal = check_query_bytes(entry.raw_query)) return refusal;
         if (body_is_binary(entry.raw_path)) return std::nullopt;
         return check_json_body(entry.body);
     }

@@ -46,11 +46,11 @@ std::string_view trimmed(std::string_view value) {
     return value.substr(begin, end - begin + 1);
 }
 
+}  // namespace
+
 std::string request_name(std::string_view method, std::string_view target) {
     return std::string(method) + " " + excerpt(target, 0, 200);
 }
-
-}  // namespace
 
 std::string Refusal::body() const {
     return Json::object({{"errcode", Json::string(errcode)}, {"error", Json::string(error)}})
@@ -162,6 +162,13 @@ std::optional<Refusal> check_path_encoding(std::string_view raw_path) {
     return std::nullopt;
 }
 
+std::optional<Refusal> check_query_bytes(std::string_view raw_query) {
+    if (is_valid_utf8(raw_query)) return std::nullopt;
+    return Refusal{400, "M_INVALID_PARAM",
+                   "the query string " + excerpt(raw_query, 0, 200) +
+                       " holds raw bytes that are not UTF-8; percent-encode them"};
+}
+
 std::optional<Refusal> check_json_body(std::string_view body) {
     if (body.empty()) return std::nullopt;
     try {
@@ -173,7 +180,9 @@ std::optional<Refusal> check_json_body(std::string_view body) {
         std::string reason = e.what();
         const std::string lead = "argument 'body' ";
         if (reason.starts_with(lead)) reason.erase(0, lead.size());
-        return Refusal{400, "M_NOT_JSON", "the request body is not acceptable JSON: " + reason};
+        return Refusal{400, "M_NOT_JSON",
+                       "the request body " + reason + "; send one JSON value in UTF-8, nested " +
+                           "at most 512 deep"};
     }
 }
 

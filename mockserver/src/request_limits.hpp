@@ -13,6 +13,10 @@
 
 namespace matrix::mock {
 
+// "METHOD target" for an error message: the target cut short, bytes outside printable ASCII
+// escaped, so the message is always valid UTF-8 (a Matrix error body must be).
+std::string request_name(std::string_view method, std::string_view target);
+
 // A request refused before stubs or the simulation see it.
 struct Refusal {
     int status = 400;
@@ -36,6 +40,11 @@ std::optional<Refusal> check_framing(std::string_view method, std::string_view t
 // The raw path (target before '?'): every '%' followed by two hex digits (else 400
 // M_UNRECOGNIZED), and decoded, no NUL byte and well-formed UTF-8 (else 400 M_INVALID_PARAM).
 std::optional<Refusal> check_path_encoding(std::string_view raw_path);
+
+// The raw query string (after '?') as sent: well-formed UTF-8, else 400 M_INVALID_PARAM, since
+// every answer quoting it must be UTF-8. Malformed %-escapes in it are left to the stubs, whose
+// near-miss report names them.
+std::optional<Refusal> check_query_bytes(std::string_view raw_query);
 
 // A body the server would read as JSON: well-formed, UTF-8, nested at most as deep as the
 // SDK's parser allows (else 400 M_NOT_JSON). An empty body passes; endpoints that need one
