@@ -4,12 +4,11 @@ mappings and the /sync decoder test's full response, plus a few hand-written edg
 
 Seeds are small on purpose: libFuzzer mutates small inputs far faster, and each file only has
 to reach one region of the code for the fuzzer to grow from it.
-Usage: fuzz/make_seed_corpus.py   (run from anywhere; rewrites fixtures/fuzz/)
+Usage: fuzz/make_seed_corpus.py   (run from anywhere; rewrites its own files in fixtures/fuzz/)
 """
 import json
 import pathlib
 import re
-import shutil
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "fixtures" / "fuzz"
@@ -26,9 +25,7 @@ def compact(value):
 
 
 def main():
-    if OUT.exists():
-        shutil.rmtree(OUT)
-
+    # Files are (over)written, never deleted: inputs added by hand after a finding stay.
     # percent_encoding: path segments and queries as the vectors use them, and malformed escapes.
     for i, text in enumerate([
         "!room:matrix.org", "@alice:example.org/x y", "a+b%20c%2Bd", "%E2%82%AC%f0%9f%8c%8d",
@@ -53,7 +50,7 @@ def main():
                else compact(v["expect"]["body"])
                for v in vectors if v.get("expect", {}).get("body") is not None][:6]
     bodies += ['"\\u0000\\ud83c\\udf0d\\"\\\\/\\b"', "[1e308,-0,0.1,18446744073709551615,-9223372036854775808]",
-               '{"a":{"b":[[[]]],"c":null},"d":true}', "\xff\xfe not utf-8"]
+               '{"a":{"b":[[[]]],"c":null},"d":true}', "\xff\xfe not utf-8", ""]
     for i, body in enumerate(bodies):
         write("json_writer", f"seed-{i:02d}", body.encode("utf-8", "surrogateescape"))
 
