@@ -194,7 +194,7 @@ struct MockHomeserver::Impl {
 
     static std::optional<Refusal> refuse_malformed(const JournalEntry& entry) {
         if (auto refusal = check_path_encoding(entry.raw_path)) return refusal;
-        if (auto refusal = check_query_bytes(entry.raw_query)) return refusal;
+        if (auto refusal = check_query(entry.raw_query, entry.query)) return refusal;
         if (body_is_binary(entry.raw_path)) return std::nullopt;
         return check_json_body(entry.body);
     }

@@ -162,11 +162,22 @@ std::optional<Refusal> check_path_encoding(std::string_view raw_path) {
     return std::nullopt;
 }
 
-std::optional<Refusal> check_query_bytes(std::string_view raw_query) {
-    if (is_valid_utf8(raw_query)) return std::nullopt;
-    return Refusal{400, "M_INVALID_PARAM",
-                   "the query string " + excerpt(raw_query, 0, 200) +
-                       " holds raw bytes that are not UTF-8; percent-encode them"};
+std::optional<Refusal> check_query(std::string_view raw_query,
+                                   const std::vector<QueryParam>& decoded) {
+    if (!is_valid_utf8(raw_query)) {
+        return Refusal{400, "M_INVALID_PARAM",
+                       "the query string " + excerpt(raw_query, 0, 200) +
+                           " holds raw bytes that are not UTF-8; percent-encode them"};
+    }
+    for (const QueryParam& param : decoded) {
+        if (!is_valid_utf8(param.name) || !is_valid_utf8(param.value)) {
+            return Refusal{400, "M_INVALID_PARAM",
+                           "the query parameter '" + excerpt(param.name, 0, 100) +
+                               "' does not decode to UTF-8 (in " + excerpt(raw_query, 0, 200) +
+                               "); percent-encode every byte of UTF-8 text"};
+        }
+    }
+    return std::nullopt;
 }
 
 std::optional<Refusal> check_json_body(std::string_view body) {

@@ -41,10 +41,11 @@ std::optional<Refusal> check_framing(std::string_view method, std::string_view t
 // M_UNRECOGNIZED), and decoded, no NUL byte and well-formed UTF-8 (else 400 M_INVALID_PARAM).
 std::optional<Refusal> check_path_encoding(std::string_view raw_path);
 
-// The raw query string (after '?') as sent: well-formed UTF-8, else 400 M_INVALID_PARAM, since
-// every answer quoting it must be UTF-8. Malformed %-escapes in it are left to the stubs, whose
-// near-miss report names them.
-std::optional<Refusal> check_query_bytes(std::string_view raw_query);
+// The query string (after '?'), raw and decoded: well-formed UTF-8 both ways, else 400
+// M_INVALID_PARAM, since the simulation's answers quote parameters and must be UTF-8.
+// Malformed %-escapes are left to the stubs, whose near-miss report names them.
+std::optional<Refusal> check_query(std::string_view raw_query,
+                                   const std::vector<QueryParam>& decoded);
 
 // A body the server would read as JSON: well-formed, UTF-8, nested at most as deep as the
 // SDK's parser allows (else 400 M_NOT_JSON). An empty body passes; endpoints that need one

@@ -295,6 +295,8 @@ TEST(MockHomeserverLimits, InvalidPercentEncodingInThePathGets400AndIsJournaled)
             {"/_matrix/client/v3/profile/\xff", 400, "M_INVALID_PARAM"},
             {"/_matrix/client/v3/profile/a?x=\xff", 400, "M_INVALID_PARAM"},
             {"/_matrix/client/v3/sync?since=\xC3", 400, "M_INVALID_PARAM"},
+            {"/_matrix/client/v3/sync?since=%ff", 400, "M_INVALID_PARAM"},
+            {"/_matrix/client/v3/publicRooms?since=%C3%28&limit=1", 400, "M_INVALID_PARAM"},
         };
         for (const BadPathCase& bad : cases) {
             SCOPED_TRACE(bad.target);
