@@ -32,9 +32,9 @@ std::string errcode_of(const std::string& body) {
     document.Parse(body.data(), body.size());
     if (document.HasParseError() || !document.IsObject())
         return "(not a JSON object: " + body + ")";
-    const auto it = document.FindMember("errcode");
-    if (it == document.MemberEnd() || !it->value.IsString()) return "(no errcode: " + body + ")";
-    return it->value.GetString();
+    if (!document.HasMember("errcode") || !document["errcode"].IsString())
+        return "(no errcode: " + body + ")";
+    return document["errcode"].GetString();
 }
 
 // After each bad request: a normal one is still answered, on a fresh connection.
