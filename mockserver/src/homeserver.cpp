@@ -288,6 +288,16 @@ MockHomeserver::MockHomeserver(MockHomeserverOptions options)
     server.set_pre_routing_handler([&impl](const httplib::Request& req, httplib::Response& res) {
         return impl.refuse_framing(req, res);
     });
+    // A client that asks before sending its body (Expect: 100-continue) hears the refusal
+    // instead of "100 Continue", so it never sends a body that would be refused.
+    server.set_expect_100_continue_handler(
+        [&impl](const httplib::Request& req, httplib::Response& res) {
+            if (impl.refuse_framing(req, res) != httplib::Server::HandlerResponse::Handled)
+                return 100;
+            // cpp-httplib adds Content-Length to routed answers only.
+            res.set_header("Content-Length", std::to_string(res.body.size()));
+            return res.status;
+        });
     server.set_error_handler(httplib::Server::HandlerWithResponse(
         [&impl](const httplib::Request& req, httplib::Response& res) {
             return impl.explain_http_error(req, res);

@@ -166,6 +166,22 @@ TEST(MockHomeserverLimits, AGetWithABodyGets400SoItsBodyCannotBecomeARequest) {
     expect_still_serves(hs);
 }
 
+TEST(MockHomeserverLimits, AClientExpecting100ContinueHearsTheRefusalInstead) {
+    MockHomeserverOptions options = simulated();
+    options.max_body_bytes = 1024;
+    MockHomeserver hs(options);
+    RawConnection connection(hs.port());
+    ASSERT_TRUE(
+        connection.send_bytes("POST /_matrix/client/v3/login HTTP/1.1\r\nHost: x\r\n"
+                              "Expect: 100-continue\r\nContent-Length: 5000\r\n\r\n"));
+    const auto r = connection.read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 413) << "no 100 Continue first: " << r->bytes;
+    EXPECT_EQ(errcode_of(r->body), "M_TOO_LARGE");
+    EXPECT_TRUE(connection.closed_by_server());
+    expect_still_serves(hs);
+}
+
 TEST(MockHomeserverLimits, RequestLineOver8KiBGets414WithAMatrixError) {
     MockHomeserver hs(simulated());
     const RawResponse r = send_raw(
