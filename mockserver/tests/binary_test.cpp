@@ -172,3 +172,35 @@ TEST(MockserverBinary, ABadMappingsFolderStopsStartUpNamingFileIndexAndKey) {
 
 }  // namespace
 }  // namespace matrix::mock
+
+namespace matrix::mock {
+namespace {
+
+TEST(MockserverBinary, MaxBodyBytesAndReadTimeoutAreFlags) {
+    const fs::path dir = scratch_dir();
+    const fs::path port_file = dir / "port";
+    Process server = start({"--port", "0", "--port-file", port_file.string(), "--max-body-bytes",
+                            "100", "--read-timeout", "2"},
+                           dir);
+    const int port = wait_for_port(port_file);
+    ASSERT_GT(port, 0) << read_file(server.output);
+    const testing::RawResponse refused =
+        send_raw(port, http_request("POST", "/_matrix/client/v3/login", std::string(101, 'x')));
+    EXPECT_EQ(refused.status, 413);
+    EXPECT_NE(refused.body.find("M_TOO_LARGE"), std::string::npos) << refused.body;
+    EXPECT_NE(refused.body.find("--max-body-bytes"), std::string::npos) << refused.body;
+    EXPECT_EQ(send_raw(port, http_request("GET", "/_matrix/client/versions")).status, 200);
+    kill(server.pid, SIGTERM);
+    EXPECT_EQ(finish(server), 0);
+
+    Process bad_size = start({"--max-body-bytes", "lots"}, dir);
+    EXPECT_EQ(finish(bad_size), 2);
+    EXPECT_NE(read_file(bad_size.output).find("--max-body-bytes needs a number"),
+              std::string::npos);
+    Process bad_timeout = start({"--read-timeout", "0"}, dir);
+    EXPECT_EQ(finish(bad_timeout), 2);
+    fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace matrix::mock
