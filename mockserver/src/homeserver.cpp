@@ -56,10 +56,15 @@ JournalEntry entry_from(const httplib::Request& req, std::string body) {
     return entry;
 }
 
-std::vector<Header> headers_of(const httplib::Request& req) {
+// The headers that decide where a body ends: all check_framing needs, copied for every request.
+std::vector<Header> framing_headers_of(const httplib::Request& req) {
     std::vector<Header> headers;
-    headers.reserve(req.headers.size());
-    for (const auto& [name, value] : req.headers) headers.push_back({name, value});
+    for (const auto& [name, value] : req.headers) {
+        if (header_name_equals(name, "Content-Length") ||
+            header_name_equals(name, "Transfer-Encoding")) {
+            headers.push_back({name, value});
+        }
+    }
     return headers;
 }
 
@@ -204,7 +209,7 @@ struct MockHomeserver::Impl {
                                                     httplib::Response& res) {
         t_verdict = {};
         std::optional<Refusal> refusal =
-            check_framing(req.method, req.target, headers_of(req), options.max_body_bytes);
+            check_framing(req.method, req.target, framing_headers_of(req), options.max_body_bytes);
         if (!refusal) return httplib::Server::HandlerResponse::Unhandled;
         t_verdict = {true, true};
         if (!(options.admin_api && is_admin_path(req.path))) {
