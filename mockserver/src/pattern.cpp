@@ -799,8 +799,10 @@ MatchResult RequestPattern::evaluate(const JournalEntry& request, bool describe)
         for (const QueryParam& param : request.query) {
             if (param.name == name) values.push_back(param.value);
         }
+        // Structured bindings captured by name: clang before 16 (ci/fuzz.sh) cannot capture
+        // them implicitly.
         check(some_value_passes(matcher, values),
-              [&] { return value_failure(key, matcher, values); });
+              [&, &matcher = matcher] { return value_failure(key, matcher, values); });
     }
 
     if (give_up()) return result;
@@ -810,8 +812,9 @@ MatchResult RequestPattern::evaluate(const JournalEntry& request, bool describe)
         for (const Header& header : request.headers) {
             if (header_name_equals(header.name, name)) values.push_back(header.value);
         }
-        check(some_value_passes(matcher, values),
-              [&] { return value_failure("headers." + name, matcher, values); });
+        check(some_value_passes(matcher, values), [&, &name = name, &matcher = matcher] {
+            return value_failure("headers." + name, matcher, values);
+        });
     }
 
     if (give_up()) return result;
