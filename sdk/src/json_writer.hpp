@@ -25,13 +25,9 @@ using JsonWriter =
     rapidjson::Writer<StringOutput, rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::CrtAllocator,
                       rapidjson::kWriteValidateEncodingFlag>;
 
-// Iterative so that deeply nested input cannot overflow the stack; validates UTF-8. Full
-// precision: RapidJSON's default number parsing may land a few ULPs off the nearest double,
-// so re-parsing written text drifted ("-9223372075487635808" -> ...636000.0 -> ...638000.0;
-// found by the json_writer fuzz target); correctly rounded, compact text is a fixed point.
-constexpr unsigned kStrictParseFlags = rapidjson::kParseIterativeFlag |
-                                       rapidjson::kParseValidateEncodingFlag |
-                                       rapidjson::kParseFullPrecisionFlag;
+// Iterative so that deeply nested input cannot overflow the stack; validates UTF-8.
+constexpr unsigned kStrictParseFlags =
+    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
 
 // Parsing is iterative, but RapidJSON's DOM compares, copies and writes values recursively, so
 // a value nested 100000 deep parses fine and then overflows the stack in operator==,
