@@ -21,6 +21,8 @@ job; some warnings differ under instrumentation), then run ctest in parallel. Ex
            seconds; they test latency, not memory or thread safety, and ci/test.sh runs them
   (tsan) SyncDecoders*: single-threaded decoder agreement over large corpora, which outgrows
            its 60 s timeout under TSan and has no threads to check
+  (asan) SyncDecodersFuzz.EveryProperPrefixOfATinyCorpusIsAnError: outgrows its 60 s timeout;
+           the sync_decoder fuzz target runs the decoder under ASan instead
 Extra arguments after the mode go to ctest (e.g. -R Journal).
 EOF
 }
