@@ -89,13 +89,12 @@ bool has_top_level_key(std::string_view object, std::string_view key) noexcept {
 // sent twice; servers disagree on which wins, so refuse it. A whole-body object replaces the
 // fields and merged objects: nothing is sent twice then.
 void refuse_members_set_twice(const ValidatedCall& call) {
-    const ValidatedCall::Mask merged = call.given(ParamLocation::body_merge);
-    if (merged == 0 || call.given(ParamLocation::body_whole) != 0) return;
-    ValidatedCall::for_each(call.given(ParamLocation::body_field), [&](std::size_t field) {
+    const ValidatedCall::Mask merged = call.given<ParamLocation::body_merge>();
+    if (merged == 0 || call.given<ParamLocation::body_whole>() != 0) return;
+    call.for_each_given<ParamLocation::body_field>([&](std::size_t field) {
         const ParamSpec& param = call.spec.params[field];
         ValidatedCall::for_each(merged, [&](std::size_t object) {
-            if (has_top_level_key(std::get<JsonArg>(call.args[object]).value->text(),
-                                  param.key())) {
+            if (has_top_level_key(json_of(call.args[object]).text(), param.key())) {
                 refuse(param, "sets body member '" + std::string(param.key()) +
                                   "', which another argument already sets");
             }
@@ -118,7 +117,7 @@ ValidatedCall validate_call(const EndpointSpec& spec, std::span<const ArgValue> 
     }
     for (std::size_t i = 0; i < spec.params.size(); ++i) check_argument(spec.params[i], args[i]);
     const ValidatedCall call(spec, args, options.version);
-    if (call.body_kind() == BodyKind::json) refuse_members_set_twice(call);
+    if (body_kind_of(call) == BodyKind::json) refuse_members_set_twice(call);
     return call;
 }
 

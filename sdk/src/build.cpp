@@ -39,7 +39,7 @@ Request build(const EndpointSpec& spec, std::span<const ArgValue> args, BuildOpt
     const detail::ValidatedCall call = detail::validate_call(spec, args, options);
     Request request;
     request.method = spec.method;
-    request.base_url = call.base_url();
+    request.base_url = detail::base_url_of(call);
     detail::StringAppender path(request.path);
     detail::write_path(path, call);
     detail::for_each_query_param(call, [&](std::string_view name, std::string_view value) {
@@ -52,7 +52,7 @@ Request build(const EndpointSpec& spec, std::span<const ArgValue> args, BuildOpt
             full_value.append(prefix).append(value);
             request.headers.push_back({std::string(name), std::move(full_value)});
         });
-    request.body_kind = call.body_kind();
+    request.body_kind = detail::body_kind_of(call);
     detail::StringAppender body(request.body);
     detail::write_body(body, call);
     return request;

@@ -4,6 +4,8 @@
 
 #include <array>
 #include <cstddef>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 
 #include "matrix/endpoint.hpp"
@@ -28,6 +30,37 @@ struct CompiledPath {
     const PathPiece* begin() const noexcept { return pieces.data(); }
     const PathPiece* end() const noexcept { return pieces.data() + count; }
 };
+
+// Splits the template of `spec`; at compile time for the seed declarations (SeedCall).
+// Throws std::logic_error for a template with more than kMaxPieces pieces or a placeholder that
+// names no parameter.
+constexpr CompiledPath split_path(const EndpointSpec& spec) {
+    const auto parameter_index = [&](std::string_view name) {
+        if (name == "version") return PathPiece::kVersion;
+        for (std::size_t i = 0; i < spec.params.size(); ++i) {
+            if (spec.params[i].name == name) return static_cast<int>(i);
+        }
+        throw std::logic_error("path template of " + std::string(spec.name) + " names '" +
+                               std::string(name) + "', which is no parameter");
+    };
+    const std::string_view tmpl = spec.path_template;
+    CompiledPath out;
+    std::size_t pos = 0;
+    while (pos < tmpl.size()) {
+        if (out.count == CompiledPath::kMaxPieces) {
+            throw std::logic_error("path template of " + std::string(spec.name) +
+                                   " has too many placeholders");
+        }
+        PathPiece& piece = out.pieces[out.count++];
+        const std::size_t open = tmpl.find('{', pos);
+        piece.literal = tmpl.substr(pos, open - pos);
+        if (open == std::string_view::npos) break;
+        const std::size_t close = tmpl.find('}', open);
+        piece.placeholder = parameter_index(tmpl.substr(open + 1, close - open - 1));
+        pos = close + 1;
+    }
+    return out;
+}
 
 // The split template of `spec`: cached for the seed declarations; any other is split on every
 // call, into storage of the calling thread that the next call reuses.

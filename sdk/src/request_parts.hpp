@@ -23,6 +23,9 @@ inline bool is_given(const ArgValue& value) noexcept {
 
 // A call whose arguments passed validate_call(), with the given arguments sorted by where they
 // go, so that each part below visits its own arguments only, in declaration order.
+//
+// The parts below take any `Call` with this interface; SeedCall (seed_call.hpp) is the other
+// one, the same call with its declaration known at compile time.
 class ValidatedCall {
   public:
     using Mask = std::uint64_t;  // bit i: argument i is given
@@ -40,7 +43,10 @@ class ValidatedCall {
         }
     }
 
-    Mask given(ParamLocation location) const noexcept { return given_[index(location)]; }
+    template <ParamLocation Location>
+    Mask given() const noexcept {
+        return given_[index(Location)];
+    }
 
     // Calls `use(i)` for each argument in `mask`, in declaration order.
     template <typename Use>
@@ -48,21 +54,24 @@ class ValidatedCall {
         for (; mask != 0; mask &= mask - 1) use(static_cast<std::size_t>(std::countr_zero(mask)));
     }
 
-    // The first given argument at `location`, or nullptr.
-    const ArgValue* first(ParamLocation location) const noexcept {
-        const Mask mask = given(location);
+    // Calls `use(i)` for each given argument that goes to one of `Locations`, in declaration
+    // order.
+    template <ParamLocation... Locations, typename Use>
+    void for_each_given(Use&& use) const {
+        for_each((given<Locations>() | ...), use);
+    }
+
+    // The first given argument at `Location`, or nullptr.
+    template <ParamLocation Location>
+    const ArgValue* first() const noexcept {
+        const Mask mask = given<Location>();
         return mask == 0 ? nullptr : &args[static_cast<std::size_t>(std::countr_zero(mask))];
     }
 
-    BodyKind body_kind() const noexcept {
-        if (given(ParamLocation::body_raw) != 0) return BodyKind::raw;
-        return spec.method == Method::post || spec.method == Method::put ? BodyKind::json
-                                                                         : BodyKind::none;
-    }
-
-    std::string_view base_url() const noexcept {
-        const ArgValue* value = first(ParamLocation::base_url);
-        return value == nullptr ? std::string_view() : std::get<std::string_view>(*value);
+    // Calls `use(literal, placeholder)` for each piece of the path template (see PathPiece).
+    template <typename Use>
+    void for_each_path_piece(Use&& use) const {
+        for (const PathPiece& piece : compiled_path(spec)) use(piece.literal, piece.placeholder);
     }
 
   private:
@@ -72,6 +81,28 @@ class ValidatedCall {
 
     std::array<Mask, static_cast<std::size_t>(ParamLocation::body_raw) + 1> given_{};
 };
+
+// What every call type derives the same way from its arguments.
+template <typename Call>
+BodyKind body_kind_of(const Call& call) noexcept {
+    if (call.template first<ParamLocation::body_raw>() != nullptr) return BodyKind::raw;
+    return call.spec.method == Method::post || call.spec.method == Method::put ? BodyKind::json
+                                                                               : BodyKind::none;
+}
+
+template <typename Call>
+std::string_view base_url_of(const Call& call) noexcept {
+    const ArgValue* value = call.template first<ParamLocation::base_url>();
+    return value == nullptr ? std::string_view() : *std::get_if<std::string_view>(value);
+}
+
+// Arguments of a validated call have their declared types: these read them without checking.
+inline std::string_view text_of(const ArgValue& value) noexcept {
+    return *std::get_if<std::string_view>(&value);
+}
+inline const Json& json_of(const ArgValue& value) noexcept {
+    return *std::get_if<JsonArg>(&value)->value;
+}
 
 // Refuses what the builders refuse (InvalidArgument naming the argument), in declaration
 // order, then a body member set twice. Everything below trusts the call it returns.
@@ -87,44 +118,44 @@ void with_scalar_text(const ArgValue& value, Use&& use) {
     } else if (const auto* flag = std::get_if<bool>(&value)) {
         use(std::string_view(*flag ? "true" : "false"));
     } else {
-        const IntegerText number(std::get<std::int64_t>(value));
+        const IntegerText number(*std::get_if<std::int64_t>(&value));
         use(number.view());
     }
 }
 
 // The path template with `{version}` and `{param}` filled in (each value percent-encoded), then
 // the optional extra segment.
-template <typename Out>
-void write_path(Out& out, const ValidatedCall& call) {
-    for (const PathPiece& piece : compiled_path(call.spec)) {
-        out.append(piece.literal);
-        if (piece.placeholder == PathPiece::kVersion) {
+template <typename Out, typename Call>
+void write_path(Out& out, const Call& call) {
+    call.for_each_path_piece([&](std::string_view literal, int placeholder) {
+        out.append(literal);
+        if (placeholder == PathPiece::kVersion) {
             out.append(call.version == PathVersion::r0 ? "r0" : "v3");
-        } else if (piece.placeholder != PathPiece::kNoPlaceholder) {
-            out.append_percent_encoded(std::get<std::string_view>(call.args[piece.placeholder]));
+        } else if (placeholder != PathPiece::kNoPlaceholder) {
+            out.append_percent_encoded(text_of(call.args[static_cast<std::size_t>(placeholder)]));
         }
-    }
-    ValidatedCall::for_each(call.given(ParamLocation::path_suffix), [&](std::size_t i) {
+    });
+    call.template for_each_given<ParamLocation::path_suffix>([&](std::size_t i) {
         out.append("/");
-        out.append_percent_encoded(std::get<std::string_view>(call.args[i]));
+        out.append_percent_encoded(text_of(call.args[i]));
     });
 }
 
 // An upper bound of what write_path() writes, from the sizes alone: every byte of the template
 // at most once (a placeholder is longer than "r0"/"v3") and every argument byte at most as %XX.
-inline std::size_t path_size_bound(const ValidatedCall& call) noexcept {
+template <typename Call>
+std::size_t path_size_bound(const Call& call) noexcept {
     std::size_t bound = call.spec.path_template.size();
-    ValidatedCall::for_each(
-        call.given(ParamLocation::path) | call.given(ParamLocation::path_suffix),
-        [&](std::size_t i) { bound += 1 + 3 * std::get<std::string_view>(call.args[i]).size(); });
+    call.template for_each_given<ParamLocation::path, ParamLocation::path_suffix>(
+        [&](std::size_t i) { bound += 1 + 3 * text_of(call.args[i]).size(); });
     return bound;
 }
 
 // Calls `use(name, value)` for each query parameter, not yet encoded, in declaration order,
 // then for the endpoint's fixed one.
-template <typename Use>
-void for_each_query_param(const ValidatedCall& call, Use&& use) {
-    ValidatedCall::for_each(call.given(ParamLocation::query), [&](std::size_t i) {
+template <typename Call, typename Use>
+void for_each_query_param(const Call& call, Use&& use) {
+    call.template for_each_given<ParamLocation::query>([&](std::size_t i) {
         with_scalar_text(call.args[i],
                          [&](std::string_view value) { use(call.spec.params[i].key(), value); });
     });
@@ -144,72 +175,74 @@ void write_query_param(Out& out, bool first, std::string_view name, std::string_
 
 // Calls `use(name, value_prefix, value)` for each of the request's own headers, in declaration
 // order; the header's value is value_prefix followed by value ("Bearer " + token).
-template <typename Use>
-void for_each_header(const ValidatedCall& call, Use&& use) {
-    const ValidatedCall::Mask bearer = call.given(ParamLocation::bearer_token);
-    ValidatedCall::for_each(bearer | call.given(ParamLocation::header), [&](std::size_t i) {
-        if ((bearer >> i & 1) != 0) {
-            use(std::string_view("Authorization"), std::string_view("Bearer "),
-                std::get<std::string_view>(call.args[i]));
-        } else {
-            with_scalar_text(call.args[i], [&](std::string_view value) {
-                use(call.spec.params[i].key(), std::string_view(), value);
-            });
-        }
-    });
+template <typename Call, typename Use>
+void for_each_header(const Call& call, Use&& use) {
+    call.template for_each_given<ParamLocation::bearer_token, ParamLocation::header>(
+        [&](std::size_t i) {
+            if (call.spec.params[i].location == ParamLocation::bearer_token) {
+                use(std::string_view("Authorization"), std::string_view("Bearer "),
+                    text_of(call.args[i]));
+            } else {
+                with_scalar_text(call.args[i], [&](std::string_view value) {
+                    use(call.spec.params[i].key(), std::string_view(), value);
+                });
+            }
+        });
 }
 
 // The JSON body: a whole-body object as given, or an object of the body fields and of the
 // members of merged objects, in declaration order. JSON arguments are validated compact text,
 // so they are copied, not re-serialized (a merged object loses only its braces).
-template <typename Out>
-void write_json_body(Out& out, const ValidatedCall& call) {
-    if (const ArgValue* whole = call.first(ParamLocation::body_whole)) {
-        out.append(std::get<JsonArg>(*whole).value->text());
+template <typename Out, typename Call>
+void write_json_body(Out& out, const Call& call) {
+    if (const ArgValue* whole = call.template first<ParamLocation::body_whole>()) {
+        out.append(json_of(*whole).text());
         return;
     }
     out.append("{");
     bool first = true;
-    const ValidatedCall::Mask merged = call.given(ParamLocation::body_merge);
-    ValidatedCall::for_each(merged | call.given(ParamLocation::body_field), [&](std::size_t i) {
-        const ArgValue& value = call.args[i];
-        if ((merged >> i & 1) != 0) {
-            const std::string& object = std::get<JsonArg>(value).value->text();
-            const std::string_view members = std::string_view(object).substr(1, object.size() - 2);
-            if (members.empty()) return;
+    call.template for_each_given<ParamLocation::body_merge, ParamLocation::body_field>(
+        [&](std::size_t i) {
+            const ArgValue& value = call.args[i];
+            if (call.spec.params[i].location == ParamLocation::body_merge) {
+                const std::string& object = json_of(value).text();
+                const std::string_view members =
+                    std::string_view(object).substr(1, object.size() - 2);
+                if (members.empty()) return;
+                if (!first) out.append(",");
+                out.append(members);
+                first = false;
+                return;
+            }
             if (!first) out.append(",");
-            out.append(members);
             first = false;
-            return;
-        }
-        if (!first) out.append(",");
-        first = false;
-        // Declared keys need no escaping (for the seed's, a static_assert in seed_endpoints.hpp
-        // says so); skipping the escaping pass halves the cost of a short field.
-        out.append("\"");
-        out.append(call.spec.params[i].key());
-        out.append("\":");
-        if (const auto* text = std::get_if<std::string_view>(&value)) {
-            out.append_json_string(*text);
-        } else if (const auto* number = std::get_if<std::int64_t>(&value)) {
-            out.append(IntegerText(*number).view());
-        } else if (const auto* flag = std::get_if<bool>(&value)) {
-            out.append(*flag ? "true" : "false");
-        } else {
-            out.append(std::get<JsonArg>(value).value->text());
-        }
-    });
+            // Declared keys need no escaping (for the seed's, a static_assert in seed_endpoints.hpp
+            // says so); skipping the escaping pass halves the cost of a short field.
+            out.append("\"");
+            out.append(call.spec.params[i].key());
+            out.append("\":");
+            if (const auto* text = std::get_if<std::string_view>(&value)) {
+                out.append_json_string(*text);
+            } else if (const auto* number = std::get_if<std::int64_t>(&value)) {
+                out.append(IntegerText(*number).view());
+            } else if (const auto* flag = std::get_if<bool>(&value)) {
+                out.append(*flag ? "true" : "false");
+            } else {
+                out.append(json_of(value).text());
+            }
+        });
     out.append("}");
 }
 
-template <typename Out>
-void write_body(Out& out, const ValidatedCall& call) {
-    switch (call.body_kind()) {
+template <typename Out, typename Call>
+void write_body(Out& out, const Call& call) {
+    switch (body_kind_of(call)) {
         case BodyKind::json:
             write_json_body(out, call);
             break;
         case BodyKind::raw:
-            out.append(std::get<BytesArg>(*call.first(ParamLocation::body_raw)).value);
+            out.append(
+                std::get_if<BytesArg>(call.template first<ParamLocation::body_raw>())->value);
             break;
         case BodyKind::none:
             break;

@@ -1,34 +1,15 @@
 // Strict UTF-8 validation (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF)
-// and the search for header-breaking bytes, eight bytes at a time over ASCII, which is what
+// and the search for header-breaking bytes, sixteen bytes at a time over ASCII, which is what
 // identifiers, tokens and URLs are.
 #include "utf8.hpp"
 
 #include <cstdint>
 #include <cstring>
 
+#include "byte_blocks.hpp"
+
 namespace matrix::detail {
 namespace {
-
-constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
-constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-
-// Exact for any word: non-zero iff one of its bytes is zero.
-constexpr std::uint64_t zero_bytes(std::uint64_t word) noexcept {
-    return (word - kOnes) & ~word & kHighBits;
-}
-
-// The bytes of `word` that are CR, LF or NUL (as their high bits). All three are below 0x0E: a
-// word with no byte that low (nearly every word) is cleared by one cheap test.
-constexpr std::uint64_t header_break_bytes(std::uint64_t word) noexcept {
-    if (((word - kOnes * 0x0E) & ~word & kHighBits) == 0) return 0;
-    return zero_bytes(word) | zero_bytes(word ^ (kOnes * '\r')) | zero_bytes(word ^ (kOnes * '\n'));
-}
-
-std::uint64_t load_word(const unsigned char* at) noexcept {
-    std::uint64_t word;
-    std::memcpy(&word, at, sizeof word);
-    return word;
-}
 
 // Any text, byte by byte through the UTF-8 sequences.
 TextFacts check_sequences(std::string_view text, bool look_for_breaks) noexcept {
@@ -55,24 +36,19 @@ TextFacts check_sequences(std::string_view text, bool look_for_breaks) noexcept 
 
 }  // namespace
 
-// ASCII first, without a branch per word: the high bits of every word are OR-ed together and
-// tested once. Only text that turns out not to be ASCII takes the byte-by-byte path.
+// ASCII first, a 16-byte block at a time, without a branch per block: the non-ASCII and
+// header-breaking lanes of every block are OR-ed together and tested once. Only text that turns
+// out not to be ASCII takes the byte-by-byte path.
 TextFacts check_text(std::string_view text, LookForHeaderBreaks look) noexcept {
-    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-    const std::size_t size = text.size();
     const bool look_for_breaks = look == LookForHeaderBreaks::yes;
-    if (size < 8) return check_sequences(text, look_for_breaks);
-    std::uint64_t high_bits = 0;
-    std::uint64_t breaks = 0;
-    const auto scan = [&](std::uint64_t word) {
-        high_bits |= word;
-        if (look_for_breaks) breaks |= header_break_bytes(word);
-    };
-    std::size_t i = 0;
-    for (; i + 8 <= size; i += 8) scan(load_word(bytes + i));
-    // The last bytes, read as the word that ends the text (it overlaps bytes already read).
-    if (i < size) scan(load_word(bytes + size - 8));
-    if ((high_bits & kHighBits) != 0) return check_sequences(text, look_for_breaks);
+    LaneMask non_ascii = 0;
+    LaneMask breaks = 0;
+    for_each_overlapping_block(
+        text, 'a', [&](const char* block) __attribute__((always_inline)) {
+            non_ascii |= non_ascii_lanes(block);
+            if (look_for_breaks) breaks |= header_break_lanes(block);
+        });
+    if (non_ascii != 0) return check_sequences(text, look_for_breaks);
     return {.valid_utf8 = true, .has_cr_lf_or_nul = breaks != 0};
 }
 

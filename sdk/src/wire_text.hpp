@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -12,16 +13,18 @@
 #include <string>
 #include <string_view>
 
+#include "byte_blocks.hpp"
 #include "matrix/percent_encoding.hpp"
 
 namespace matrix::detail {
 
 inline constexpr char kUpperHexDigits[] = "0123456789ABCDEF";
 
-// Writers store each input byte's encoded form with one fixed-size copy and then advance by its
-// real size, so they may write up to this many bytes past their end; every buffer they write
-// into keeps that many spare bytes. A branch per byte costs more than the spare bytes.
-inline constexpr std::size_t kWriteSlack = 8;
+// Writers copy runs of bytes and each escaped byte's form with fixed-size copies (16 and 8
+// bytes) and then advance by the real size, so they may write up to this many bytes past their
+// end; every buffer they write into keeps that many spare bytes. A branch per piece costs more
+// than the spare bytes.
+inline constexpr std::size_t kWriteSlack = kBlockSize;
 
 // A byte's encoded form: up to 7 bytes, and how many of them count.
 struct EncodedByte {
@@ -65,64 +68,94 @@ inline constexpr std::array<EncodedByte, 256> kJsonEscaped = [] {
     return table;
 }();
 
-inline std::size_t encoded_size(const std::array<EncodedByte, 256>& table,
-                                std::string_view value) noexcept {
-    std::size_t size = 0;
-    for (const char c : value) size += table[static_cast<unsigned char>(c)].size;
+// The size of `value` written through `table`, counting only the bytes `EscapedLanes` flags
+// (the others are written as they are).
+template <LaneMask (*EscapedLanes)(const char*) noexcept>
+std::size_t encoded_size(const std::array<EncodedByte, 256>& table,
+                         std::string_view value) noexcept {
+    std::size_t size = value.size();
+    for_each_block(
+        value, [&](const char* block, std::size_t first,
+                   std::size_t end) __attribute__((always_inline)) {
+            for (LaneMask escaped = EscapedLanes(block) & lanes_between(first, end); escaped != 0;
+                 escaped &= escaped - 1) {
+                size +=
+                    table[static_cast<unsigned char>(block[std::countr_zero(escaped)])].size - 1u;
+            }
+        });
     return size;
 }
 
-// Writes `value` through `table`; may write kWriteSlack bytes past the returned end.
-inline char* write_encoded(char* out, const std::array<EncodedByte, 256>& table,
-                           std::string_view value) noexcept {
-    for (const char c : value) {
-        const EncodedByte& encoded = table[static_cast<unsigned char>(c)];
-        std::memcpy(out, &encoded, sizeof encoded);
-        out += encoded.size;
-    }
+// Writes `value` through `table`, a block at a time: a whole block with no byte to escape is
+// one 16-byte copy; otherwise the runs between escaped bytes are copied 16 bytes at a time from
+// a local copy of the block. May write kWriteSlack bytes past the returned end.
+//
+// `non_ascii`, when given, collects the non-ASCII bytes among the escaped ones (as lanes): a
+// caller that still has to check the text's UTF-8 needs to do it only when there are some.
+template <LaneMask (*EscapedLanes)(const char*) noexcept>
+char* write_encoded(char* out, const std::array<EncodedByte, 256>& table, std::string_view value,
+                    LaneMask* non_ascii = nullptr) noexcept {
+    for_each_block(
+        value, [&](const char* block, std::size_t first,
+                   std::size_t end) __attribute__((always_inline)) {
+            LaneMask escaped = EscapedLanes(block) & lanes_between(first, end);
+            if (escaped == 0 && first == 0) {
+                std::memcpy(out, block, kBlockSize);
+                out += end;
+                return;
+            }
+            if (non_ascii != nullptr) {
+                *non_ascii |= escaped & non_ascii_lanes(block);
+            }
+            LocalBlock local;
+            std::memcpy(local.bytes, block, kBlockSize);
+            std::size_t at = first;
+            for (; escaped != 0; escaped &= escaped - 1) {
+                const auto lane = static_cast<std::size_t>(std::countr_zero(escaped));
+                std::memcpy(out, local.bytes + at, kBlockSize);
+                out += lane - at;
+                const EncodedByte& encoded = table[static_cast<unsigned char>(local.bytes[lane])];
+                std::memcpy(out, &encoded, sizeof encoded);
+                out += encoded.size;
+                at = lane + 1;
+            }
+            std::memcpy(out, local.bytes + at, kBlockSize);
+            out += end - at;
+        });
     return out;
 }
 
 inline std::size_t percent_encoded_size(std::string_view value) noexcept {
-    return encoded_size(kPercentEncoded, value);
+    return encoded_size<percent_escaped_lanes>(kPercentEncoded, value);
 }
 
-inline char* write_percent_encoded(char* out, std::string_view value) noexcept {
-    return write_encoded(out, kPercentEncoded, value);
+inline char* write_percent_encoded(char* out, std::string_view value,
+                                   LaneMask* non_ascii = nullptr) noexcept {
+    return write_encoded<percent_escaped_lanes>(out, kPercentEncoded, value, non_ascii);
 }
 
 // The quoted, escaped size of `value` as a JSON string.
 inline std::size_t json_string_size(std::string_view value) noexcept {
-    return encoded_size(kJsonEscaped, value) + 2;
+    return encoded_size<json_escaped_lanes>(kJsonEscaped, value) + 2;
 }
 
 inline char* write_json_string(char* out, std::string_view value) noexcept {
     *out++ = '"';
-    out = write_encoded(out, kJsonEscaped, value);
+    out = write_encoded<json_escaped_lanes>(out, kJsonEscaped, value);
     *out++ = '"';
     return out;
 }
 
 // Copies short pieces (most of a request: names, separators, IDs) without a library call.
-inline char* copy_bytes(char* out, std::string_view text) noexcept {
-    const std::size_t size = text.size();
-    const char* in = text.data();
-    if (size >= 8 && size <= 16) {
-        // Two overlapping eight-byte copies cover any size from 8 to 16.
-        std::memcpy(out, in, 8);
-        std::memcpy(out + size - 8, in + size - 8, 8);
-    } else if (size >= 4 && size < 8) {
-        std::memcpy(out, in, 4);
-        std::memcpy(out + size - 4, in + size - 4, 4);
-    } else if (size != 0 && size < 4) {
-        // Sizes 1 to 3: first, middle and last byte (some of them the same).
-        out[0] = in[0];
-        out[size / 2] = in[size / 2];
-        out[size - 1] = in[size - 1];
-    } else if (size > 16) {
-        std::memcpy(out, in, size);
+// Always inlined: for a literal piece, whose size the compiler knows, it becomes one or two
+// moves.
+[[gnu::always_inline]] inline char* copy_bytes(char* out, std::string_view text) noexcept {
+    if (text.size() > kBlockSize) {
+        std::memcpy(out, text.data(), text.size());
+    } else if (!text.empty()) {
+        copy_short(out, text);
     }
-    return out + size;
+    return out + text.size();
 }
 
 // Decimal text of an integer, in a buffer the caller keeps alive while it uses the view.
@@ -139,11 +172,13 @@ struct IntegerText {
 // Counts the bytes a writer would produce, so the buffer can be allocated once, exactly.
 class SizeCounter {
   public:
-    void append(std::string_view text) noexcept { size_ += text.size(); }
-    void append_percent_encoded(std::string_view text) noexcept {
+    [[gnu::always_inline]] void append(std::string_view text) noexcept { size_ += text.size(); }
+    [[gnu::always_inline]] void append_percent_encoded(std::string_view text) noexcept {
         size_ += percent_encoded_size(text);
     }
-    void append_json_string(std::string_view text) noexcept { size_ += json_string_size(text); }
+    [[gnu::always_inline]] void append_json_string(std::string_view text) noexcept {
+        size_ += json_string_size(text);
+    }
     std::size_t size() const noexcept { return size_; }
 
   private:
@@ -153,9 +188,13 @@ class SizeCounter {
 // An upper bound of what a writer would produce, from sizes alone (no pass over the bytes).
 class SizeBound {
   public:
-    void append(std::string_view text) noexcept { size_ += text.size(); }
-    void append_percent_encoded(std::string_view text) noexcept { size_ += 3 * text.size(); }
-    void append_json_string(std::string_view text) noexcept { size_ += 6 * text.size() + 2; }
+    [[gnu::always_inline]] void append(std::string_view text) noexcept { size_ += text.size(); }
+    [[gnu::always_inline]] void append_percent_encoded(std::string_view text) noexcept {
+        size_ += 3 * text.size();
+    }
+    [[gnu::always_inline]] void append_json_string(std::string_view text) noexcept {
+        size_ += 6 * text.size() + 2;
+    }
     std::size_t size() const noexcept { return size_; }
 
   private:
@@ -163,22 +202,28 @@ class SizeBound {
 };
 
 // Writes into a buffer that a SizeCounter or SizeBound has sized, plus kWriteSlack spare bytes:
-// no bounds checks, no allocation.
+// no bounds checks, no allocation. The outputs' methods are always inlined, so that appending a
+// literal costs what copying it costs.
 class BufferWriter {
   public:
     explicit BufferWriter(char* cursor) noexcept : cursor_(cursor) {}
 
-    void append(std::string_view text) noexcept { cursor_ = copy_bytes(cursor_, text); }
-    void append_percent_encoded(std::string_view text) noexcept {
-        cursor_ = write_percent_encoded(cursor_, text);
+    [[gnu::always_inline]] void append(std::string_view text) noexcept {
+        cursor_ = copy_bytes(cursor_, text);
     }
-    void append_json_string(std::string_view text) noexcept {
+    [[gnu::always_inline]] void append_percent_encoded(std::string_view text) noexcept {
+        cursor_ = write_percent_encoded(cursor_, text, &percent_encoded_non_ascii_);
+    }
+    [[gnu::always_inline]] void append_json_string(std::string_view text) noexcept {
         cursor_ = write_json_string(cursor_, text);
     }
     char* cursor() const noexcept { return cursor_; }
+    // Whether any percent-encoded text held non-ASCII bytes (whose UTF-8 may need checking).
+    bool percent_encoded_non_ascii() const noexcept { return percent_encoded_non_ascii_ != 0; }
 
   private:
     char* cursor_;
+    LaneMask percent_encoded_non_ascii_ = 0;
 };
 
 // Appends to a std::string, growing it by exactly what each piece needs.

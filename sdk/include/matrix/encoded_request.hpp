@@ -11,6 +11,7 @@
 namespace matrix {
 
 namespace detail {
+template <typename Call>
 class RequestEncoder;
 }
 
@@ -110,6 +111,7 @@ class EncodedRequest {
     BodyKind body_kind() const noexcept { return body_kind_; }
 
   private:
+    template <typename Call>
     friend class detail::RequestEncoder;
 
     // A default-constructed request has no buffer: every view is empty.
