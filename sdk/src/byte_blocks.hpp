@@ -1,8 +1,13 @@
 // Text taken 16 bytes at a time: which bytes of a block belong to a class (bytes percent-encoding
-// escapes, bytes JSON escapes, non-ASCII bytes, header-breaking bytes), and a walk that covers
-// any text in such blocks without reading past its end. SSE2 (every x86-64) classifies a block
-// in about a dozen instructions; elsewhere a byte loop gives the same masks. Identifiers,
+// escapes, bytes JSON escapes, non-ASCII bytes, header-breaking bytes), and the walks that
+// cover any text in such blocks without reading past its end. SSE2 (every x86-64) classifies a
+// block in about a dozen instructions; elsewhere a byte loop gives the same masks. Identifiers,
 // tokens and URLs are mostly bytes that need nothing, so most blocks are one test and one copy.
+//
+// Blocks are loaded straight from the text into a register, never assembled in memory first: a
+// 16-byte load of bytes that were just stored in smaller pieces cannot be forwarded from the
+// store buffer and stalls the load for a dozen cycles, which cost more than the rest of the
+// encoding of a short identifier.
 #pragma once
 
 #include <bit>
@@ -29,10 +34,13 @@ constexpr LaneMask lanes_between(std::size_t first, std::size_t end) noexcept {
     return ((LaneMask{1} << end) - 1) & ~((LaneMask{1} << first) - 1);
 }
 
+inline constexpr bool is_percent_escaped(char c) noexcept { return !is_unreserved(c); }
 inline constexpr bool is_json_escaped(char c) noexcept {
     return static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\';
 }
-
+inline constexpr bool is_non_ascii(char c) noexcept {
+    return static_cast<unsigned char>(c) >= 0x80;
+}
 inline constexpr bool is_header_break(char c) noexcept {
     return c == '\r' || c == '\n' || c == '\0';
 }
@@ -48,17 +56,30 @@ LaneMask scalar_lanes(const char* block) noexcept {
     return lanes;
 }
 
-inline constexpr bool is_percent_escaped(char c) noexcept { return !is_unreserved(c); }
-inline constexpr bool is_non_ascii(char c) noexcept {
-    return static_cast<unsigned char>(c) >= 0x80;
+template <typename T>
+T load_unaligned(const char* at) noexcept {
+    T value;
+    std::memcpy(&value, at, sizeof value);
+    return value;
 }
 
 #if defined(__SSE2__)
-namespace sse2 {
 
-inline __m128i load(const char* block) noexcept {
-    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(block));
+// 16 bytes in a register.
+struct Block {
+    __m128i bytes;
+};
+
+inline Block load_block(const char* at) noexcept {
+    return {_mm_loadu_si128(reinterpret_cast<const __m128i*>(at))};
 }
+
+// Lanes 0-7 from `low`, lanes 8-15 from `high`, each a little-endian 8-byte word.
+inline Block block_of_words(std::uint64_t low, std::uint64_t high) noexcept {
+    return {_mm_set_epi64x(static_cast<long long>(high), static_cast<long long>(low))};
+}
+
+namespace sse2 {
 
 inline LaneMask lanes(__m128i in_class) noexcept {
     return static_cast<LaneMask>(_mm_movemask_epi8(in_class));
@@ -77,12 +98,10 @@ inline __m128i in_range(__m128i bytes, char low, char high) noexcept {
 }
 
 }  // namespace sse2
-#endif
 
 // Bytes outside RFC 3986's unreserved set A-Z a-z 0-9 - . _ ~
-inline LaneMask percent_escaped_lanes(const char* block) noexcept {
-#if defined(__SSE2__)
-    const __m128i bytes = sse2::load(block);
+inline LaneMask percent_escaped_lanes(Block block) noexcept {
+    const __m128i bytes = block.bytes;
     // Setting bit 5 folds A-Z onto a-z and maps no other byte into a-z.
     const __m128i letters = sse2::in_range(_mm_or_si128(bytes, _mm_set1_epi8(0x20)), 'a', 'z');
     const __m128i digits = sse2::in_range(bytes, '0', '9');
@@ -91,110 +110,121 @@ inline LaneMask percent_escaped_lanes(const char* block) noexcept {
     const __m128i unreserved =
         _mm_or_si128(_mm_or_si128(letters, digits), _mm_or_si128(dash_dot, underscore_tilde));
     return ~sse2::lanes(unreserved) & lanes_between(0, kBlockSize);
-#else
-    return scalar_lanes<is_percent_escaped>(block);
-#endif
 }
 
 // Bytes a JSON string escapes: control bytes, '"' and '\'.
-inline LaneMask json_escaped_lanes(const char* block) noexcept {
-#if defined(__SSE2__)
-    const __m128i bytes = sse2::load(block);
+inline LaneMask json_escaped_lanes(Block block) noexcept {
+    const __m128i bytes = block.bytes;
     const __m128i control = sse2::in_range(bytes, 0x00, 0x1F);
     return sse2::lanes(
         _mm_or_si128(control, _mm_or_si128(sse2::equal(bytes, '"'), sse2::equal(bytes, '\\'))));
-#else
-    return scalar_lanes<is_json_escaped>(block);
-#endif
 }
 
-inline LaneMask non_ascii_lanes(const char* block) noexcept {
-#if defined(__SSE2__)
-    return sse2::lanes(sse2::load(block));
-#else
-    return scalar_lanes<is_non_ascii>(block);
-#endif
-}
+inline LaneMask non_ascii_lanes(Block block) noexcept { return sse2::lanes(block.bytes); }
 
 // CR, LF and NUL: the bytes that would end or cut an HTTP header line.
-inline LaneMask header_break_lanes(const char* block) noexcept {
-#if defined(__SSE2__)
-    const __m128i bytes = sse2::load(block);
+inline LaneMask header_break_lanes(Block block) noexcept {
+    const __m128i bytes = block.bytes;
     return sse2::lanes(
         _mm_or_si128(_mm_or_si128(sse2::equal(bytes, '\r'), sse2::equal(bytes, '\n')),
                      sse2::equal(bytes, '\0')));
-#else
-    return scalar_lanes<is_header_break>(block);
-#endif
 }
 
-// A block's bytes kept where runs of them can be copied with fixed 16-byte copies.
-struct LocalBlock {
-    char bytes[2 * kBlockSize] = {};
+#else
+
+struct Block {
+    char bytes[kBlockSize];
 };
 
-// Copies the 1 to 16 bytes of `text` into `out` with fixed-size copies (overlapping when the
-// size is not a power of two): a call to memcpy costs more than these for such short text.
-[[gnu::always_inline]] inline void copy_short(char* out, std::string_view text) noexcept {
-    const std::size_t size = text.size();
-    const char* in = text.data();
+inline Block load_block(const char* at) noexcept {
+    Block block;
+    std::memcpy(block.bytes, at, kBlockSize);
+    return block;
+}
+
+inline Block block_of_words(std::uint64_t low, std::uint64_t high) noexcept {
+    Block block;
+    for (std::size_t i = 0; i < 8; ++i) {
+        block.bytes[i] = static_cast<char>(low >> (8 * i));
+        block.bytes[8 + i] = static_cast<char>(high >> (8 * i));
+    }
+    return block;
+}
+
+inline LaneMask percent_escaped_lanes(Block block) noexcept {
+    return scalar_lanes<is_percent_escaped>(block.bytes);
+}
+inline LaneMask json_escaped_lanes(Block block) noexcept {
+    return scalar_lanes<is_json_escaped>(block.bytes);
+}
+inline LaneMask non_ascii_lanes(Block block) noexcept {
+    return scalar_lanes<is_non_ascii>(block.bytes);
+}
+inline LaneMask header_break_lanes(Block block) noexcept {
+    return scalar_lanes<is_header_break>(block.bytes);
+}
+
+#endif
+
+// Copies 0 to 16 bytes with fixed-size copies (overlapping when the size is not a power of
+// two): a call to memcpy costs more than these for such short runs.
+[[gnu::always_inline]] inline char* copy_short(char* out, const char* in,
+                                               std::size_t size) noexcept {
     if (size >= 8) {
         std::memcpy(out, in, 8);
         std::memcpy(out + size - 8, in + size - 8, 8);
     } else if (size >= 4) {
         std::memcpy(out, in, 4);
         std::memcpy(out + size - 4, in + size - 4, 4);
-    } else {
+    } else if (size != 0) {
         // Sizes 1 to 3: first, middle and last byte (some of them the same).
         out[0] = in[0];
         out[size / 2] = in[size / 2];
         out[size - 1] = in[size - 1];
     }
+    return out + size;
 }
 
-// Calls `visit(block, first, count)` for consecutive pieces of `text`: lanes [first, count) of
-// the 16 readable bytes at `block` are the next bytes of the text. Never reads outside the
-// text: whole blocks are read in place with first = 0 and count = 16; the rest is read as the
-// 16 bytes that end the text (first > 0: its first lanes were visited already) or, for text
-// shorter than a block, copied into a local block whose other bytes are zero.
-template <typename Visit>
-[[gnu::always_inline]] inline void for_each_block(std::string_view text, Visit&& visit) {
-    const char* const data = text.data();
+// A block holding the 1 to 15 bytes of `text`, some of them twice, the rest `padding`. Good for
+// questions about any byte of the text (is one of them non-ASCII?), not for where bytes are.
+inline Block block_covering_short(std::string_view text, char padding) noexcept {
+    const char* in = text.data();
     const std::size_t size = text.size();
-    if (size < kBlockSize) {
-        if (size == 0) return;
-        LocalBlock local;
-        copy_short(local.bytes, text);
-        visit(static_cast<const char*>(local.bytes), std::size_t{0}, size);
-        return;
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+    const std::uint64_t pad = kOnes * static_cast<unsigned char>(padding);
+    if (size >= 8) {
+        return block_of_words(load_unaligned<std::uint64_t>(in),
+                              load_unaligned<std::uint64_t>(in + size - 8));
     }
-    std::size_t done = 0;
-    for (; done + kBlockSize <= size; done += kBlockSize) {
-        visit(data + done, std::size_t{0}, kBlockSize);
+    if (size >= 4) {
+        const std::uint64_t halves = load_unaligned<std::uint32_t>(in) |
+                                     std::uint64_t{load_unaligned<std::uint32_t>(in + size - 4)}
+                                         << 32;
+        return block_of_words(halves, pad);
     }
-    if (done < size) visit(data + size - kBlockSize, kBlockSize - (size - done), kBlockSize);
+    const auto byte = [&](std::size_t i) {
+        return std::uint64_t{static_cast<unsigned char>(in[i])};
+    };
+    const std::uint64_t three = byte(0) | byte(size / 2) << 8 | byte(size - 1) << 16;
+    return block_of_words(three | (pad << 24), pad);
 }
 
 // Calls `scan(block)` for blocks that together cover `text` and nothing else: for a scan that
 // ORs what it finds, reading a byte twice is harmless, so the last partial block is read as the
-// 16 bytes that end the text, and only text shorter than a block is copied (into a local block
-// padded with `padding`, a byte the scan does not look for).
+// 16 bytes that end the text, and text shorter than a block is covered by one block padded with
+// `padding`, a byte the scan does not look for.
 template <typename Scan>
 [[gnu::always_inline]] inline void for_each_overlapping_block(std::string_view text, char padding,
                                                               Scan&& scan) {
     const char* const data = text.data();
     const std::size_t size = text.size();
     if (size < kBlockSize) {
-        if (size == 0) return;
-        LocalBlock local;
-        std::memset(local.bytes, padding, kBlockSize);
-        copy_short(local.bytes, text);
-        scan(static_cast<const char*>(local.bytes));
+        if (size != 0) scan(block_covering_short(text, padding));
         return;
     }
     std::size_t done = 0;
-    for (; done + kBlockSize < size; done += kBlockSize) scan(data + done);
-    scan(data + size - kBlockSize);
+    for (; done + kBlockSize < size; done += kBlockSize) scan(load_block(data + done));
+    scan(load_block(data + size - kBlockSize));
 }
 
 // True when `text` is ASCII and, if `header` is set, holds no CR, LF or NUL: what nearly every
@@ -203,7 +233,7 @@ template <typename Scan>
 [[gnu::always_inline]] inline bool is_plain_ascii(std::string_view text, bool header) noexcept {
     LaneMask found = 0;
     for_each_overlapping_block(
-        text, 'a', [&](const char* block) __attribute__((always_inline)) {
+        text, 'a', [&](Block block) __attribute__((always_inline)) {
             found |= non_ascii_lanes(block);
             if (header) found |= header_break_lanes(block);
         });

@@ -44,7 +44,7 @@ TextFacts check_text(std::string_view text, LookForHeaderBreaks look) noexcept {
     LaneMask non_ascii = 0;
     LaneMask breaks = 0;
     for_each_overlapping_block(
-        text, 'a', [&](const char* block) __attribute__((always_inline)) {
+        text, 'a', [&](Block block) __attribute__((always_inline)) {
             non_ascii |= non_ascii_lanes(block);
             if (look_for_breaks) breaks |= header_break_lanes(block);
         });

@@ -20,11 +20,10 @@ namespace matrix::detail {
 
 inline constexpr char kUpperHexDigits[] = "0123456789ABCDEF";
 
-// Writers copy runs of bytes and each escaped byte's form with fixed-size copies (16 and 8
-// bytes) and then advance by the real size, so they may write up to this many bytes past their
-// end; every buffer they write into keeps that many spare bytes. A branch per piece costs more
-// than the spare bytes.
-inline constexpr std::size_t kWriteSlack = kBlockSize;
+// Writers store each escaped byte's form with one fixed-size copy (8 bytes) and then advance by
+// its real size, so they may write up to this many bytes past their end; every buffer they
+// write into keeps that many spare bytes. A branch per byte costs more than the spare bytes.
+inline constexpr std::size_t kWriteSlack = 8;
 
 // A byte's encoded form: up to 7 bytes, and how many of them count.
 struct EncodedByte {
@@ -70,58 +69,95 @@ inline constexpr std::array<EncodedByte, 256> kJsonEscaped = [] {
 
 // The size of `value` written through `table`, counting only the bytes `EscapedLanes` flags
 // (the others are written as they are).
-template <LaneMask (*EscapedLanes)(const char*) noexcept>
+template <LaneMask (*EscapedLanes)(Block) noexcept>
 std::size_t encoded_size(const std::array<EncodedByte, 256>& table,
                          std::string_view value) noexcept {
-    std::size_t size = value.size();
-    for_each_block(
-        value, [&](const char* block, std::size_t first,
-                   std::size_t end) __attribute__((always_inline)) {
-            for (LaneMask escaped = EscapedLanes(block) & lanes_between(first, end); escaped != 0;
-                 escaped &= escaped - 1) {
-                size +=
-                    table[static_cast<unsigned char>(block[std::countr_zero(escaped)])].size - 1u;
-            }
-        });
-    return size;
+    const char* const data = value.data();
+    const std::size_t size = value.size();
+    std::size_t encoded = size;
+    const auto count = [&](const char* block, LaneMask escaped) {
+        for (; escaped != 0; escaped &= escaped - 1) {
+            encoded +=
+                table[static_cast<unsigned char>(block[std::countr_zero(escaped)])].size - 1u;
+        }
+    };
+    if (size < kBlockSize) {
+        for (const char c : value) encoded += table[static_cast<unsigned char>(c)].size - 1u;
+        return encoded;
+    }
+    std::size_t done = 0;
+    for (; done + kBlockSize <= size; done += kBlockSize) {
+        count(data + done, EscapedLanes(load_block(data + done)));
+    }
+    if (done < size) {
+        const char* last = data + size - kBlockSize;
+        count(last, EscapedLanes(load_block(last)) &
+                        lanes_between(kBlockSize - (size - done), kBlockSize));
+    }
+    return encoded;
 }
 
-// Writes `value` through `table`, a block at a time: a whole block with no byte to escape is
-// one 16-byte copy; otherwise the runs between escaped bytes are copied 16 bytes at a time from
-// a local copy of the block. May write kWriteSlack bytes past the returned end.
+// Writes lanes [first, 16) of the 16 bytes of the text at `block` through `table`: with no byte
+// to escape, one copy; otherwise the runs between escaped bytes, each copied from the text.
+template <LaneMask (*EscapedLanes)(Block) noexcept>
+[[gnu::always_inline]] inline char* write_encoded_block(char* out,
+                                                        const std::array<EncodedByte, 256>& table,
+                                                        const char* block, std::size_t first,
+                                                        LaneMask* non_ascii) noexcept {
+    const Block bytes = load_block(block);
+    LaneMask escaped = EscapedLanes(bytes) & lanes_between(first, kBlockSize);
+    if (escaped == 0) {
+        if (first != 0) return copy_short(out, block + first, kBlockSize - first);
+        std::memcpy(out, block, kBlockSize);
+        return out + kBlockSize;
+    }
+    if (non_ascii != nullptr) *non_ascii |= escaped & non_ascii_lanes(bytes);
+    std::size_t at = first;
+    for (; escaped != 0; escaped &= escaped - 1) {
+        const auto lane = static_cast<std::size_t>(std::countr_zero(escaped));
+        out = copy_short(out, block + at, lane - at);
+        const EncodedByte& encoded = table[static_cast<unsigned char>(block[lane])];
+        std::memcpy(out, &encoded, sizeof encoded);
+        out += encoded.size;
+        at = lane + 1;
+    }
+    return copy_short(out, block + at, kBlockSize - at);
+}
+
+// Writes `value` through `table`, a block at a time (the last partial block read as the 16 bytes
+// that end the text); text shorter than a block, after one test on a block covering it, is
+// copied whole or, when it has bytes to escape, written byte by byte. May write kWriteSlack
+// bytes past the returned end.
 //
 // `non_ascii`, when given, collects the non-ASCII bytes among the escaped ones (as lanes): a
 // caller that still has to check the text's UTF-8 needs to do it only when there are some.
-template <LaneMask (*EscapedLanes)(const char*) noexcept>
+template <LaneMask (*EscapedLanes)(Block) noexcept>
 char* write_encoded(char* out, const std::array<EncodedByte, 256>& table, std::string_view value,
                     LaneMask* non_ascii = nullptr) noexcept {
-    for_each_block(
-        value, [&](const char* block, std::size_t first,
-                   std::size_t end) __attribute__((always_inline)) {
-            LaneMask escaped = EscapedLanes(block) & lanes_between(first, end);
-            if (escaped == 0 && first == 0) {
-                std::memcpy(out, block, kBlockSize);
-                out += end;
-                return;
-            }
-            if (non_ascii != nullptr) {
-                *non_ascii |= escaped & non_ascii_lanes(block);
-            }
-            LocalBlock local;
-            std::memcpy(local.bytes, block, kBlockSize);
-            std::size_t at = first;
-            for (; escaped != 0; escaped &= escaped - 1) {
-                const auto lane = static_cast<std::size_t>(std::countr_zero(escaped));
-                std::memcpy(out, local.bytes + at, kBlockSize);
-                out += lane - at;
-                const EncodedByte& encoded = table[static_cast<unsigned char>(local.bytes[lane])];
-                std::memcpy(out, &encoded, sizeof encoded);
-                out += encoded.size;
-                at = lane + 1;
-            }
-            std::memcpy(out, local.bytes + at, kBlockSize);
-            out += end - at;
-        });
+    const char* const data = value.data();
+    const std::size_t size = value.size();
+    if (size < kBlockSize) {
+        if (size == 0) return out;
+        // The covering block repeats bytes; padding with 'a' adds none that is escaped.
+        const Block covering = block_covering_short(value, 'a');
+        const LaneMask escaped = EscapedLanes(covering);
+        if (escaped == 0) return copy_short(out, data, size);
+        if (non_ascii != nullptr) *non_ascii |= escaped & non_ascii_lanes(covering);
+        for (const char c : value) {
+            const EncodedByte& encoded = table[static_cast<unsigned char>(c)];
+            std::memcpy(out, &encoded, sizeof encoded);
+            out += encoded.size;
+        }
+        return out;
+    }
+    std::size_t done = 0;
+    for (; done + kBlockSize <= size; done += kBlockSize) {
+        out = write_encoded_block<EscapedLanes>(out, table, data + done, 0, non_ascii);
+    }
+    if (done < size) {
+        out = write_encoded_block<EscapedLanes>(out, table, data + size - kBlockSize,
+                                                kBlockSize - (size - done), non_ascii);
+    }
     return out;
 }
 
@@ -152,10 +188,9 @@ inline char* write_json_string(char* out, std::string_view value) noexcept {
 [[gnu::always_inline]] inline char* copy_bytes(char* out, std::string_view text) noexcept {
     if (text.size() > kBlockSize) {
         std::memcpy(out, text.data(), text.size());
-    } else if (!text.empty()) {
-        copy_short(out, text);
+        return out + text.size();
     }
-    return out + text.size();
+    return copy_short(out, text.data(), text.size());
 }
 
 // Decimal text of an integer, in a buffer the caller keeps alive while it uses the view.

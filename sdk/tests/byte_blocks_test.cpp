@@ -20,14 +20,14 @@ namespace {
 
 // Every byte value in every lane, the other lanes filled with a byte of the other class.
 template <bool (*InClass)(char) noexcept>
-void expect_same_lanes_as_scalar(LaneMask (*lanes)(const char*) noexcept, const char* name) {
+void expect_same_lanes_as_scalar(LaneMask (*lanes)(Block) noexcept, const char* name) {
     for (int value = 0; value < 256; ++value) {
         for (std::size_t lane = 0; lane < kBlockSize; ++lane) {
             for (const char filler : {'a', '%', '\0', '\x80'}) {
                 char block[kBlockSize];
                 std::fill(std::begin(block), std::end(block), filler);
                 block[lane] = static_cast<char>(value);
-                ASSERT_EQ(lanes(block), scalar_lanes<InClass>(block))
+                ASSERT_EQ(lanes(load_block(block)), scalar_lanes<InClass>(block))
                     << name << ": byte " << value << " in lane " << lane;
             }
         }
@@ -123,15 +123,19 @@ TEST(ByteBlocks, TextChecksAgreeWithByteLoops) {
     }
 }
 
-TEST(ByteBlocks, VisitsEveryByteOnceInOrder) {
-    for (std::size_t size = 0; size <= 80; ++size) {
-        std::string text;
-        for (std::size_t i = 0; i < size; ++i) text += static_cast<char>('A' + i % 26);
-        std::string seen;
-        for_each_block(text, [&](const char* block, std::size_t first, std::size_t end) {
-            seen.append(block + first, end - first);
-        });
-        ASSERT_EQ(seen, text) << "text of " << size << " bytes";
+// The block covering text shorter than a block holds its bytes and, elsewhere, only padding.
+TEST(ByteBlocks, CoversShortTextWithItsOwnBytesAndPadding) {
+    for (std::size_t size = 1; size < kBlockSize; ++size) {
+        for (std::size_t lane = 0; lane < size; ++lane) {
+            std::string text(size, 'a');
+            text[lane] = '\x80';
+            EXPECT_NE(non_ascii_lanes(block_covering_short(text, 'a')), 0U) << size << " " << lane;
+            text[lane] = '\n';
+            EXPECT_NE(header_break_lanes(block_covering_short(text, 'a')), 0U)
+                << size << " " << lane;
+        }
+        EXPECT_EQ(non_ascii_lanes(block_covering_short(std::string(size, 'a'), 'a')), 0U);
+        EXPECT_EQ(header_break_lanes(block_covering_short(std::string(size, 'a'), 'a')), 0U);
     }
 }
 
