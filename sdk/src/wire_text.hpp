@@ -20,10 +20,11 @@ namespace matrix::detail {
 
 inline constexpr char kUpperHexDigits[] = "0123456789ABCDEF";
 
-// Writers store each escaped byte's form with one fixed-size copy (8 bytes) and then advance by
-// its real size, so they may write up to this many bytes past their end; every buffer they
-// write into keeps that many spare bytes. A branch per byte costs more than the spare bytes.
-inline constexpr std::size_t kWriteSlack = 8;
+// Writers store runs of bytes and each escaped byte's form with fixed-size copies (16 and 8
+// bytes) and then advance by the real size, so they may write up to this many bytes past their
+// end; every buffer they write into keeps that many spare bytes. A branch per piece costs more
+// than the spare bytes.
+inline constexpr std::size_t kWriteSlack = kBlockSize;
 
 // A byte's encoded form: up to 7 bytes, and how many of them count.
 struct EncodedByte {
@@ -98,11 +99,13 @@ std::size_t encoded_size(const std::array<EncodedByte, 256>& table,
 }
 
 // Writes lanes [first, 16) of the 16 bytes of the text at `block` through `table`: with no byte
-// to escape, one copy; otherwise the runs between escaped bytes, each copied from the text.
+// to escape, one copy; otherwise the runs between escaped bytes, each copied from the text, as
+// 16 bytes when the text goes on that far (`end`), else exactly.
 template <LaneMask (*EscapedLanes)(Block) noexcept>
 [[gnu::always_inline]] inline char* write_encoded_block(char* out,
                                                         const std::array<EncodedByte, 256>& table,
                                                         const char* block, std::size_t first,
+                                                        const char* end,
                                                         LaneMask* non_ascii) noexcept {
     const Block bytes = load_block(block);
     LaneMask escaped = EscapedLanes(bytes) & lanes_between(first, kBlockSize);
@@ -112,16 +115,25 @@ template <LaneMask (*EscapedLanes)(Block) noexcept>
         return out + kBlockSize;
     }
     if (non_ascii != nullptr) *non_ascii |= escaped & non_ascii_lanes(bytes);
+    const auto copy_run = [&](std::size_t from, std::size_t to) {
+        if (end - (block + from) >= static_cast<std::ptrdiff_t>(kBlockSize)) {
+            std::memcpy(out, block + from, kBlockSize);
+            out += to - from;
+        } else {
+            out = copy_short(out, block + from, to - from);
+        }
+    };
     std::size_t at = first;
     for (; escaped != 0; escaped &= escaped - 1) {
         const auto lane = static_cast<std::size_t>(std::countr_zero(escaped));
-        out = copy_short(out, block + at, lane - at);
+        copy_run(at, lane);
         const EncodedByte& encoded = table[static_cast<unsigned char>(block[lane])];
         std::memcpy(out, &encoded, sizeof encoded);
         out += encoded.size;
         at = lane + 1;
     }
-    return copy_short(out, block + at, kBlockSize - at);
+    copy_run(at, kBlockSize);
+    return out;
 }
 
 // Writes `value` through `table`, a block at a time (the last partial block read as the 16 bytes
@@ -152,11 +164,11 @@ char* write_encoded(char* out, const std::array<EncodedByte, 256>& table, std::s
     }
     std::size_t done = 0;
     for (; done + kBlockSize <= size; done += kBlockSize) {
-        out = write_encoded_block<EscapedLanes>(out, table, data + done, 0, non_ascii);
+        out = write_encoded_block<EscapedLanes>(out, table, data + done, 0, data + size, non_ascii);
     }
     if (done < size) {
         out = write_encoded_block<EscapedLanes>(out, table, data + size - kBlockSize,
-                                                kBlockSize - (size - done), non_ascii);
+                                                kBlockSize - (size - done), data + size, non_ascii);
     }
     return out;
 }
