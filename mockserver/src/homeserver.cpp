@@ -288,6 +288,7 @@ MockHomeserver::MockHomeserver(MockHomeserverOptions options)
     // "never" in practice and still fits the 32-bit integer a client may parse "max=" into.
     server.set_keep_alive_max_count(100'000'000);
     server.set_read_timeout(impl.options.read_timeout);
+    server.set_keep_alive_timeout(static_cast<time_t>(impl.options.keep_alive_timeout.count()));
     // Only bounds bodies with a Content-Length; refuse_framing answers those before reading.
     server.set_payload_max_length(impl.options.max_body_bytes);
     server.set_pre_routing_handler([&impl](const httplib::Request& req, httplib::Response& res) {

@@ -29,10 +29,13 @@ struct MockHomeserverOptions {
     // Admin requests are answered only from loopback clients unless this is set to an
     // address the admin API may also be reached from ("0.0.0.0" or "::" allows any).
     std::string admin_host = "127.0.0.1";
-    // How long a connection may sit silent mid-request (and, after a response, how long an
-    // idle keep-alive connection is kept is cpp-httplib's 5 s); each open connection holds a
-    // worker thread meanwhile.
-    std::chrono::seconds read_timeout{30};
+    // How long a connection may sit silent mid-request; each open connection holds a worker
+    // thread meanwhile. Milliseconds, so a test or fuzz server can make it short.
+    std::chrono::milliseconds read_timeout{30'000};
+    // How long an idle keep-alive connection is kept after a response (cpp-httplib's default).
+    // Whole seconds, as cpp-httplib takes it; 0 closes a connection as soon as it has been idle
+    // for one of cpp-httplib's 10 ms polls.
+    std::chrono::seconds keep_alive_timeout{5};
     // Larger request bodies get 413 M_TOO_LARGE without being read.
     std::size_t max_body_bytes = 32 * 1024 * 1024;
     // Answer what no stub matches from an in-memory homeserver (off in-process unless asked;
