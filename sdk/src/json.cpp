@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "json_number.hpp"
 #include "json_writer.hpp"
 #include "matrix/error.hpp"
 
@@ -33,19 +34,197 @@ Json::Kind kind_of_compact(const std::string& text) {
     }
 }
 
-rapidjson::Document parse_trusted(const std::string& text) {
+// Numbers arrive as their text (kParseNumbersAsStringsFlag) and are written as given: parsing
+// never changes a number, not even its spelling ("1.50", "1E2" and "-0" stay as they are).
+constexpr unsigned kNumberTextParseFlags =
+    detail::kStrictParseFlags | rapidjson::kParseNumbersAsStringsFlag;
+
+// The writer Json::parse writes through: numbers verbatim, once they are known to fit a double
+// (RapidJSON itself refuses exponents beyond 308; this refuses the rest, like 1.8e308, so that
+// every Json number can be read as a finite double).
+class NumberTextWriter : public detail::JsonWriter {
+  public:
+    explicit NumberTextWriter(detail::StringOutput& output) : detail::JsonWriter(output) {}
+
+    bool too_large() const noexcept { return too_large_; }
+
+    // RapidJSON 1.1.0's Writer::RawNumber writes the number as a quoted string; RawValue does not.
+    bool RawNumber(const char* str, rapidjson::SizeType length, bool) {
+        if (!detail::nearest_double(std::string_view(str, length))) {
+            too_large_ = true;
+            return false;
+        }
+        return RawValue(str, length, rapidjson::kNumberType);
+    }
+
+  private:
+    bool too_large_ = false;
+};
+
+// For equality only: a DOM of trusted compact text in which each number is a string holding
+// 0xFF and then canonical_number(text). Valid UTF-8 never holds 0xFF, so a number never equals
+// a string, and two numbers are equal exactly when they denote the same decimal value.
+template <typename Handler>
+class CanonicalNumbers {
+  public:
+    explicit CanonicalNumbers(Handler& next) : next_(next) {}
+
+    bool Null() { return next_.Null(); }
+    bool Bool(bool b) { return next_.Bool(b); }
+    bool Int(int i) { return next_.Int(i); }
+    bool Uint(unsigned u) { return next_.Uint(u); }
+    bool Int64(std::int64_t i) { return next_.Int64(i); }
+    bool Uint64(std::uint64_t u) { return next_.Uint64(u); }
+    bool Double(double d) { return next_.Double(d); }
+    bool RawNumber(const char* str, rapidjson::SizeType length, bool) {
+        const std::string marked = "\xff" + detail::canonical_number(std::string_view(str, length));
+        return next_.String(marked.data(), static_cast<rapidjson::SizeType>(marked.size()), true);
+    }
+    bool String(const char* str, rapidjson::SizeType length, bool copy) {
+        return next_.String(str, length, copy);
+    }
+    bool Key(const char* str, rapidjson::SizeType length, bool copy) {
+        return next_.Key(str, length, copy);
+    }
+    bool StartObject() { return next_.StartObject(); }
+    bool EndObject(rapidjson::SizeType count) { return next_.EndObject(count); }
+    bool StartArray() { return next_.StartArray(); }
+    bool EndArray(rapidjson::SizeType count) { return next_.EndArray(count); }
+
+  private:
+    Handler& next_;
+};
+
+rapidjson::Document parse_for_equality(const std::string& text) {
     rapidjson::Document document;
-    document.Parse<detail::kStrictParseFlags>(text.data(), text.size());
+    auto generate = [&text](rapidjson::Document& handler) {
+        rapidjson::Reader reader;
+        rapidjson::MemoryStream stream(text.data(), text.size());
+        CanonicalNumbers<rapidjson::Document> numbers(handler);
+        return !reader.Parse<kNumberTextParseFlags>(stream, numbers).IsError();
+    };
+    document.Populate(generate);
     return document;
 }
 
-std::string write_document(const rapidjson::Value& value) {
-    std::string out;
-    detail::StringOutput output{&out};
-    detail::JsonWriter writer(output);
-    value.Accept(writer);
-    return out;
+rapidjson::Type type_of(Json::Kind kind) {
+    switch (kind) {
+        case Json::Kind::null:
+            return rapidjson::kNullType;
+        case Json::Kind::boolean:
+            return rapidjson::kTrueType;
+        case Json::Kind::number:
+            return rapidjson::kNumberType;
+        case Json::Kind::string:
+            return rapidjson::kStringType;
+        case Json::Kind::array:
+            return rapidjson::kArrayType;
+        case Json::Kind::object:
+            break;
+    }
+    return rapidjson::kObjectType;
 }
+
+// Copies a trusted compact object's SAX events to `out`, with the value of its first top-level
+// member named `key` replaced by `value` (or the member added last). Every other byte is copied
+// as it was, numbers included.
+class MemberSplice {
+  public:
+    MemberSplice(detail::JsonWriter& out, std::string_view key, const Json& value)
+        : out_(out), key_(key), value_(value) {}
+
+    bool Null() {
+        return scalar([&] { return out_.Null(); });
+    }
+    bool Bool(bool b) {
+        return scalar([&] { return out_.Bool(b); });
+    }
+    bool Int(int i) {
+        return scalar([&] { return out_.Int(i); });
+    }
+    bool Uint(unsigned u) {
+        return scalar([&] { return out_.Uint(u); });
+    }
+    bool Int64(std::int64_t i) {
+        return scalar([&] { return out_.Int64(i); });
+    }
+    bool Uint64(std::uint64_t u) {
+        return scalar([&] { return out_.Uint64(u); });
+    }
+    bool Double(double d) {
+        return scalar([&] { return out_.Double(d); });
+    }
+    bool RawNumber(const char* str, rapidjson::SizeType length, bool) {
+        return scalar([&] { return out_.RawValue(str, length, rapidjson::kNumberType); });
+    }
+    bool String(const char* str, rapidjson::SizeType length, bool copy) {
+        return scalar([&] { return out_.String(str, length, copy); });
+    }
+    bool Key(const char* str, rapidjson::SizeType length, bool copy) {
+        if (skipping_) return true;
+        if (!out_.Key(str, length, copy)) return false;
+        if (depth_ == 1 && !replaced_ && std::string_view(str, length) == key_) {
+            replaced_ = true;
+            skipping_ = true;  // the old value's events, up to its end
+            return write_value();
+        }
+        return true;
+    }
+    bool StartObject() {
+        return open([&] { return out_.StartObject(); });
+    }
+    bool EndObject(rapidjson::SizeType count) {
+        if (skipping_) return close();
+        if (depth_-- == 1 && !replaced_) {
+            replaced_ = true;
+            if (!out_.Key(key_.data(), static_cast<rapidjson::SizeType>(key_.size())) ||
+                !write_value()) {
+                return false;
+            }
+        }
+        return out_.EndObject(count);
+    }
+    bool StartArray() {
+        return open([&] { return out_.StartArray(); });
+    }
+    bool EndArray(rapidjson::SizeType count) {
+        if (skipping_) return close();
+        --depth_;
+        return out_.EndArray(count);
+    }
+
+  private:
+    bool write_value() {
+        return out_.RawValue(value_.text().data(), value_.text().size(), type_of(value_.kind()));
+    }
+    template <typename Write>
+    bool scalar(Write write) {
+        if (!skipping_) return write();
+        if (skipped_depth_ == 0) skipping_ = false;  // the old value was this scalar
+        return true;
+    }
+    template <typename Write>
+    bool open(Write write) {
+        if (skipping_) {
+            ++skipped_depth_;
+            return true;
+        }
+        ++depth_;
+        return write();
+    }
+    bool close() {
+        if (--skipped_depth_ == 0) skipping_ = false;
+        return true;
+    }
+
+    detail::JsonWriter& out_;
+    std::string_view key_;
+    const Json& value_;
+    int depth_ = 0;
+    bool replaced_ = false;
+    bool skipping_ = false;
+    int skipped_depth_ = 0;
+};
 
 }  // namespace
 
@@ -54,15 +233,21 @@ Json::Json() : text_("{}"), kind_(Kind::object) {}
 Json Json::parse(std::string_view text, std::string_view argument) {
     std::string out;
     detail::StringOutput output{&out};
-    detail::JsonWriter writer(output);
+    NumberTextWriter writer(output);
     rapidjson::Reader reader;
     rapidjson::MemoryStream stream(text.data(), text.size());
-    detail::DepthLimiter<detail::JsonWriter> limiter(writer);
-    const rapidjson::ParseResult result = reader.Parse<detail::kStrictParseFlags>(stream, limiter);
+    detail::DepthLimiter<NumberTextWriter> limiter(writer);
+    const rapidjson::ParseResult result = reader.Parse<kNumberTextParseFlags>(stream, limiter);
     if (limiter.too_deep()) {
         throw InvalidArgument(std::string(argument), "nests objects and arrays deeper than " +
                                                          std::to_string(detail::kMaxNestingDepth) +
                                                          " levels");
+    }
+    if (writer.too_large() || result.Code() == rapidjson::kParseErrorNumberTooBig) {
+        throw InvalidArgument(std::string(argument),
+                              "holds a number too large for a double (beyond "
+                              "1.7976931348623157e308) at offset " +
+                                  std::to_string(result.Offset()));
     }
     if (result.IsError()) {
         throw InvalidArgument(std::string(argument),
@@ -147,48 +332,32 @@ Json Json::object(const std::vector<std::pair<std::string, Json>>& members) {
 Json Json::with_member(std::string_view key, const Json& value) const {
     if (kind_ != Kind::object)
         throw InvalidArgument(std::string(key), "cannot be set on a non-object");
-    rapidjson::Document document = parse_trusted(text_);
-    rapidjson::Document member_value(&document.GetAllocator());
-    member_value.Parse<detail::kStrictParseFlags>(value.text().data(), value.text().size());
-    auto existing =
-        document.FindMember(rapidjson::Value(rapidjson::StringRef(key.data(), key.size())));
-    if (existing != document.MemberEnd()) {
-        existing->value.CopyFrom(member_value, document.GetAllocator());
-    } else {
-        rapidjson::Value name(key.data(), static_cast<rapidjson::SizeType>(key.size()),
-                              document.GetAllocator());
-        rapidjson::Value copy(member_value, document.GetAllocator());
-        document.AddMember(name, copy, document.GetAllocator());
-    }
-    return Json(write_document(document), Kind::object);
+    // Checked first: the writer's own check could read past the end of the view.
+    if (!is_valid_utf8(key)) throw InvalidArgument(std::string(key), "is not valid UTF-8");
+    std::string out;
+    detail::StringOutput output{&out};
+    detail::JsonWriter writer(output);
+    MemberSplice splice(writer, key, value);
+    rapidjson::Reader reader;
+    rapidjson::MemoryStream stream(text_.data(), text_.size());
+    // The text is trusted and the key valid, so nothing stops the parse.
+    reader.Parse<kNumberTextParseFlags>(stream, splice);
+    return Json(std::move(out), Kind::object);
 }
 
 namespace {
 
-// Numbers by value. RapidJSON's own operator== compares two integers by their bit patterns,
-// which makes -1 equal 18446744073709551615; here sign and magnitude decide.
-bool numbers_equal(const rapidjson::Value& a, const rapidjson::Value& b) {
-    if (a.IsDouble() || b.IsDouble()) {
-        const double x = a.GetDouble();
-        const double y = b.GetDouble();
-        return x >= y && x <= y;
-    }
-    if (a.IsInt64() && b.IsInt64()) return a.GetInt64() == b.GetInt64();
-    if (a.IsUint64() && b.IsUint64()) return a.GetUint64() == b.GetUint64();
-    return false;  // one is negative, the other above INT64_MAX
-}
-
-// Object key order ignored, numbers by value. Walked without recursion: values composed with
-// Json::array and Json::object may nest deeper than Json::parse allows.
+// Object key order ignored; numbers by exact decimal value (parse_for_equality gives them as
+// canonical strings): 1 == 1.0 == 1e0, -0 == 0, 0.1 != 0.10000000000000001, and -1 is not
+// 18446744073709551615. Walked without recursion: values composed with Json::array and
+// Json::object may nest deeper than Json::parse allows.
 bool values_equal(const rapidjson::Value& left, const rapidjson::Value& right) {
     std::vector<std::pair<const rapidjson::Value*, const rapidjson::Value*>> pending = {
         {&left, &right}};
     while (!pending.empty()) {
         const auto [a, b] = pending.back();
         pending.pop_back();
-        if (a->IsNumber() && b->IsNumber()) {
-            if (!numbers_equal(*a, *b)) return false;
-        } else if (a->GetType() != b->GetType()) {
+        if (a->GetType() != b->GetType()) {
             return false;
         } else if (a->IsString()) {
             if (std::string_view(a->GetString(), a->GetStringLength()) !=
@@ -221,7 +390,7 @@ bool values_equal(const rapidjson::Value& left, const rapidjson::Value& right) {
 
 bool operator==(const Json& a, const Json& b) {
     if (a.text_ == b.text_) return true;
-    return values_equal(parse_trusted(a.text_), parse_trusted(b.text_));
+    return values_equal(parse_for_equality(a.text_), parse_for_equality(b.text_));
 }
 
 const char* to_string(Json::Kind kind) noexcept {

@@ -8,27 +8,36 @@
 #include <string>
 #include <string_view>
 
+#include "json_number.hpp"
 #include "json_writer.hpp"
 
 namespace matrix::detail {
 
 // Empty when `text` parsed into `document`; otherwise why not, e.g. "Invalid value at byte 0".
+// Numbers are read correctly rounded (json_number.hpp), not by RapidJSON's own conversion.
 inline std::string parse_dom(std::string_view text, rapidjson::Document& document) {
     rapidjson::ParseResult result;
     bool too_deep = false;
+    bool too_large = false;
     // Populate() runs the SAX parse through the depth limit and adopts the value on success.
     auto generate = [&](rapidjson::Document& handler) {
         rapidjson::Reader reader;
         rapidjson::MemoryStream stream(text.data(), text.size());
-        DepthLimiter<rapidjson::Document> limiter(handler);
-        result = reader.Parse<kStrictParseFlags>(stream, limiter);
+        TypedNumbers<rapidjson::Document> numbers(handler);
+        DepthLimiter<TypedNumbers<rapidjson::Document>> limiter(numbers);
+        result = reader.Parse<kStrictParseFlags | rapidjson::kParseNumbersAsStringsFlag>(stream,
+                                                                                         limiter);
         too_deep = limiter.too_deep();
+        too_large = numbers.too_large();
         return !result.IsError();
     };
     document.Populate(generate);
     if (too_deep) {
         return "objects and arrays nest deeper than " + std::to_string(kMaxNestingDepth) +
                " levels at byte " + std::to_string(result.Offset());
+    }
+    if (too_large || result.Code() == rapidjson::kParseErrorNumberTooBig) {
+        return "a number too large for a double at byte " + std::to_string(result.Offset());
     }
     if (!result.IsError()) return {};
     std::string reason = rapidjson::GetParseError_En(result.Code());
