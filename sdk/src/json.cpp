@@ -65,34 +65,15 @@ class NumberTextWriter : public detail::JsonWriter {
 // 0xFF and then canonical_number(text). Valid UTF-8 never holds 0xFF, so a number never equals
 // a string, and two numbers are equal exactly when they denote the same decimal value.
 template <typename Handler>
-class CanonicalNumbers {
+class CanonicalNumbers : public detail::SaxForwarder<Handler> {
   public:
-    explicit CanonicalNumbers(Handler& next) : next_(next) {}
+    explicit CanonicalNumbers(Handler& next) : detail::SaxForwarder<Handler>(next) {}
 
-    bool Null() { return next_.Null(); }
-    bool Bool(bool b) { return next_.Bool(b); }
-    bool Int(int i) { return next_.Int(i); }
-    bool Uint(unsigned u) { return next_.Uint(u); }
-    bool Int64(std::int64_t i) { return next_.Int64(i); }
-    bool Uint64(std::uint64_t u) { return next_.Uint64(u); }
-    bool Double(double d) { return next_.Double(d); }
     bool RawNumber(const char* str, rapidjson::SizeType length, bool) {
         const std::string marked = "\xff" + detail::canonical_number(std::string_view(str, length));
-        return next_.String(marked.data(), static_cast<rapidjson::SizeType>(marked.size()), true);
+        return this->next_.String(marked.data(), static_cast<rapidjson::SizeType>(marked.size()),
+                                  true);
     }
-    bool String(const char* str, rapidjson::SizeType length, bool copy) {
-        return next_.String(str, length, copy);
-    }
-    bool Key(const char* str, rapidjson::SizeType length, bool copy) {
-        return next_.Key(str, length, copy);
-    }
-    bool StartObject() { return next_.StartObject(); }
-    bool EndObject(rapidjson::SizeType count) { return next_.EndObject(count); }
-    bool StartArray() { return next_.StartArray(); }
-    bool EndArray(rapidjson::SizeType count) { return next_.EndArray(count); }
-
-  private:
-    Handler& next_;
 };
 
 rapidjson::Document parse_for_equality(const std::string& text) {

@@ -17,6 +17,8 @@
 #include <string_view>
 #include <system_error>
 
+#include "sax_forwarder.hpp"
+
 namespace matrix::detail {
 
 // The digits of a number's text (grammar-checked JSON number) without its sign, fraction point
@@ -143,47 +145,29 @@ inline bool read_integer(std::string_view text, std::int64_t& signed_value,
 // typed number RapidJSON itself would give, but correctly rounded: Int64 or Uint64 for integers
 // that fit, otherwise Double. A number beyond the largest double stops the parse (too_large()).
 template <typename Handler>
-class TypedNumbers {
+class TypedNumbers : public SaxForwarder<Handler> {
   public:
-    explicit TypedNumbers(Handler& next) : next_(next) {}
+    explicit TypedNumbers(Handler& next) : SaxForwarder<Handler>(next) {}
 
     bool too_large() const noexcept { return too_large_; }
 
-    bool Null() { return next_.Null(); }
-    bool Bool(bool b) { return next_.Bool(b); }
-    bool Int(int i) { return next_.Int(i); }
-    bool Uint(unsigned u) { return next_.Uint(u); }
-    bool Int64(std::int64_t i) { return next_.Int64(i); }
-    bool Uint64(std::uint64_t u) { return next_.Uint64(u); }
-    bool Double(double d) { return next_.Double(d); }
     bool RawNumber(const char* str, rapidjson::SizeType length, bool) {
         const std::string_view text(str, length);
         std::int64_t signed_value = 0;
         std::uint64_t unsigned_value = 0;
         bool is_signed = false;
         if (read_integer(text, signed_value, unsigned_value, is_signed)) {
-            return is_signed ? next_.Int64(signed_value) : next_.Uint64(unsigned_value);
+            return is_signed ? this->next_.Int64(signed_value) : this->next_.Uint64(unsigned_value);
         }
         const std::optional<double> value = nearest_double(text);
         if (!value) {
             too_large_ = true;
             return false;
         }
-        return next_.Double(*value);
+        return this->next_.Double(*value);
     }
-    bool String(const char* str, rapidjson::SizeType length, bool copy) {
-        return next_.String(str, length, copy);
-    }
-    bool Key(const char* str, rapidjson::SizeType length, bool copy) {
-        return next_.Key(str, length, copy);
-    }
-    bool StartObject() { return next_.StartObject(); }
-    bool EndObject(rapidjson::SizeType count) { return next_.EndObject(count); }
-    bool StartArray() { return next_.StartArray(); }
-    bool EndArray(rapidjson::SizeType count) { return next_.EndArray(count); }
 
   private:
-    Handler& next_;
     bool too_large_ = false;
 };
 

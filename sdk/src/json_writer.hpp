@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "sax_forwarder.hpp"
 #include "utf8.hpp"
 
 namespace matrix::detail {
@@ -38,37 +39,21 @@ constexpr int kMaxNestingDepth = 512;
 // Forwards SAX events to `next`, stopping the parse once objects and arrays nest deeper than
 // kMaxNestingDepth.
 template <typename Handler>
-class DepthLimiter {
+class DepthLimiter : public SaxForwarder<Handler> {
   public:
-    explicit DepthLimiter(Handler& next) : next_(next) {}
+    explicit DepthLimiter(Handler& next) : SaxForwarder<Handler>(next) {}
 
     bool too_deep() const noexcept { return too_deep_; }
 
-    bool Null() { return next_.Null(); }
-    bool Bool(bool b) { return next_.Bool(b); }
-    bool Int(int i) { return next_.Int(i); }
-    bool Uint(unsigned u) { return next_.Uint(u); }
-    bool Int64(std::int64_t i) { return next_.Int64(i); }
-    bool Uint64(std::uint64_t u) { return next_.Uint64(u); }
-    bool Double(double d) { return next_.Double(d); }
-    bool RawNumber(const char* str, rapidjson::SizeType length, bool copy) {
-        return next_.RawNumber(str, length, copy);
-    }
-    bool String(const char* str, rapidjson::SizeType length, bool copy) {
-        return next_.String(str, length, copy);
-    }
-    bool Key(const char* str, rapidjson::SizeType length, bool copy) {
-        return next_.Key(str, length, copy);
-    }
-    bool StartObject() { return enter() && next_.StartObject(); }
+    bool StartObject() { return enter() && this->next_.StartObject(); }
     bool EndObject(rapidjson::SizeType count) {
         --depth_;
-        return next_.EndObject(count);
+        return this->next_.EndObject(count);
     }
-    bool StartArray() { return enter() && next_.StartArray(); }
+    bool StartArray() { return enter() && this->next_.StartArray(); }
     bool EndArray(rapidjson::SizeType count) {
         --depth_;
-        return next_.EndArray(count);
+        return this->next_.EndArray(count);
     }
 
   private:
@@ -78,7 +63,6 @@ class DepthLimiter {
         return false;
     }
 
-    Handler& next_;
     int depth_ = 0;
     bool too_deep_ = false;
 };
