@@ -69,26 +69,29 @@ std::string byte_by_byte(const std::array<EncodedByte, 256>& table, std::string_
     return out;
 }
 
-TEST(ByteBlocks, PercentEncodesAsTheTableDoesByteByByte) {
+// `write` into a buffer sized by `size` gives `expected(text)` for every sample text.
+template <typename Expected, typename Write, typename Size>
+void expect_writes(Expected&& expected_of, Write&& write, Size&& size) {
     for (const std::string& text : sample_texts()) {
-        const std::string expected = byte_by_byte(kPercentEncoded, text);
+        const std::string expected = expected_of(text);
         std::string written(expected.size() + kWriteSlack, '?');
-        const char* end = write_percent_encoded(written.data(), text);
+        const char* end = write(written.data(), text);
         written.resize(static_cast<std::size_t>(end - written.data()));
         ASSERT_EQ(written, expected) << "text of " << text.size() << " bytes";
-        ASSERT_EQ(percent_encoded_size(text), expected.size());
+        ASSERT_EQ(size(text), expected.size());
     }
 }
 
+TEST(ByteBlocks, PercentEncodesAsTheTableDoesByteByByte) {
+    expect_writes([](std::string_view text) { return byte_by_byte(kPercentEncoded, text); },
+                  [](char* out, std::string_view text) { return write_percent_encoded(out, text); },
+                  percent_encoded_size);
+}
+
 TEST(ByteBlocks, EscapesJsonStringsAsTheTableDoesByteByByte) {
-    for (const std::string& text : sample_texts()) {
-        const std::string expected = '"' + byte_by_byte(kJsonEscaped, text) + '"';
-        std::string written(expected.size() + kWriteSlack, '?');
-        const char* end = write_json_string(written.data(), text);
-        written.resize(static_cast<std::size_t>(end - written.data()));
-        ASSERT_EQ(written, expected) << "text of " << text.size() << " bytes";
-        ASSERT_EQ(json_string_size(text), expected.size());
-    }
+    expect_writes(
+        [](std::string_view text) { return '"' + byte_by_byte(kJsonEscaped, text) + '"'; },
+        write_json_string, json_string_size);
 }
 
 TEST(ByteBlocks, ReportsNonAsciiBytesItPercentEncodes) {
