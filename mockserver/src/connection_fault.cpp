@@ -10,9 +10,21 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 
 namespace matrix::mock {
 namespace {
+
+// One fault at a time: the scan of /proc/self/fd and the descriptor swap that follows must not
+// interleave with another worker's swap, or the scan's own directory descriptor can take a
+// number that the other worker is replacing at that moment. Faults are rare (a test asks for
+// them), so serialising them costs nothing. It also gives ThreadSanitizer the ordering it
+// cannot see otherwise: opendir creates its descriptor inside libc, out of the sanitizer's
+// view, so a number reused after another thread's dup2 looked like a race on that descriptor.
+std::mutex& connection_fault_mutex() {
+    static std::mutex mutex;
+    return mutex;
+}
 
 struct Endpoint {
     std::string address;
@@ -72,6 +84,7 @@ int find_connection(const std::string& remote_address, int remote_port, int loca
 bool apply_connection_fault(Fault fault, const std::string& remote_address, int remote_port,
                             int local_port) {
     if (fault == Fault::none) return true;
+    const std::scoped_lock one_fault_at_a_time(connection_fault_mutex());
     const int fd = find_connection(remote_address, remote_port, local_port);
     if (fd < 0) return false;
     if (fault == Fault::connection_reset) {
@@ -93,6 +106,7 @@ bool apply_connection_fault(Fault fault, const std::string& remote_address, int 
 
 bool end_connection_after_response(const std::string& remote_address, int remote_port,
                                    int local_port) {
+    const std::scoped_lock one_fault_at_a_time(connection_fault_mutex());
     const int fd = find_connection(remote_address, remote_port, local_port);
     if (fd < 0) return false;
     // Closing with unread bytes makes the kernel send RST, which can destroy the answer before
