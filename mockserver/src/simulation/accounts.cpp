@@ -7,9 +7,12 @@ namespace matrix::mock::sim {
 
 namespace {
 
+std::size_t uia_session_cost() { return entry_cost(sizeof(std::string), {}) + kUiaSessionChars; }
+
 std::string uia_challenge(State& state) {
-    const std::string session = random_id(state, 16);
+    const std::string session = random_id(state, kUiaSessionChars);
     state.uia_sessions.insert(session);
+    charge(state, uia_session_cost());
     return JsonObject()
         .raw("flows", R"([{"stages":["m.login.dummy"]}])")
         .raw("params", "{}")
@@ -37,6 +40,8 @@ Reply register_user(State& state, Call& call) {
     if (!guest) {
         const auto auth = body->FindMember("auth");
         if (auth == body->MemberEnd() || !auth->value.IsObject()) {
+            // The challenge's session is kept, so it is a write too.
+            if (Reply full = refuse_if_full(state, uia_session_cost())) return full;
             return ok(uia_challenge(state), 401);
         }
         const auto type = member_string(auth->value, "type");
@@ -52,7 +57,11 @@ Reply register_user(State& state, Call& call) {
     }
     const std::string user_id = user_id_for(state, localpart);
     if (state.users.contains(user_id)) return error("M_USER_IN_USE", "User ID already taken", 400);
-    create_user(state, user_id, member_string(*body, "password").value_or(""), guest);
+    std::string password = member_string(*body, "password").value_or("");
+    const std::size_t cost = user_cost(user_id, password, default_displayname(user_id)) +
+                             (inhibit ? 0 : login_cost(user_id, device_id));
+    if (Reply full = refuse_if_full(state, cost)) return full;
+    create_user(state, user_id, std::move(password), guest);
     if (inhibit) return ok(JsonObject().str("user_id", user_id).text());
     std::string device;
     const std::string token = login(state, user_id, device_id, device);
@@ -85,8 +94,10 @@ Reply log_in(State& state, Call& call) {
         *password != user->second.password) {
         return error("M_FORBIDDEN", "Invalid username or password", 403);
     }
+    const auto device_id = member_string(*body, "device_id");
+    if (Reply full = refuse_if_full(state, login_cost(user_id, device_id))) return full;
     std::string device;
-    const std::string token = login(state, user_id, member_string(*body, "device_id"), device);
+    const std::string token = login(state, user_id, device_id, device);
     return ok(login_reply(state, user_id, token, device));
 }
 
@@ -94,24 +105,20 @@ void drop_tokens(State& state, const Device& device, bool all_devices) {
     for (auto it = state.tokens.begin(); it != state.tokens.end();) {
         const bool same_device = it->second.key() == device.key();
         if (same_device || (all_devices && it->second.user_id == device.user_id)) {
-            it = state.tokens.erase(it);
+            it = erase_token(state, it);
         } else {
             ++it;
         }
     }
 }
 
-// Re-sends each joined room's member event so the new profile shows up, as Synapse does.
-void propagate_profile(State& state, const std::string& user_id) {
+std::vector<std::string> joined_rooms(const State& state, const std::string& user_id) {
     std::vector<std::string> rooms;
     for (const auto& [room_id, room] : state.rooms) {
         const auto it = room.membership.find(user_id);
         if (it != room.membership.end() && it->second == "join") rooms.push_back(room_id);
     }
-    for (const auto& room_id : rooms) {
-        append_event(state, room_id, user_id, "m.room.member",
-                     member_content(state, user_id, "join"), user_id);
-    }
+    return rooms;
 }
 
 Reply profile(State& state, Call& call) {
@@ -139,8 +146,24 @@ Reply profile(State& state, Call& call) {
     if (!body) return error("M_NOT_JSON", "The body is not a JSON object", 400);
     const auto value = member_string(*body, p[2].c_str());
     if (!value) return error("M_BAD_JSON", p[2] + " must be a string", 400);
-    (p[2] == "displayname" ? user->second.displayname : user->second.avatar_url) = *value;
-    propagate_profile(state, p[1]);
+    const bool displayname = p[2] == "displayname";
+    std::string& field = displayname ? user->second.displayname : user->second.avatar_url;
+    // Each joined room gets its member event again so the new profile shows up, as Synapse
+    // does; the whole change is costed before any of it is stored.
+    const std::string content = join_content(displayname ? *value : user->second.displayname,
+                                             displayname ? user->second.avatar_url : *value);
+    const std::vector<std::string> rooms = joined_rooms(state, p[1]);
+    std::size_t cost = value->size();
+    for (const std::string& room_id : rooms) {
+        cost += event_cost(state, room_id, p[1], "m.room.member", content, p[1]);
+    }
+    if (Reply full = refuse_if_full(state, cost)) return full;
+    release(state, field.size());
+    charge(state, value->size());
+    field = *value;
+    for (const std::string& room_id : rooms) {
+        append_event(state, room_id, p[1], "m.room.member", content, p[1]);
+    }
     return ok("{}");
 }
 
@@ -216,6 +239,9 @@ Reply handle_accounts(State& state, Call& call) {
     if (p[1] == "password") {
         const auto new_password = member_string(*body, "new_password");
         if (!new_password) return error("M_MISSING_PARAM", "new_password is required", 400);
+        if (Reply full = refuse_if_full(state, new_password->size())) return full;
+        release(state, user.password.size());
+        charge(state, new_password->size());
         user.password = *new_password;
         const bool logout_devices =
             !body->HasMember("logout_devices") || (*body)["logout_devices"].IsTrue();
@@ -223,7 +249,7 @@ Reply handle_accounts(State& state, Call& call) {
             for (auto it = state.tokens.begin(); it != state.tokens.end();) {
                 const bool other = it->second.user_id == device.user_id &&
                                    it->second.device_id != device.device_id;
-                it = other ? state.tokens.erase(it) : std::next(it);
+                it = other ? erase_token(state, it) : std::next(it);
             }
         }
         return ok("{}");

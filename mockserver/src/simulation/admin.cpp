@@ -1,4 +1,7 @@
 // The simulation's admin routes under /__admin/sim/: seed users, rooms and events, inspect state.
+#include <algorithm>
+#include <cstdint>
+
 #include "simulation/state.hpp"
 
 namespace matrix::mock::sim {
@@ -7,6 +10,10 @@ namespace {
 
 SimulationAdminResponse bad(const std::string& message) {
     return {400, JsonObject().str("errcode", "M_BAD_JSON").str("error", message).text()};
+}
+
+SimulationAdminResponse admin_response(const ResponseDefinition& response) {
+    return {response.status, response.body};
 }
 
 SimulationAdminResponse add_user(State& state, const rapidjson::Value& body) {
@@ -28,10 +35,20 @@ SimulationAdminResponse add_user(State& state, const rapidjson::Value& body) {
                          .str("error", "field 'username': " + user_id + " already exists")
                          .text()};
     }
+    const auto displayname = member_string(body, "displayname");
+    const auto wanted_device = member_string(body, "device_id");
+    const std::size_t cost =
+        user_cost(user_id, *password, displayname.value_or(default_displayname(user_id))) +
+        login_cost(user_id, wanted_device);
+    if (Reply full = refuse_if_full(state, cost)) return admin_response(*full);
     User& user = create_user(state, user_id, *password, false);
-    if (const auto name = member_string(body, "displayname")) user.displayname = *name;
+    if (displayname) {
+        release(state, user.displayname.size());
+        charge(state, displayname->size());
+        user.displayname = *displayname;
+    }
     std::string device_id;
-    const std::string token = login(state, user_id, member_string(body, "device_id"), device_id);
+    const std::string token = login(state, user_id, wanted_device, device_id);
     return {200, JsonObject()
                      .str("user_id", user_id)
                      .str("access_token", token)
@@ -44,7 +61,7 @@ SimulationAdminResponse add_room(State& state, const rapidjson::Value& body) {
     if (!creator) return bad("field 'creator' must be a user id string");
     if (!state.users.contains(*creator)) return bad("field 'creator': no user " + *creator);
     auto [room_id, failure] = create_room(state, *creator, body);
-    if (failure) return {failure->status, failure->body};
+    if (failure) return admin_response(*failure);
     return {200, JsonObject().str("room_id", room_id).text()};
 }
 
@@ -68,8 +85,13 @@ SimulationAdminResponse add_event(State& state, const std::string& room_id,
         state_key = member_string(body, "state_key");
         if (!state_key) return bad("field 'state_key' must be a string");
     }
+    std::string content_text = to_text(content->value);
+    if (Reply full = refuse_if_full(
+            state, event_cost(state, room_id, *sender, *type, content_text, state_key))) {
+        return admin_response(*full);
+    }
     const std::size_t index =
-        append_event(state, room_id, *sender, *type, to_text(content->value), state_key);
+        append_event(state, room_id, *sender, *type, std::move(content_text), state_key);
     return {200, JsonObject().str("event_id", state.events[index].event_id).text()};
 }
 
@@ -102,11 +124,15 @@ SimulationAdminResponse describe(const State& state) {
                             .num("event_count", static_cast<std::int64_t>(room.timeline.size()))
                             .text());
     }
-    return {200, JsonObject()
-                     .raw("users", json_array(users))
-                     .raw("rooms", json_array(rooms))
-                     .num("stream_position", static_cast<std::int64_t>(state.position))
-                     .text()};
+    return {200,
+            JsonObject()
+                .raw("users", json_array(users))
+                .raw("rooms", json_array(rooms))
+                .num("stream_position", static_cast<std::int64_t>(state.position))
+                .num("state_bytes", static_cast<std::int64_t>(state.state_bytes))
+                .num("state_capacity_bytes", static_cast<std::int64_t>(std::min<std::size_t>(
+                                                 state.options.state_capacity_bytes, INT64_MAX)))
+                .text()};
 }
 
 }  // namespace

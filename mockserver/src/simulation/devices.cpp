@@ -38,7 +38,13 @@ Reply handle_devices(State& state, Call& call) {
         const auto body = parse_object(call.entry.body);
         const auto value = body ? member_string(*body, "presence") : std::nullopt;
         if (!value) return error("M_BAD_JSON", "presence must be a string", 400);
+        const std::size_t cost = entry_cost(2 * sizeof(std::string), {me.user_id, *value});
+        if (Reply full = refuse_if_full(state, cost)) return full;
+        if (const auto old = state.presence.find(me.user_id); old != state.presence.end()) {
+            release(state, entry_cost(2 * sizeof(std::string), {old->first, old->second}));
+        }
         state.presence[me.user_id] = *value;
+        charge(state, cost);
         return ok("{}");
     }
 
@@ -62,7 +68,14 @@ Reply handle_devices(State& state, Call& call) {
         const auto body = parse_object(call.entry.body);
         if (!body) return error("M_NOT_JSON", "The body is not a JSON object", 400);
         if (const auto name = member_string(*body, "display_name")) {
-            state.device_names[found->key()] = *name;
+            const std::string key = found->key();
+            const std::size_t cost = entry_cost(2 * sizeof(std::string), {key, *name});
+            if (Reply full = refuse_if_full(state, cost)) return full;
+            if (const auto old = state.device_names.find(key); old != state.device_names.end()) {
+                release(state, entry_cost(2 * sizeof(std::string), {old->first, old->second}));
+            }
+            state.device_names[key] = *name;
+            charge(state, cost);
         }
         return ok("{}");
     }

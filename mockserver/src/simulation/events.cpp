@@ -17,9 +17,15 @@ Reply send(State& state, const Call& call, const Device& device, const std::stri
     }
     const auto body = parse_object(call.entry.body);
     if (!body) return error("M_NOT_JSON", "The event content is not a JSON object", 400);
-    const std::size_t index = append_event(state, room_id, device.user_id, type, to_text(*body),
+    std::string content = to_text(*body);
+    const std::size_t cost =
+        event_cost(state, room_id, device.user_id, type, content, key, device.key(), txn_id) +
+        transaction_cost(state, txn_key);
+    if (Reply full = refuse_if_full(state, cost)) return full;
+    const std::size_t index = append_event(state, room_id, device.user_id, type, std::move(content),
                                            std::move(key), device.key(), txn_id);
     state.transactions[txn_key] = state.events[index].event_id;
+    charge(state, transaction_cost(state, txn_key));
     return ok(JsonObject().str("event_id", state.events[index].event_id).text());
 }
 
@@ -39,10 +45,20 @@ Reply redact(State& state, const Call& call, const Device& device, const std::st
     if (body) {
         if (const auto reason = member_string(*body, "reason")) content.str("reason", *reason);
     }
+    // The redaction event, its transaction, and the target's redacted_because (a redacted
+    // event keeps its content: event_json hides it).
+    const std::size_t cost = event_cost(state, room_id, device.user_id, "m.room.redaction",
+                                        content.text(), std::nullopt, device.key(), txn_id) +
+                             transaction_cost(state, txn_key) + event_id_length(state);
+    if (Reply full = refuse_if_full(state, cost)) return full;
     const std::size_t index = append_event(state, room_id, device.user_id, "m.room.redaction",
                                            content.text(), {}, device.key(), txn_id);
-    state.events[target->second].redacted_because = state.events[index].event_id;
+    std::string& because = state.events[target->second].redacted_because;
+    release(state, because.size());
+    because = state.events[index].event_id;
+    charge(state, because.size());
     state.transactions[txn_key] = state.events[index].event_id;
+    charge(state, transaction_cost(state, txn_key));
     return ok(JsonObject().str("event_id", state.events[index].event_id).text());
 }
 

@@ -20,6 +20,7 @@ void State::clear() {
     transactions.clear();
     media.clear();
     media_bytes = 0;
+    state_bytes = 0;
     uia_sessions.clear();
     published_rooms.clear();
     device_names.clear();
@@ -77,25 +78,37 @@ User& create_user(State& state, const std::string& user_id, std::string password
     user.user_id = user_id;
     user.password = std::move(password);
     user.guest = guest;
-    const std::size_t colon = user_id.find(':');
-    user.displayname =
-        user_id.substr(1, colon == std::string::npos ? std::string::npos : colon - 1);
+    user.displayname = default_displayname(user_id);
+    charge(state, user_cost(user_id, user.password, user.displayname));
     return user;
+}
+
+std::string default_displayname(const std::string& user_id) {
+    const std::size_t colon = user_id.find(':');
+    return user_id.substr(1, colon == std::string::npos ? std::string::npos : colon - 1);
+}
+
+std::map<std::string, Device>::iterator erase_token(State& state,
+                                                    std::map<std::string, Device>::iterator it) {
+    release(state, token_cost(it->first, it->second));
+    return state.tokens.erase(it);
 }
 
 std::string login(State& state, const std::string& user_id, std::optional<std::string> device_id,
                   std::string& device_id_out) {
-    device_id_out = device_id && !device_id->empty() ? *device_id : random_id(state, 10);
+    device_id_out =
+        device_id && !device_id->empty() ? *device_id : random_id(state, kDeviceIdRandomChars);
     // Logging in again with the same device id replaces that device's old token.
     for (auto it = state.tokens.begin(); it != state.tokens.end();) {
         if (it->second.user_id == user_id && it->second.device_id == device_id_out) {
-            it = state.tokens.erase(it);
+            it = erase_token(state, it);
         } else {
             ++it;
         }
     }
-    std::string token = "syt_" + random_id(state, 32);
-    state.tokens[token] = Device{user_id, device_id_out};
+    std::string token = "syt_" + random_id(state, kAccessTokenRandomChars);
+    const Device& device = state.tokens[token] = Device{user_id, device_id_out};
+    charge(state, token_cost(token, device));
     return token;
 }
 
@@ -119,10 +132,11 @@ std::size_t append_event(State& state, const std::string& room_id, const std::st
                          const std::string& type, std::string content,
                          std::optional<std::string> state_key, std::string txn_device,
                          std::string txn_id) {
+    charge(state, event_cost(state, room_id, sender, type, content, state_key, txn_device, txn_id));
     bump(state);
     Event event;
     event.position = state.position;
-    event.event_id = "$" + random_id(state, 24) + ":" + state.options.server_name;
+    event.event_id = "$" + random_id(state, kEventIdRandomChars) + ":" + state.options.server_name;
     event.room_id = room_id;
     event.type = type;
     event.sender = sender;
@@ -133,7 +147,9 @@ std::size_t append_event(State& state, const std::string& room_id, const std::st
     event.txn_id = std::move(txn_id);
     const std::size_t index = state.events.size();
     state.event_index[event.event_id] = index;
-    Room& room = state.rooms[room_id];
+    const auto [room_it, new_room] = state.rooms.try_emplace(room_id);
+    if (new_room) charge(state, room_cost(room_id));
+    Room& room = room_it->second;
     room.room_id = room_id;
     room.timeline.push_back(index);
     if (event.state_key) {
@@ -184,13 +200,18 @@ std::string event_json(const State& state, const Event& event, const std::string
 
 std::string member_content(const State& state, const std::string& user_id,
                            const std::string& membership_value) {
-    JsonObject content;
-    content.str("membership", membership_value);
     const auto user = state.users.find(user_id);
-    if (user != state.users.end() && membership_value == "join") {
-        if (!user->second.displayname.empty()) content.str("displayname", user->second.displayname);
-        if (!user->second.avatar_url.empty()) content.str("avatar_url", user->second.avatar_url);
+    if (user == state.users.end() || membership_value != "join") {
+        return JsonObject().str("membership", membership_value).text();
     }
+    return join_content(user->second.displayname, user->second.avatar_url);
+}
+
+std::string join_content(const std::string& displayname, const std::string& avatar_url) {
+    JsonObject content;
+    content.str("membership", "join");
+    if (!displayname.empty()) content.str("displayname", displayname);
+    if (!avatar_url.empty()) content.str("avatar_url", avatar_url);
     return content.text();
 }
 
@@ -228,11 +249,20 @@ std::pair<std::string, Reply> create_room(State& state, const std::string& creat
         }
     }
     const std::string room_id = "!" + random_id(state, 18) + ":" + state.options.server_name;
+    const bool published = member_string(body, "visibility") == "public";
+
+    // Every event is planned first, so the whole room is checked against the state budget
+    // before any of it is stored.
+    struct Planned {
+        std::string type;
+        std::string content;
+        std::string state_key;
+    };
+    std::vector<Planned> plan;
     const std::string version = member_string(body, "room_version").value_or("10");
-    append_event(state, room_id, creator, "m.room.create",
-                 JsonObject().str("creator", creator).str("room_version", version).text(), "");
-    append_event(state, room_id, creator, "m.room.member", member_content(state, creator, "join"),
-                 creator);
+    plan.push_back({"m.room.create",
+                    JsonObject().str("creator", creator).str("room_version", version).text(), ""});
+    plan.push_back({"m.room.member", member_content(state, creator, "join"), creator});
     JsonObject users;
     users.num(creator, 100);
     if (preset == "trusted_private_chat") {
@@ -260,39 +290,34 @@ std::pair<std::string, Reply> create_room(State& state, const std::string& creat
             .num("redact", 50)
             .num("invite", 0)
             .text();
-    append_event(state, room_id, creator, "m.room.power_levels",
-                 merge_override(power_levels, body, "power_level_content_override"), "");
-    if (member_string(body, "visibility") == "public") state.published_rooms.insert(room_id);
+    plan.push_back({"m.room.power_levels",
+                    merge_override(power_levels, body, "power_level_content_override"), ""});
     if (alias) {
-        state.aliases[*alias] = room_id;
-        append_event(state, room_id, creator, "m.room.canonical_alias",
-                     JsonObject().str("alias", *alias).text(), "");
+        plan.push_back({"m.room.canonical_alias", JsonObject().str("alias", *alias).text(), ""});
     }
-    append_event(
-        state, room_id, creator, "m.room.join_rules",
-        JsonObject().str("join_rule", preset == "public_chat" ? "public" : "invite").text(), "");
-    append_event(state, room_id, creator, "m.room.history_visibility",
-                 JsonObject().str("history_visibility", "shared").text(), "");
+    plan.push_back(
+        {"m.room.join_rules",
+         JsonObject().str("join_rule", preset == "public_chat" ? "public" : "invite").text(), ""});
+    plan.push_back(
+        {"m.room.history_visibility", JsonObject().str("history_visibility", "shared").text(), ""});
     if (preset != "public_chat") {
-        append_event(state, room_id, creator, "m.room.guest_access",
-                     JsonObject().str("guest_access", "can_join").text(), "");
+        plan.push_back(
+            {"m.room.guest_access", JsonObject().str("guest_access", "can_join").text(), ""});
     }
     if (const auto it = body.FindMember("initial_state");
         it != body.MemberEnd() && it->value.IsArray()) {
         for (const auto& item : it->value.GetArray()) {
             const auto type = member_string(item, "type");
             if (!type) continue;
-            append_event(state, room_id, creator, *type, member_text(item, "content", "{}"),
-                         member_string(item, "state_key").value_or(""));
+            plan.push_back({*type, member_text(item, "content", "{}"),
+                            member_string(item, "state_key").value_or("")});
         }
     }
     if (const auto name = member_string(body, "name")) {
-        append_event(state, room_id, creator, "m.room.name", JsonObject().str("name", *name).text(),
-                     "");
+        plan.push_back({"m.room.name", JsonObject().str("name", *name).text(), ""});
     }
     if (const auto topic = member_string(body, "topic")) {
-        append_event(state, room_id, creator, "m.room.topic",
-                     JsonObject().str("topic", *topic).text(), "");
+        plan.push_back({"m.room.topic", JsonObject().str("topic", *topic).text(), ""});
     }
     const bool is_direct = body.HasMember("is_direct") && body["is_direct"].IsTrue();
     if (const auto it = body.FindMember("invite"); it != body.MemberEnd() && it->value.IsArray()) {
@@ -301,9 +326,29 @@ std::pair<std::string, Reply> create_room(State& state, const std::string& creat
             JsonObject content;
             content.str("membership", "invite");
             if (is_direct) content.boolean("is_direct", true);
-            append_event(state, room_id, creator, "m.room.member", content.text(),
-                         invitee.GetString());
+            plan.push_back({"m.room.member", content.text(), invitee.GetString()});
         }
+    }
+
+    std::size_t cost = room_cost(room_id);
+    for (const Planned& event : plan) {
+        cost += event_cost(state, room_id, creator, event.type, event.content, event.state_key);
+    }
+    if (published) cost += entry_cost(sizeof(std::string), {room_id});
+    if (alias) cost += entry_cost(2 * sizeof(std::string), {*alias, room_id});
+    if (Reply full = refuse_if_full(state, cost)) return {{}, std::move(full)};
+
+    if (published) {
+        state.published_rooms.insert(room_id);
+        charge(state, entry_cost(sizeof(std::string), {room_id}));
+    }
+    if (alias) {
+        state.aliases[*alias] = room_id;
+        charge(state, entry_cost(2 * sizeof(std::string), {*alias, room_id}));
+    }
+    for (Planned& event : plan) {
+        append_event(state, room_id, creator, event.type, std::move(event.content),
+                     std::move(event.state_key));
     }
     return {room_id, std::nullopt};
 }
@@ -313,6 +358,10 @@ void set_account_data(State& state, User& user, const std::string& room_id, cons
     bump(state);
     AccountData& data =
         room_id.empty() ? user.account_data[type] : user.room_account_data[{room_id, type}];
+    // A new entry costs its content; a replaced one first gives the old content back (an empty
+    // content means a fresh entry: stored contents are JSON objects, never empty).
+    if (!data.content.empty()) release(state, account_data_cost(room_id, type, data.content));
+    charge(state, account_data_cost(room_id, type, content));
     data.position = state.position;
     data.content = std::move(content);
 }

@@ -37,8 +37,14 @@ Reply join(State& state, const Device& device, const std::string& id_or_alias) {
         if (!is_public && current != "invite") {
             return error("M_FORBIDDEN", "You are not invited to this room", 403);
         }
-        append_event(state, room_id, device.user_id, "m.room.member",
-                     member_content(state, device.user_id, "join"), device.user_id);
+        std::string content = member_content(state, device.user_id, "join");
+        if (Reply full =
+                refuse_if_full(state, event_cost(state, room_id, device.user_id, "m.room.member",
+                                                 content, device.user_id))) {
+            return full;
+        }
+        append_event(state, room_id, device.user_id, "m.room.member", std::move(content),
+                     device.user_id);
     }
     return ok(JsonObject().str("room_id", room_id).text());
 }
@@ -72,6 +78,10 @@ Reply change_membership(State& state, const Device& device, const std::string& r
     JsonObject content;
     content.str("membership", next);
     if (const auto reason = member_string(body, "reason")) content.str("reason", *reason);
+    if (Reply full = refuse_if_full(state, event_cost(state, room_id, device.user_id,
+                                                      "m.room.member", content.text(), *target))) {
+        return full;
+    }
     append_event(state, room_id, device.user_id, "m.room.member", content.text(), *target);
     return ok("{}");
 }
@@ -261,13 +271,17 @@ Reply handle_rooms(State& state, Call& call) {
             if (state.aliases.contains(alias)) {
                 return error("M_ROOM_IN_USE", "Room alias already taken", 409);
             }
+            const std::size_t cost = entry_cost(2 * sizeof(std::string), {alias, *room_id});
+            if (Reply full = refuse_if_full(state, cost)) return full;
             state.aliases[alias] = *room_id;
+            charge(state, cost);
             return ok("{}");
         }
         if (m == "DELETE") {
-            if (state.aliases.erase(alias) == 0) {
-                return error("M_NOT_FOUND", "Unknown room alias", 404);
-            }
+            const auto it = state.aliases.find(alias);
+            if (it == state.aliases.end()) return error("M_NOT_FOUND", "Unknown room alias", 404);
+            release(state, entry_cost(2 * sizeof(std::string), {it->first, it->second}));
+            state.aliases.erase(it);
             return ok("{}");
         }
         return std::nullopt;
@@ -283,8 +297,13 @@ Reply handle_rooms(State& state, Call& call) {
             if (mine != "join" && mine != "invite") {
                 return error("M_FORBIDDEN", "You are not in this room", 403);
             }
-            append_event(state, room_id, device.user_id, "m.room.member",
-                         R"({"membership":"leave"})", device.user_id);
+            const std::string content = R"({"membership":"leave"})";
+            if (Reply full =
+                    refuse_if_full(state, event_cost(state, room_id, device.user_id,
+                                                     "m.room.member", content, device.user_id))) {
+                return full;
+            }
+            append_event(state, room_id, device.user_id, "m.room.member", content, device.user_id);
             return ok("{}");
         }
         if (action == "forget") {
@@ -337,8 +356,13 @@ Reply handle_rooms(State& state, Call& call) {
         return ok(state.events[it->second].content);
     }
     if (m == "PUT") {
+        std::string content = to_text(json);
+        if (Reply full = refuse_if_full(
+                state, event_cost(state, room_id, device.user_id, type, content, state_key))) {
+            return full;
+        }
         const std::size_t index =
-            append_event(state, room_id, device.user_id, type, to_text(json), state_key);
+            append_event(state, room_id, device.user_id, type, std::move(content), state_key);
         return ok(JsonObject().str("event_id", state.events[index].event_id).text());
     }
     return std::nullopt;

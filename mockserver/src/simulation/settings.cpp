@@ -118,7 +118,11 @@ Reply handle_settings(State& state, Call& call) {
         if (p.size() == 3 && call.method == "POST") {
             const auto body = parse_object(call.entry.body);
             if (!body) return error("M_NOT_JSON", "The filter is not a JSON object", 400);
-            user.filters.push_back(to_text(*body));
+            std::string filter = to_text(*body);
+            const std::size_t cost = sizeof(std::string) + filter.size();  // a vector slot
+            if (Reply full = refuse_if_full(state, cost)) return full;
+            user.filters.push_back(std::move(filter));
+            charge(state, cost);
             return ok(
                 JsonObject().str("filter_id", std::to_string(user.filters.size() - 1)).text());
         }
@@ -149,7 +153,13 @@ Reply handle_settings(State& state, Call& call) {
     if (call.method == "PUT") {
         const auto body = parse_object(call.entry.body);
         if (!body) return error("M_NOT_JSON", "Account data must be a JSON object", 400);
-        set_account_data(state, user, room_id, type, to_text(*body));
+        std::string content = to_text(*body);
+        // Counted in full even when it replaces older content: simpler, and only matters at
+        // the very edge of the cap.
+        if (Reply full = refuse_if_full(state, account_data_cost(room_id, type, content))) {
+            return full;
+        }
+        set_account_data(state, user, room_id, type, std::move(content));
         return ok("{}");
     }
     if (call.method == "GET") {

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -92,6 +93,9 @@ struct State {
     std::map<std::string, std::string> presence;      // user id -> presence state
     std::map<std::string, Media> media;               // media id -> upload
     std::size_t media_bytes = 0;
+    // Approximate bytes held by everything above but media (capacity.cpp says what counts);
+    // bounded by options.state_capacity_bytes.
+    std::size_t state_bytes = 0;
     std::set<std::string> uia_sessions;
     std::set<std::string> published_rooms;  // in the public room directory
 
@@ -146,6 +150,38 @@ struct Auth {
 };
 Auth authenticate(State& state, const Call& call);
 
+// --- the state budget (capacity.cpp) --------------------------------------------------------
+
+// Generated ids have fixed lengths, so a request's cost is known before anything is stored.
+inline constexpr std::size_t kEventIdRandomChars = 24;
+inline constexpr std::size_t kAccessTokenRandomChars = 32;  // after the "syt_" prefix
+inline constexpr std::size_t kDeviceIdRandomChars = 10;
+inline constexpr std::size_t kUiaSessionChars = 16;
+
+// A map or set entry: its node, the record it holds, and the characters of `strings`.
+std::size_t entry_cost(std::size_t record_size, std::initializer_list<std::string_view> strings);
+std::size_t event_id_length(const State& state);
+// What append_event stores for an event with these fields.
+std::size_t event_cost(const State& state, std::string_view room_id, std::string_view sender,
+                       std::string_view type, std::string_view content,
+                       const std::optional<std::string>& state_key,
+                       std::string_view txn_device = {}, std::string_view txn_id = {});
+std::size_t room_cost(std::string_view room_id);
+std::size_t user_cost(std::string_view user_id, std::string_view password,
+                      std::string_view displayname);
+std::size_t token_cost(std::string_view token, const Device& device);
+// What login() stores for a device id not yet chosen (nullopt or empty: a generated one).
+std::size_t login_cost(std::string_view user_id, const std::optional<std::string>& device_id);
+// A transactions entry: the key and the event id it remembers.
+std::size_t transaction_cost(const State& state, std::string_view txn_key);
+std::size_t account_data_cost(std::string_view room_id, std::string_view type,
+                              std::string_view content);
+// 403 M_RESOURCE_LIMIT_EXCEEDED when adding `bytes` would take the state past its cap; checked
+// before a request stores anything, so a refused request leaves no trace.
+Reply refuse_if_full(const State& state, std::size_t bytes);
+void charge(State& state, std::size_t bytes);
+void release(State& state, std::size_t bytes);
+
 // --- the model -----------------------------------------------------------------------------
 
 std::string random_id(State& state, std::size_t length);
@@ -154,6 +190,10 @@ std::int64_t now_ms();
 std::string user_id_for(const State& state, std::string_view name);
 bool valid_localpart(std::string_view localpart);
 User& create_user(State& state, const std::string& user_id, std::string password, bool guest);
+std::string default_displayname(const std::string& user_id);  // the localpart
+// Forgets one access token (and gives its bytes back to the state budget).
+std::map<std::string, Device>::iterator erase_token(State& state,
+                                                    std::map<std::string, Device>::iterator it);
 // A new device (given id or generated) and its access token.
 std::string login(State& state, const std::string& user_id, std::optional<std::string> device_id,
                   std::string& device_id_out);
@@ -165,6 +205,8 @@ std::size_t append_event(State& state, const std::string& room_id, const std::st
 // m.room.member content for `membership`, with the profile for joins.
 std::string member_content(const State& state, const std::string& user_id,
                            const std::string& membership_value);
+// A join's m.room.member content for this profile.
+std::string join_content(const std::string& displayname, const std::string& avatar_url);
 std::string membership(const State& state, const std::string& room_id, const std::string& user);
 // The event as clients see it; unsigned.transaction_id only for the device that sent it.
 std::string event_json(const State& state, const Event& event, const std::string& viewer_device);

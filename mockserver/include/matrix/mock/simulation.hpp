@@ -19,6 +19,12 @@ struct SimulationOptions {
     std::string server_name = "localhost";
     VersionsProfile versions = VersionsProfile::latest;
     std::size_t media_capacity_bytes = 64 * 1024 * 1024;  // uploads kept in memory, bounded
+    // Everything else the simulation keeps (users, tokens, rooms, events, account data,
+    // filters, transaction ids, aliases, ...), approximately: the characters of each string
+    // held plus the size of the record and map node holding it. A request that would go past
+    // it is refused with 403 M_RESOURCE_LIMIT_EXCEEDED and stores nothing; reads still work
+    // and reset() empties it. Bounds the memory a runaway client under test can take.
+    std::size_t state_capacity_bytes = 256 * 1024 * 1024;
 };
 
 struct SimulatedResponse {
