@@ -38,6 +38,12 @@ Options:
                          (default latest)
   --server-name NAME     the simulation's server name in user, room and event ids
                          (default localhost)
+  --sim-state-capacity-bytes N
+                         the simulation's state (users, tokens, rooms, events, account
+                         data, ...; counted approximately, by the strings held) stays
+                         under N bytes: a request that would pass it gets 403
+                         M_RESOURCE_LIMIT_EXCEEDED until POST /__admin/sim/reset
+                         (default 268435456, 256 MiB; uploads have their own 64 MiB)
   --journal-out FILE     append every request to FILE as JSON Lines, flushed as it goes
   --journal-capacity N   keep at most N requests in memory (default 100000)
   --threads N            worker threads, one per open connection (default 256)
@@ -135,6 +141,9 @@ Arguments parse_arguments(int argc, char** argv) {
             }
         } else if (option == "--server-name") {
             arguments.server.simulation_options.server_name = value();
+        } else if (option == "--sim-state-capacity-bytes") {
+            arguments.server.simulation_options.state_capacity_bytes =
+                static_cast<std::size_t>(parse_number(option, value(), 0, 1'000'000'000'000));
         } else if (option == "--journal-out") {
             arguments.journal_out = value();
         } else if (option == "--journal-capacity") {

@@ -204,3 +204,41 @@ TEST(MockserverBinary, MaxBodyBytesAndReadTimeoutAreFlags) {
 
 }  // namespace
 }  // namespace matrix::mock
+
+namespace matrix::mock {
+namespace {
+
+TEST(MockserverBinary, SimStateCapacityBytesIsAFlag) {
+    const fs::path dir = scratch_dir();
+    Process help = start({"--help"}, dir);
+    EXPECT_EQ(finish(help), 0);
+    const std::string usage = read_file(help.output);
+    EXPECT_NE(usage.find("--sim-state-capacity-bytes N"), std::string::npos) << usage;
+    EXPECT_NE(usage.find("(default 268435456, 256 MiB"), std::string::npos) << usage;
+
+    const fs::path port_file = dir / "port";
+    Process server = start(
+        {"--port", "0", "--port-file", port_file.string(), "--sim-state-capacity-bytes", "100"},
+        dir);
+    const int port = wait_for_port(port_file);
+    ASSERT_GT(port, 0) << read_file(server.output);
+    // Not even one user fits in 100 bytes.
+    const testing::RawResponse refused = send_raw(
+        port,
+        http_request("POST", "/__admin/sim/users", R"({"username":"alice","password":"pw"})"));
+    EXPECT_EQ(refused.status, 403);
+    EXPECT_NE(refused.body.find("M_RESOURCE_LIMIT_EXCEEDED"), std::string::npos) << refused.body;
+    const testing::RawResponse state = send_raw(port, http_request("GET", "/__admin/sim/state"));
+    EXPECT_NE(state.body.find(R"("state_capacity_bytes":100)"), std::string::npos) << state.body;
+    kill(server.pid, SIGTERM);
+    EXPECT_EQ(finish(server), 0);
+
+    Process bad = start({"--sim-state-capacity-bytes", "-1"}, dir);
+    EXPECT_EQ(finish(bad), 2);
+    EXPECT_NE(read_file(bad.output).find("--sim-state-capacity-bytes needs a number"),
+              std::string::npos);
+    fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace matrix::mock
