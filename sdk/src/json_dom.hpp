@@ -13,21 +13,31 @@
 
 namespace matrix::detail {
 
-// Empty when `text` parsed into `document`; otherwise why not, e.g. "Invalid value at byte 0".
-// Numbers are read correctly rounded (json_number.hpp), not by RapidJSON's own conversion.
-inline std::string parse_dom(std::string_view text, rapidjson::Document& document) {
+enum class NestingLimit { json_parse, caller_checks };
+
+// Parses `text` into `document` through the number filter `Numbers` (TypedNumbers, or
+// json_text_dom.hpp's NumberTexts), which reads each number from its text and stops the parse
+// (too_large()) at one beyond the largest double. Nesting is bounded to kMaxNestingDepth unless
+// the caller bounds it itself. Empty on success; otherwise why not.
+template <template <typename> class Numbers>
+std::string parse_dom_with(std::string_view text, rapidjson::Document& document,
+                           NestingLimit limit) {
+    constexpr unsigned kFlags = kStrictParseFlags | rapidjson::kParseNumbersAsStringsFlag;
     rapidjson::ParseResult result;
     bool too_deep = false;
     bool too_large = false;
-    // Populate() runs the SAX parse through the depth limit and adopts the value on success.
+    // Populate() runs the SAX parse through the filters and adopts the value on success.
     auto generate = [&](rapidjson::Document& handler) {
         rapidjson::Reader reader;
         rapidjson::MemoryStream stream(text.data(), text.size());
-        TypedNumbers<rapidjson::Document> numbers(handler);
-        DepthLimiter<TypedNumbers<rapidjson::Document>> limiter(numbers);
-        result = reader.Parse<kStrictParseFlags | rapidjson::kParseNumbersAsStringsFlag>(stream,
-                                                                                         limiter);
-        too_deep = limiter.too_deep();
+        Numbers<rapidjson::Document> numbers(handler);
+        if (limit == NestingLimit::json_parse) {
+            DepthLimiter<Numbers<rapidjson::Document>> limiter(numbers);
+            result = reader.Parse<kFlags>(stream, limiter);
+            too_deep = limiter.too_deep();
+        } else {
+            result = reader.Parse<kFlags>(stream, numbers);
+        }
         too_large = numbers.too_large();
         return !result.IsError();
     };
@@ -43,6 +53,12 @@ inline std::string parse_dom(std::string_view text, rapidjson::Document& documen
     std::string reason = rapidjson::GetParseError_En(result.Code());
     if (!reason.empty() && reason.back() == '.') reason.pop_back();
     return reason + " at byte " + std::to_string(result.Offset());
+}
+
+// Empty when `text` parsed into `document`; otherwise why not, e.g. "Invalid value at byte 0".
+// Numbers are read correctly rounded (json_number.hpp), not by RapidJSON's own conversion.
+inline std::string parse_dom(std::string_view text, rapidjson::Document& document) {
+    return parse_dom_with<TypedNumbers>(text, document, NestingLimit::json_parse);
 }
 
 inline const char* type_name(const rapidjson::Value& value) {

@@ -141,6 +141,18 @@ inline bool read_integer(std::string_view text, std::int64_t& signed_value,
     return false;
 }
 
+// Hands `text` to `handler` as Int64 or Uint64 when it denotes an integer that fits one, putting
+// the handler's answer in `accepted`; false, and the handler not called, otherwise.
+template <typename Handler>
+bool forward_integer(std::string_view text, Handler& handler, bool& accepted) {
+    std::int64_t signed_value = 0;
+    std::uint64_t unsigned_value = 0;
+    bool is_signed = false;
+    if (!read_integer(text, signed_value, unsigned_value, is_signed)) return false;
+    accepted = is_signed ? handler.Int64(signed_value) : handler.Uint64(unsigned_value);
+    return true;
+}
+
 // Forwards SAX events to `next` (a rapidjson::Document, say), turning each RawNumber into the
 // typed number RapidJSON itself would give, but correctly rounded: Int64 or Uint64 for integers
 // that fit, otherwise Double. A number beyond the largest double stops the parse (too_large()).
@@ -153,12 +165,8 @@ class TypedNumbers : public SaxForwarder<Handler> {
 
     bool RawNumber(const char* str, rapidjson::SizeType length, bool) {
         const std::string_view text(str, length);
-        std::int64_t signed_value = 0;
-        std::uint64_t unsigned_value = 0;
-        bool is_signed = false;
-        if (read_integer(text, signed_value, unsigned_value, is_signed)) {
-            return is_signed ? this->next_.Int64(signed_value) : this->next_.Uint64(unsigned_value);
-        }
+        bool accepted = false;
+        if (forward_integer(text, this->next_, accepted)) return accepted;
         const std::optional<double> value = nearest_double(text);
         if (!value) {
             too_large_ = true;

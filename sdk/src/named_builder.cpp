@@ -3,7 +3,6 @@
 #include "matrix/named_builder.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 
 #include <deque>
@@ -11,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "json_text_dom.hpp"
 #include "json_writer.hpp"
 #include "matrix/error.hpp"
 
@@ -27,10 +27,12 @@ std::string_view member_name(std::string_view param_name) {
     return dot == std::string_view::npos ? std::string_view() : param_name.substr(dot + 1);
 }
 
+// The arguments' DOM keeps numbers as json_text_dom.hpp does: an integer within 64 bits typed,
+// any other number as its text in a marked string, which is a number here, not a string.
 const char* json_type_name(const rapidjson::Value& value) {
     if (value.IsNull()) return "null";
     if (value.IsBool()) return "boolean";
-    if (value.IsNumber()) return value.IsInt64() || value.IsUint64() ? "integer" : "number";
+    if (detail::is_number(value)) return value.IsInt64() || value.IsUint64() ? "integer" : "number";
     if (value.IsString()) return "string";
     if (value.IsArray()) return "array";
     return "object";
@@ -104,12 +106,12 @@ std::optional<std::string> convert(const EndpointSpec& spec, const rapidjson::Va
         };
         switch (param.type) {
             case ParamType::string:
-                if (!value->IsString()) return mistyped();
+                if (!detail::is_text_string(*value)) return mistyped();
                 out.values.emplace_back(
                     std::string_view(value->GetString(), value->GetStringLength()));
                 break;
             case ParamType::bytes:
-                if (!value->IsString()) return mistyped();
+                if (!detail::is_text_string(*value)) return mistyped();
                 out.values.emplace_back(
                     BytesArg{std::string_view(value->GetString(), value->GetStringLength())});
                 break;
@@ -128,7 +130,9 @@ std::optional<std::string> convert(const EndpointSpec& spec, const rapidjson::Va
                 std::string text;
                 detail::StringOutput output{&text};
                 detail::JsonWriter writer(output);
-                value->Accept(writer);
+                // Every number as the caller wrote it.
+                detail::NumberTextOutput<detail::JsonWriter> numbers(writer);
+                value->Accept(numbers);
                 out.json_values.push_back(Json::from_trusted_text(
                     std::move(text), want_object ? Json::Kind::object : Json::Kind::array));
                 out.values.emplace_back(JsonArg{&out.json_values.back()});
@@ -168,12 +172,14 @@ rapidjson::Document parse_args(std::string_view endpoint, std::string_view args_
                                   "' nest objects and arrays deeper than " +
                                   std::to_string(detail::kMaxNestingDepth) + " levels");
     }
+    // Numbers are kept as written (RapidJSON's own conversion would round a JSON argument's
+    // numbers on their way into the body) and refused beyond the largest double.
     rapidjson::Document args;
-    args.Parse<detail::kStrictParseFlags>(args_json.data(), args_json.size());
-    if (args.HasParseError()) {
-        throw ArgumentSchemaError(
-            "arguments of '" + std::string(endpoint) +
-            "' are not valid JSON: " + rapidjson::GetParseError_En(args.GetParseError()));
+    const std::string problem =
+        detail::parse_text_dom(args_json, args, detail::NestingLimit::caller_checks);
+    if (!problem.empty()) {
+        throw ArgumentSchemaError("arguments of '" + std::string(endpoint) +
+                                  "' are not valid JSON: " + problem);
     }
     if (!args.IsObject()) {
         throw ArgumentSchemaError("arguments of '" + std::string(endpoint) +

@@ -85,6 +85,24 @@ TEST(BuildByName, RefusesAnIntegerTooLargeForInt64) {
     EXPECT_TRUE(contains(message, "'timeout'")) << message;
 }
 
+// A JSON argument goes into the body with each number as written: RapidJSON's own conversion
+// would round the big integer to a double and could move a fraction by an ULP.
+TEST(BuildByName, KeepsTheNumbersOfAJsonArgumentAsWritten) {
+    const std::string content =
+        R"({"n":12345678901234567890123,"x":0.30000000000000004,"y":1e-7,"z":-0,"w":1.0})";
+    const Request r = build_by_name(
+        "send_room_event", R"({"base_url":"https://matrix.org","token":"t","room_event":)"
+                           R"({"room_id":"!r:x","type":"m.t","transaction_id":"1","content":)" +
+                               content + "}}");
+    EXPECT_EQ(r.body, content);
+}
+
+TEST(BuildByName, RefusesANumberTooLargeForADouble) {
+    const std::string message = schema_error_of(
+        "sync", R"({"base_url":"https://matrix.org","token":"t","timeout":1.8e308})");
+    EXPECT_TRUE(contains(message, "too large")) << message;
+}
+
 TEST(BuildByName, RefusesNullNamingTheArgument) {
     const std::string message = schema_error_of(
         "room_kick",
