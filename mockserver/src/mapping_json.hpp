@@ -1,20 +1,29 @@
 // Reading mapping JSON (WireMock's format) with RapidJSON: typed access with key-path errors.
+//
+// The DOMs hold numbers as the SDK's json_text_dom.hpp does: an integer within 64 bits as a
+// typed number, any other number as its text in a marked string, so that a jsonBody, an
+// equalToJson body and a mapping's source give back every number as written. Strings are read
+// with is_text_string(), never IsString(), which a marked number would pass.
 #pragma once
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <cstddef>
 #include <initializer_list>
 #include <string>
 #include <string_view>
 
+#include "json_text_dom.hpp"
 #include "matrix/error.hpp"
 #include "matrix/json.hpp"
 #include "matrix/mock/pattern.hpp"
 
 namespace matrix::mock::detail {
+
+using matrix::detail::is_number;
+using matrix::detail::is_text_string;
+using matrix::detail::number_text;
+using matrix::detail::numbers_equal;
 
 inline std::string_view view_of(const rapidjson::Value& string) {
     return {string.GetString(), string.GetStringLength()};
@@ -33,8 +42,9 @@ inline std::string index_key(std::string_view prefix, std::size_t index) {
     return std::string(prefix) + "[" + std::to_string(index) + "]";
 }
 
-// Parses outside text. Json::parse first, because it validates UTF-8 and bounds the nesting
-// depth, so the recursive DOM walks (copies, writers) that follow cannot overflow the stack.
+// Parses outside text. Json::parse first, because it validates UTF-8, bounds the nesting depth
+// (so the recursive DOM walks that follow cannot overflow the stack) and words its refusals as
+// mapping errors have always been worded; then the DOM, numbers kept as written.
 inline rapidjson::Document parse_document(std::string_view text, const std::string& key) {
     Json json;
     try {
@@ -47,17 +57,14 @@ inline rapidjson::Document parse_document(std::string_view text, const std::stri
         throw MappingError(key, reason);
     }
     rapidjson::Document document;
-    document.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
-        json.text().data(), json.text().size());
+    // The text has just passed Json::parse's own checks, so this parse cannot fail.
+    matrix::detail::parse_text_dom(json.text(), document);
     return document;
 }
 
-// The value as compact JSON text.
+// The value as compact JSON text, every number as written.
 inline std::string compact_text(const rapidjson::Value& value) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    value.Accept(writer);
-    return {buffer.GetString(), buffer.GetSize()};
+    return matrix::detail::compact_text_of(value);
 }
 
 // Refuses members not in `known` (naming each by its full key path) and repeated names, which
@@ -99,7 +106,7 @@ inline void expect_array(const rapidjson::Value& value, const std::string& key) 
 }
 
 inline std::string expect_string(const rapidjson::Value& value, const std::string& key) {
-    if (!value.IsString()) throw MappingError(key, "must be a string");
+    if (!is_text_string(value)) throw MappingError(key, "must be a string");
     return std::string(view_of(value));
 }
 

@@ -2,8 +2,6 @@
 #include "matrix/mock/pattern.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -27,6 +25,8 @@ using detail::expect_object;
 using detail::expect_string;
 using detail::find_member;
 using detail::index_key;
+using detail::is_number;
+using detail::is_text_string;
 using detail::join_key;
 using detail::quote;
 using detail::view_of;
@@ -167,24 +167,12 @@ const rapidjson::Value* follow_json_path(const rapidjson::Value& root,
 
 // --- JSON comparison with a report of the first difference -----------------------------------
 
-// Numbers by value, as Json's operator== compares them.
-bool numbers_equal(const rapidjson::Value& a, const rapidjson::Value& b) {
-    if (a.IsDouble() || b.IsDouble()) {
-        const double x = a.GetDouble();
-        const double y = b.GetDouble();
-        return x >= y && x <= y;
-    }
-    if (a.IsInt64() && b.IsInt64()) return a.GetInt64() == b.GetInt64();
-    if (a.IsUint64() && b.IsUint64()) return a.GetUint64() == b.GetUint64();
-    return false;
-}
-
 // A short description of a value: scalars in full, containers by kind (their text may be long).
 std::string describe_json(const rapidjson::Value& value) {
-    if (value.IsString()) return quote(view_of(value));
+    if (is_text_string(value)) return quote(view_of(value));
     if (value.IsObject()) return "an object";
     if (value.IsArray()) return "an array";
-    return detail::compact_text(value);  // a number, true, false or null
+    return detail::compact_text(value);  // a number as written, true, false or null
 }
 
 bool is_plain_name(std::string_view name) {
@@ -201,13 +189,16 @@ std::string member_path(const std::string& parent, std::string_view name) {
 }
 
 bool same_kind(const rapidjson::Value& a, const rapidjson::Value& b) {
+    if (is_number(a) || is_number(b)) return is_number(a) && is_number(b);
     if (a.IsBool() && b.IsBool()) return true;
     return a.GetType() == b.GetType();
 }
 
 // The first difference between `expected` and `actual`, in document order, or nullopt when
-// they are equal. Walked without recursion: values built with Json::array and Json::object may
-// nest deeper than a parse allows.
+// they are equal. Numbers compare by exact decimal value, as Json's operator== compares them:
+// 1 == 1.0 == 1e0 and -0 == 0, but 0.1 != 0.10000000000000001, and two integers beyond 64 bits
+// differ when their digits do, even where they round to one double. Walked without recursion:
+// values built with Json::array and Json::object may nest deeper than a parse allows.
 std::optional<std::string> json_difference(const rapidjson::Value& expected,
                                            const rapidjson::Value& actual,
                                            bool ignore_extra_members) {
@@ -225,13 +216,13 @@ std::optional<std::string> json_difference(const rapidjson::Value& expected,
         const auto differs = [&] {
             return "at " + at.path + ": expected " + describe_json(e) + ", got " + describe_json(a);
         };
-        if (e.IsNumber() && a.IsNumber()) {
-            if (!numbers_equal(e, a)) return differs();
+        if (is_number(e) && is_number(a)) {
+            if (!detail::numbers_equal(e, a)) return differs();
         } else if (!same_kind(e, a)) {
             return differs();
         } else if (e.IsBool()) {
             if (e.GetBool() != a.GetBool()) return differs();
-        } else if (e.IsString()) {
+        } else if (is_text_string(e)) {
             if (view_of(e) != view_of(a)) return differs();
         } else if (e.IsArray()) {
             if (e.Size() != a.Size()) {
@@ -265,9 +256,10 @@ std::optional<std::string> json_difference(const rapidjson::Value& expected,
     return std::nullopt;
 }
 
+// A DOM of text that Json::parse has already checked, numbers kept as written.
 rapidjson::Document parse_trusted(const std::string& compact) {
     rapidjson::Document document;
-    document.Parse<rapidjson::kParseIterativeFlag>(compact.data(), compact.size());
+    matrix::detail::parse_text_dom(compact, document);
     return document;
 }
 
@@ -336,7 +328,7 @@ BodyPattern parse_body_pattern(const rapidjson::Value& value, const std::string&
     if (json != nullptr) {
         const std::string json_key = join_key(key, "equalToJson");
         pattern.kind = BodyPattern::Kind::equal_to_json;
-        if (json->IsString()) {
+        if (is_text_string(*json)) {
             // WireMock's users often give the expected body as a string holding JSON.
             try {
                 pattern.json = Json::parse(view_of(*json), json_key);
@@ -355,7 +347,7 @@ BodyPattern parse_body_pattern(const rapidjson::Value& value, const std::string&
         throw MappingError(join_key(key, "ignoreExtraElements"), "applies to equalToJson only");
     const std::string path_key = join_key(key, "matchesJsonPath");
     pattern.kind = BodyPattern::Kind::matches_json_path;
-    if (path->IsString()) {
+    if (is_text_string(*path)) {
         pattern.json_path = std::string(view_of(*path));
         parse_json_path(pattern.json_path, path_key);
         return pattern;
@@ -830,8 +822,7 @@ MatchResult RequestPattern::evaluate(const JournalEntry& request, bool describe)
         }
         try {
             const Json json = Json::parse(request.body, "body");
-            body.emplace();
-            body->Parse<rapidjson::kParseIterativeFlag>(json.text().data(), json.text().size());
+            body.emplace(parse_trusted(json.text()));
             return &*body;
         } catch (const InvalidArgument& e) {
             std::string reason = e.what();
@@ -874,8 +865,9 @@ MatchResult RequestPattern::evaluate(const JournalEntry& request, bool describe)
         }
         std::optional<std::string> actual;
         if (found != nullptr) {
-            actual =
-                found->IsString() ? std::string(view_of(*found)) : detail::compact_text(*found);
+            // A number as the client wrote it, so equalTo "1.50" is not met by 1.5.
+            actual = is_text_string(*found) ? std::string(view_of(*found))
+                                            : detail::compact_text(*found);
         }
         std::vector<std::string_view> values;
         if (actual) values.push_back(*actual);

@@ -124,7 +124,7 @@ std::vector<Header> parse_headers(const rapidjson::Value& value, const std::stri
             for (rapidjson::SizeType i = 0; i < member->value.Size(); ++i)
                 add(member->value[i], index_key(member_key, i));
         } else {
-            if (!member->value.IsString())
+            if (!detail::is_text_string(member->value))
                 throw MappingError(member_key, "must be a string or a list of strings");
             add(member->value, member_key);
         }

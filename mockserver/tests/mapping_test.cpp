@@ -223,6 +223,39 @@ TEST(MappingResponse, SerializesJsonBodyCompactly) {
     EXPECT_EQ(response_of(R"({"jsonBody": "text"})").body, R"("text")");
 }
 
+// A stub replays its jsonBody's numbers byte for byte: a client under test may check them.
+TEST(MappingResponse, ReplaysJsonBodyNumbersAsWritten) {
+    const std::string numbers =
+        R"({"n":12345678901234567890123,"x":0.30000000000000004,"y":1e-7,"z":-0,"w":1.0,)"
+        R"("u":18446744073709551615,"i":-9223372036854775808})";
+    EXPECT_EQ(response_of(R"({"jsonBody": )" + numbers + "}").body, numbers);
+    const Stub stub = parse_mapping(with_response(R"({"jsonBody": )" + numbers + "}"), kMappings);
+    EXPECT_NE(stub.source_json.find(numbers), std::string::npos) << stub.source_json;
+}
+
+TEST(MappingResponse, ReplaysJsonBodyNumbersFromAMappingsList) {
+    const TempDir dir;
+    const std::string file = dir.write(
+        "list.json",
+        R"({"mappings": [{"request": {}, "response": {"jsonBody": {"n": 1e400000000000000000000}}},)"
+        R"( {"request": {}, "response": {"jsonBody": [123456789012345678901234567890, 0.1]}}]})");
+    EXPECT_THROW(load_mapping_file(file, dir.path().string()), MappingFileError);
+    const std::string good = dir.write(
+        "good.json",
+        R"({"mappings": [{"request": {}, "response": {"jsonBody": [123456789012345678901234567890, 1E+2]}}]})");
+    const std::vector<Stub> stubs = load_mapping_file(good, dir.path().string());
+    ASSERT_EQ(stubs.size(), 1u);
+    EXPECT_EQ(stubs[0].responses.at(0).body, "[123456789012345678901234567890,1E+2]");
+}
+
+TEST(MappingResponse, RefusesIntegerFieldsGivenAsFractionsOrBeyond64Bits) {
+    EXPECT_EQ(refused_key(with_response(R"({"status": 200.0})")), "response.status");
+    EXPECT_EQ(refused_key(with_response(R"({"fixedDelayMilliseconds": 1e2})")),
+              "response.fixedDelayMilliseconds");
+    EXPECT_EQ(refused_key(R"({"request": {}, "response": {}, "maxUses": 123456789012345678901})"),
+              "maxUses");
+}
+
 TEST(MappingResponse, SendsABodyStringAsItIs) {
     const ResponseDefinition response = response_of(R"({"status": 201, "body": "a \"b\"\n"})");
     EXPECT_EQ(response.status, 201);

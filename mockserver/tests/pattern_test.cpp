@@ -436,6 +436,31 @@ TEST(PatternEqualToJson, IgnoresKeyOrderAndComparesNumbersByValue) {
     EXPECT_FALSE(matches(json, entry("POST", "/x", {}, R"({"b":[null,true],"a":1})")));
 }
 
+// Numbers compare by exact decimal value, as matrix::Json's operator== does: 1 == 1.0 == 1e0,
+// but two integers beyond 64 bits, or two fractions, that round to one double still differ.
+TEST(PatternEqualToJson, ComparesNumbersByExactDecimalValue) {
+    const char* json =
+        R"({"bodyPatterns": [{"equalToJson": {"n": 12345678901234567890123, "x": 0.1, "o": 1}}]})";
+    EXPECT_TRUE(matches(
+        json, entry("POST", "/x", {}, R"({"n":1.2345678901234567890123e22,"x":1e-1,"o":1e0})")));
+    EXPECT_TRUE(matches(
+        json, entry("POST", "/x", {}, R"({"n":12345678901234567890123.0,"x":0.10,"o":1.0})")));
+    EXPECT_FALSE(
+        matches(json, entry("POST", "/x", {}, R"({"n":12345678901234567890124,"x":0.1,"o":1})")));
+    EXPECT_FALSE(matches(
+        json,
+        entry("POST", "/x", {}, R"({"n":12345678901234567890123,"x":0.10000000000000001,"o":1})")));
+    EXPECT_EQ(first_failure(
+                  json, entry("POST", "/x", {}, R"({"n":12345678901234567890124,"x":0.1,"o":1})")),
+              "bodyPatterns[0].equalToJson: at $.n: expected 12345678901234567890123, got "
+              "12345678901234567890124");
+    EXPECT_TRUE(matches(R"({"bodyPatterns": [{"equalToJson": "{\"z\": -0.0}"}]})",
+                        entry("POST", "/x", {}, R"({"z":0})")));
+    // A number is never a string, even one holding its digits.
+    EXPECT_FALSE(matches(R"({"bodyPatterns": [{"equalToJson": {"x": 0.5}}]})",
+                         entry("POST", "/x", {}, R"({"x":"0.5"})")));
+}
+
 TEST(PatternEqualToJson, RefusesExtraMembersByDefault) {
     const char* json = R"({"bodyPatterns": [{"equalToJson": {"a": {"b": 1}}}]})";
     EXPECT_FALSE(matches(json, entry("POST", "/x", {}, R"({"a":{"b":1,"c":2}})")));
@@ -495,6 +520,13 @@ TEST(PatternEqualToJson, HelperBuildsTheSamePattern) {
 }
 
 // --- bodyPatterns: matchesJsonPath ----------------------------------------------------------
+
+TEST(PatternMatchesJsonPath, ComparesANumberByItsTextAsWritten) {
+    const char* json =
+        R"({"bodyPatterns": [{"matchesJsonPath": {"expression": "$.n", "equalTo": "12345678901234567890123"}}]})";
+    EXPECT_TRUE(matches(json, entry("POST", "/x", {}, R"({"n":12345678901234567890123})")));
+    EXPECT_FALSE(matches(json, entry("POST", "/x", {}, R"({"n":"x"})")));
+}
 
 TEST(PatternMatchesJsonPath, AStringPathPassesWhenThePathExists) {
     const char* json = R"({"bodyPatterns": [{"matchesJsonPath": "$.a.b[0]['m.read']"}]})";
