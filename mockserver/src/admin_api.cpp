@@ -2,7 +2,6 @@
 #include "admin_api.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -11,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "json_text_dom.hpp"
 #include "matrix/mock/pattern.hpp"
 #include "matrix/mock/stub.hpp"
 
@@ -46,24 +46,15 @@ std::string requests_json(const std::vector<JournalEntry>& entries, std::string 
     return body + "}";
 }
 
-std::string compact(const rapidjson::Value& value) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    value.Accept(writer);
-    return {buffer.GetString(), buffer.GetSize()};
-}
-
-// Parses an admin request body; nesting is bounded by the iterative parser and the pattern
-// parser, which refuses what it does not know.
+// Parses an admin request body with Json::parse's limits. Numbers are kept as written
+// (json_text_dom.hpp): a wrapped request pattern is written back out for the pattern parser, and
+// its equalToJson numbers must reach it unchanged. count and timeoutMs, integers within 64 bits,
+// stay typed numbers; a fraction or a bigger number there is refused as not an integer.
 bool parse_body(const AdminRequest& request, rapidjson::Document& document,
                 AdminResponse& failure) {
-    document.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
-        request.body.data(), request.body.size());
-    if (document.HasParseError()) {
-        failure = error(400, "M_NOT_JSON",
-                        std::string("request body is not JSON: ") +
-                            rapidjson::GetParseError_En(document.GetParseError()) + " at byte " +
-                            std::to_string(document.GetErrorOffset()));
+    const std::string problem = matrix::detail::parse_text_dom(request.body, document);
+    if (!problem.empty()) {
+        failure = error(400, "M_NOT_JSON", "request body is not JSON: " + problem);
         return false;
     }
     if (!document.IsObject()) {
@@ -108,7 +99,7 @@ std::optional<RequestPattern> pattern_member(const rapidjson::Value& object, con
     const auto member = object.FindMember(name);
     if (member == object.MemberEnd()) return RequestPattern();
     try {
-        return RequestPattern::parse(compact(member->value), name);
+        return RequestPattern::parse(matrix::detail::compact_text_of(member->value), name);
     } catch (const MappingError& e) {
         failure = error(400, "M_BAD_JSON", e.what(), e.key());
         return std::nullopt;

@@ -125,6 +125,26 @@ TEST_F(AdminApi, CountTakesAPatternOrAWrappedPattern) {
     EXPECT_EQ(admin("POST", "/__admin/requests/count", R"({"urlPaht": "/x"})").status, 400);
 }
 
+// A wrapped pattern reaches the pattern parser with its numbers as written, so equalToJson
+// tells apart two integers beyond 64 bits that round to one double.
+TEST_F(AdminApi, CountKeepsTheNumbersOfAWrappedPattern) {
+    send_raw(hs.port(), http_request("POST", "/x", R"({"n":12345678901234567890124})"));
+    const std::string pattern =
+        R"({"request": {"bodyPatterns": [{"equalToJson": {"n": 12345678901234567890123}}]}})";
+    EXPECT_EQ(admin("POST", "/__admin/requests/count", pattern).body, R"({"count":0})");
+    EXPECT_EQ(
+        admin(
+            "POST", "/__admin/requests/count",
+            R"({"request": {"bodyPatterns": [{"equalToJson": {"n": 12345678901234567890124.0}}]}})")
+            .body,
+        R"({"count":1})");
+}
+
+TEST_F(AdminApi, WaitRefusesAFractionalCount) {
+    EXPECT_EQ(admin("POST", "/__admin/requests/wait", R"({"count": 1.5})").status, 400);
+    EXPECT_EQ(admin("POST", "/__admin/requests/wait", R"({"count": 1e400})").status, 400);
+}
+
 TEST_F(AdminApi, WaitAnswersAsSoonAsTheRequestsArrive) {
     std::thread client([&] {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
