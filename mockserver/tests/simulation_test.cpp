@@ -199,6 +199,23 @@ TEST(Simulation, ShowsASentEventInTheNextSyncWithItsEventId) {
     EXPECT_TRUE(joined.HasMember("unread_notifications"));
 }
 
+// Event content is stored as sent and echoed in /sync byte for byte, numbers included.
+TEST(Simulation, EchoesTheNumbersOfEventContentAsSent) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const std::string room = create_room(hs, alice);
+    const std::string content =
+        R"({"big":123456789012345678901234567890,"x":0.30000000000000004,"y":1e-7,"z":-0,)"
+        R"("w":1.0})";
+    const RawResponse sent =
+        call(hs.port(), "PUT", "/_matrix/client/v3/rooms/" + path_id(room) + "/send/m.custom/n1",
+             alice.token, content);
+    ASSERT_EQ(sent.status, 200) << sent.body;
+    const RawResponse r = sync(hs, alice, "timeout=0");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_NE(r.body.find(R"("content":)" + content), std::string::npos) << r.body;
+}
+
 TEST(Simulation, GivesTheSameEventIdForARetriedTransactionAndStoresOneEvent) {
     MockHomeserver hs(simulated());
     const Account alice = add_user(hs, "alice");

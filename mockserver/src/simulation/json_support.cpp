@@ -1,10 +1,12 @@
 // JSON helpers for the simulation: parsing outside input, writing values, building replies.
-#include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
+//
+// Bodies are parsed as the SDK's json_text_dom.hpp parses them: an integer within 64 bits is a
+// typed number (so a filter's limit reads as one), any other number is kept as its text in a
+// marked string, so that event content, account data and filters are stored and echoed with
+// every number as the client wrote it. member_string() never takes such a number for a string.
 #include <cstdio>
 
+#include "json_text_dom.hpp"
 #include "simulation/state.hpp"
 
 namespace matrix::mock::sim {
@@ -42,10 +44,7 @@ std::string quote(std::string_view text) {
 }
 
 std::string to_text(const rapidjson::Value& value) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    value.Accept(writer);
-    return {buffer.GetString(), buffer.GetSize()};
+    return matrix::detail::compact_text_of(value);
 }
 
 std::optional<rapidjson::Document> parse_object(std::string_view body) {
@@ -55,16 +54,16 @@ std::optional<rapidjson::Document> parse_object(std::string_view body) {
         document.SetObject();
         return document;
     }
-    document.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
-        body.data(), body.size());
-    if (document.HasParseError() || !document.IsObject()) return std::nullopt;
+    // Also bounds the nesting, which to_text's recursive walk needs.
+    if (!matrix::detail::parse_text_dom(body, document).empty() || !document.IsObject())
+        return std::nullopt;
     return document;
 }
 
 std::optional<std::string> member_string(const rapidjson::Value& object, const char* key) {
     if (!object.IsObject()) return std::nullopt;
     const auto it = object.FindMember(key);
-    if (it == object.MemberEnd() || !it->value.IsString()) return std::nullopt;
+    if (it == object.MemberEnd() || !matrix::detail::is_text_string(it->value)) return std::nullopt;
     return std::string(it->value.GetString(), it->value.GetStringLength());
 }
 
