@@ -1,7 +1,10 @@
 // Loads vector files and reports, rather than skips, anything not in the format.
+//
+// The file is read as the SDK's json_text_dom.hpp reads JSON: an integer within 64 bits is a
+// typed number, any other number is kept as its text in a marked string, so that arguments and
+// expected bodies reach the builder and the comparison with every number as written (they are
+// compared by exact decimal value). Strings are therefore read with is_text_string().
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
-#include <rapidjson/writer.h>
 
 #include <fstream>
 #include <initializer_list>
@@ -12,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "json_text_dom.hpp"
 #include "matrix/conformance/vector.hpp"
 #include "matrix/error.hpp"
 #include "matrix/named_builder.hpp"
@@ -20,27 +24,19 @@
 namespace matrix::conformance {
 namespace {
 
+using matrix::detail::is_text_string;
 using rapidjson::Value;
-
-// Iterative parsing keeps hostile nesting off the stack; UTF-8 is validated.
-constexpr unsigned kParseFlags =
-    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
 
 const char* type_name(const Value& value) {
     if (value.IsNull()) return "null";
     if (value.IsBool()) return "boolean";
-    if (value.IsNumber()) return "number";
+    if (matrix::detail::is_number(value)) return "number";
     if (value.IsString()) return "string";
     if (value.IsArray()) return "array";
     return "object";
 }
 
-std::string compact(const Value& value) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    value.Accept(writer);
-    return {buffer.GetString(), buffer.GetSize()};
-}
+std::string compact(const Value& value) { return matrix::detail::compact_text_of(value); }
 
 std::string as_string(const Value& value) { return {value.GetString(), value.GetStringLength()}; }
 
@@ -83,7 +79,7 @@ const Value& required_member(const Value& object, const char* name, const char* 
 
 std::string required_string(const Value& object, const char* name, const char* where) {
     const Value& value = required_member(object, name, where);
-    if (!value.IsString()) {
+    if (!is_text_string(value)) {
         throw BadVector{std::string("field '") + where + name + "' must be a string, got " +
                         type_name(value)};
     }
@@ -107,7 +103,7 @@ std::optional<std::string> repeated_field(const Value& object,
 
 // A query value given as a string, number or boolean; numbers in decimal.
 std::string query_value_text(const Value& value, std::size_t pair_index) {
-    if (value.IsString()) {
+    if (is_text_string(value)) {
         // Expected values are decoded text; a value that happens to hold %XX escapes is
         // decoded too, as the format compares both sides after percent-decoding.
         const std::string text = as_string(value);
@@ -161,7 +157,7 @@ ExpectedRequest read_expect(const Value& expect) {
     }
     for (rapidjson::SizeType i = 0; i < query.Size(); ++i) {
         const Value& pair = query[i];
-        if (!pair.IsArray() || pair.Size() != 2 || !pair[0].IsString()) {
+        if (!pair.IsArray() || pair.Size() != 2 || !is_text_string(pair[0])) {
             throw BadVector{"field 'expect.query[" + std::to_string(i) +
                             "]' must be a [name, value] pair with a string name, got " +
                             compact(pair)};
@@ -175,7 +171,7 @@ ExpectedRequest read_expect(const Value& expect) {
                         type_name(headers)};
     }
     for (auto it = headers.MemberBegin(); it != headers.MemberEnd(); ++it) {
-        if (!it->value.IsString()) {
+        if (!is_text_string(it->value)) {
             throw BadVector{"field 'expect.headers." + as_string(it->name) +
                             "' must be a string, got " + type_name(it->value)};
         }
@@ -191,7 +187,7 @@ ExpectedRequest read_expect(const Value& expect) {
         request.body_kind = ExpectedBody::json;
         request.body = compact(body->value);
     } else if (body_raw != expect.MemberEnd()) {
-        if (!body_raw->value.IsString()) {
+        if (!is_text_string(body_raw->value)) {
             throw BadVector{std::string("field 'expect.body_raw' must be a string, got ") +
                             type_name(body_raw->value)};
         }
@@ -230,7 +226,7 @@ Vector read_vector(const Value& entry, const std::string& file, std::size_t inde
     if (expect != entry.MemberEnd()) {
         vector.expect = read_expect(expect->value);
     } else if (expect_error != entry.MemberEnd()) {
-        if (!expect_error->value.IsString()) {
+        if (!is_text_string(expect_error->value)) {
             throw BadVector{std::string("field 'expect_error' must be a string, got ") +
                             type_name(expect_error->value)};
         }
@@ -260,12 +256,13 @@ VectorFile parse_vector_file(const std::string& path, std::string_view text) {
         file.problems.push_back({path, std::move(vector_id), std::move(reason)});
     };
 
+    // Iterative parsing keeps hostile nesting off the stack; each vector's nesting is bounded
+    // below, so that one deep vector does not hide the others.
     rapidjson::Document document;
-    document.Parse<kParseFlags>(text.data(), text.size());
-    if (document.HasParseError()) {
-        problem("", std::string("not valid JSON: ") +
-                        rapidjson::GetParseError_En(document.GetParseError()) + " at byte " +
-                        std::to_string(document.GetErrorOffset()));
+    const std::string not_json =
+        matrix::detail::parse_text_dom(text, document, matrix::detail::NestingLimit::caller_checks);
+    if (!not_json.empty()) {
+        problem("", "not valid JSON: " + not_json);
         return file;
     }
     if (!document.IsObject()) {
@@ -281,7 +278,7 @@ VectorFile parse_vector_file(const std::string& path, std::string_view text) {
         problem("", "missing field 'format' (expected \"" + std::string(kVectorFormat) + "\")");
         return file;
     }
-    if (!format->value.IsString()) {
+    if (!is_text_string(format->value)) {
         // Not shown: it could be any value, nested arbitrarily deep.
         problem("", std::string("field 'format' must be the string \"") +
                         std::string(kVectorFormat) + "\", got " + type_name(format->value));
@@ -305,7 +302,7 @@ VectorFile parse_vector_file(const std::string& path, std::string_view text) {
         std::string label = "#" + std::to_string(i);
         if (entries[i].IsObject()) {
             const auto id = entries[i].FindMember("id");
-            if (id != entries[i].MemberEnd() && id->value.IsString() &&
+            if (id != entries[i].MemberEnd() && is_text_string(id->value) &&
                 id->value.GetStringLength() > 0) {
                 label = as_string(id->value);
             }

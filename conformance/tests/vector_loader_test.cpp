@@ -177,6 +177,47 @@ TEST(VectorLoader, AcceptsQueryValuesGivenAsNumbersAndBooleansAsDecimalAndTrueFa
     EXPECT_EQ(file.vectors[0].expect->query, want);
 }
 
+// Expected bodies and arguments keep their numbers as written: the comparison is by exact value,
+// so a loader that rounded 12345678901234567890123 to a double would fail a correct builder.
+TEST(VectorLoader, KeepsNumbersInArgumentsAndExpectedBodiesAsWritten) {
+    const std::string content =
+        R"({"n":12345678901234567890123,"x":0.30000000000000004,"y":1e-7,"z":-0,"w":1.0})";
+    const std::string vector =
+        R"({"id": "n", "endpoint": "send_room_event", "args": {"base_url": "https://matrix.org",
+            "token": "t", "room_event": {"room_id": "!r:x", "type": "m.t", "transaction_id": "1",
+            "content": )" +
+        content + R"(}}, "expect": {"method": "PUT",
+            "path": "/_matrix/client/r0/rooms/%21r%3Ax/send/m.t/1", "query": [], "headers": {},
+            "body": )" +
+        content + "}}";
+    const VectorFile file = parse_vector_file(kFile, file_of({vector}));
+    ASSERT_TRUE(file.problems.empty()) << describe(file);
+    ASSERT_EQ(file.vectors.size(), 1u);
+    EXPECT_NE(file.vectors[0].args_json.find(content), std::string::npos)
+        << file.vectors[0].args_json;
+    EXPECT_EQ(file.vectors[0].expect->body, content);
+}
+
+TEST(VectorLoader, RefusesAFractionAsAQueryValue) {
+    const std::string vector = R"({"id": "q", "endpoint": "room_kick", "args": )" +
+                               std::string(kKickArgs) + R"(, "expect": {"method": "POST",
+        "path": "/_matrix/client/r0/rooms/%21someroom%3Amatrix.org/kick",
+        "query": [["limit", 1.5]], "headers": {}}})";
+    const VectorFile file = parse_vector_file(kFile, file_of({vector}));
+    ASSERT_EQ(file.problems.size(), 1u);
+    EXPECT_NE(file.problems[0].reason.find("must be a string, integer or boolean, got number"),
+              std::string::npos)
+        << file.problems[0].reason;
+}
+
+TEST(VectorLoaderFile, ReportsANumberTooLargeForADouble) {
+    const VectorFile file = parse_vector_file(
+        kFile, R"({"format": "matrix-conformance-vectors/1", "vectors": [], "x": 1.8e308})");
+    ASSERT_FALSE(file.problems.empty());
+    EXPECT_NE(file.problems[0].reason.find("too large"), std::string::npos)
+        << file.problems[0].reason;
+}
+
 TEST(VectorLoader, LoadsAFileFromDisk) {
     const auto path = std::filesystem::temp_directory_path() /
                       ("vector_loader_test_" + std::to_string(std::random_device()()) + ".json");
