@@ -21,7 +21,7 @@ SimulationAdminResponse add_user(State& state, const rapidjson::Value& body) {
     if (!username) return bad("field 'username' must be a string");
     const auto password = member_string(body, "password");
     if (!password) return bad("field 'password' must be a string");
-    if (body.HasMember("displayname") && !body["displayname"].IsString()) {
+    if (body.HasMember("displayname") && !is_client_string(body["displayname"])) {
         return bad("field 'displayname' must be a string");
     }
     const std::string user_id = user_id_for(state, *username);

@@ -60,10 +60,14 @@ std::optional<rapidjson::Document> parse_object(std::string_view body) {
     return document;
 }
 
+bool is_client_string(const rapidjson::Value& value) {
+    return matrix::detail::is_text_string(value);
+}
+
 std::optional<std::string> member_string(const rapidjson::Value& object, const char* key) {
     if (!object.IsObject()) return std::nullopt;
     const auto it = object.FindMember(key);
-    if (it == object.MemberEnd() || !matrix::detail::is_text_string(it->value)) return std::nullopt;
+    if (it == object.MemberEnd() || !is_client_string(it->value)) return std::nullopt;
     return std::string(it->value.GetString(), it->value.GetStringLength());
 }
 

@@ -269,7 +269,7 @@ std::pair<std::string, Reply> create_room(State& state, const std::string& creat
         if (const auto it = body.FindMember("invite");
             it != body.MemberEnd() && it->value.IsArray()) {
             for (const auto& invitee : it->value.GetArray()) {
-                if (invitee.IsString() && invitee.GetString() != creator) {
+                if (is_client_string(invitee) && invitee.GetString() != creator) {
                     users.num(invitee.GetString(), 100);
                 }
             }
@@ -322,7 +322,7 @@ std::pair<std::string, Reply> create_room(State& state, const std::string& creat
     const bool is_direct = body.HasMember("is_direct") && body["is_direct"].IsTrue();
     if (const auto it = body.FindMember("invite"); it != body.MemberEnd() && it->value.IsArray()) {
         for (const auto& invitee : it->value.GetArray()) {
-            if (!invitee.IsString()) continue;
+            if (!is_client_string(invitee)) continue;
             JsonObject content;
             content.str("membership", "invite");
             if (is_direct) content.boolean("is_direct", true);

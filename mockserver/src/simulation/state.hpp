@@ -118,6 +118,9 @@ std::string quote(std::string_view text);  // a JSON string literal
 std::string to_text(const rapidjson::Value& value);
 // Parses outside input; an empty body is `{}`. nullopt when not a JSON object.
 std::optional<rapidjson::Document> parse_object(std::string_view body);
+// A string the client sent. Bodies keep numbers that are not 64-bit integers as marked strings
+// (json_text_dom.hpp), so IsString() alone would take `1.5` for a string.
+bool is_client_string(const rapidjson::Value& value);
 std::optional<std::string> member_string(const rapidjson::Value& object, const char* key);
 std::string member_text(const rapidjson::Value& object, const char* key, std::string fallback);
 
