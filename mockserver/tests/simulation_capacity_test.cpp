@@ -10,14 +10,17 @@
 
 #include "matrix/mock/homeserver.hpp"
 #include "matrix/mock/simulation.hpp"
-#include "raw_http.hpp"
+#include "simulation_client.hpp"
 
 namespace matrix::mock {
 namespace {
 
+using testing::call;
 using testing::http_request;
+using testing::parse;
 using testing::RawResponse;
 using testing::send_raw;
+using testing::str;
 
 constexpr std::size_t kSmallCap = 64 * 1024;
 // Far more writes than kSmallCap holds, so a cap that never refuses fails the test quickly.
@@ -30,26 +33,8 @@ MockHomeserverOptions capped(std::size_t capacity = kSmallCap) {
     return options;
 }
 
-rapidjson::Document parse(const std::string& body) {
-    rapidjson::Document document;
-    document.Parse(body.c_str());
-    EXPECT_FALSE(document.HasParseError()) << body;
-    return document;
-}
-
-std::string str(const rapidjson::Value& object, const char* key) {
-    if (!object.IsObject() || !object.HasMember(key) || !object[key].IsString()) return {};
-    return object[key].GetString();
-}
-
-RawResponse call(const MockHomeserver& hs, const std::string& method, const std::string& target,
-                 const std::string& token = {}, const std::string& body = {}) {
-    const std::string auth = token.empty() ? "" : "Authorization: Bearer " + token + "\r\n";
-    return send_raw(hs.port(), http_request(method, target, body, auth), 30);
-}
-
 std::int64_t state_bytes(const MockHomeserver& hs) {
-    const auto json = parse(call(hs, "GET", "/__admin/sim/state").body);
+    const auto json = parse(call(hs.port(), "GET", "/__admin/sim/state").body);
     return json.HasMember("state_bytes") ? json["state_bytes"].GetInt64() : -1;
 }
 
@@ -71,7 +56,7 @@ struct Account {
 };
 
 Account add_user(const MockHomeserver& hs, const std::string& name) {
-    const RawResponse r = call(hs, "POST", "/__admin/sim/users", {},
+    const RawResponse r = call(hs.port(), "POST", "/__admin/sim/users", {},
                                R"({"username":")" + name + R"(","password":"pw"})");
     EXPECT_EQ(r.status, 200) << r.body;
     const auto json = parse(r.body);
@@ -79,7 +64,7 @@ Account add_user(const MockHomeserver& hs, const std::string& name) {
 }
 
 std::string create_room(const MockHomeserver& hs, const Account& who) {
-    const RawResponse r = call(hs, "POST", "/_matrix/client/v3/createRoom", who.token, "{}");
+    const RawResponse r = call(hs.port(), "POST", "/_matrix/client/v3/createRoom", who.token, "{}");
     EXPECT_EQ(r.status, 200) << r.body;
     return str(parse(r.body), "room_id");
 }
@@ -92,18 +77,19 @@ std::string room_path(std::string room) {
 RawResponse send_message(const MockHomeserver& hs, const Account& who, const std::string& room,
                          int number) {
     const std::string body = "message " + std::to_string(number) + " " + std::string(90, 'x');
-    return call(hs, "PUT", room_path(room) + "/send/m.room.message/t" + std::to_string(number),
-                who.token, R"({"msgtype":"m.text","body":")" + body + R"("})");
+    return call(hs.port(), "PUT",
+                room_path(room) + "/send/m.room.message/t" + std::to_string(number), who.token,
+                R"({"msgtype":"m.text","body":")" + body + R"("})");
 }
 
 RawResponse register_user(const MockHomeserver& hs, const std::string& name) {
     return call(
-        hs, "POST", "/_matrix/client/v3/register", {},
+        hs.port(), "POST", "/_matrix/client/v3/register", {},
         R"({"username":")" + name + R"(","password":"pw","auth":{"type":"m.login.dummy"}})");
 }
 
 RawResponse log_in(const MockHomeserver& hs, const std::string& name) {
-    return call(hs, "POST", "/_matrix/client/v3/login", {},
+    return call(hs.port(), "POST", "/_matrix/client/v3/login", {},
                 R"({"type":"m.login.password","identifier":{"type":"m.id.user","user":")" + name +
                     R"("},"password":"pw"})");
 }
@@ -133,20 +119,21 @@ TEST(SimulationCapacity, RefusesTheEventThatWouldPassTheCapAndStoresNoTraceOfIt)
 
     // Reads answer, and show every accepted message and not the refused one.
     const RawResponse messages =
-        call(hs, "GET", room_path(room) + "/messages?dir=b&limit=1000", alice.token);
+        call(hs.port(), "GET", room_path(room) + "/messages?dir=b&limit=1000", alice.token);
     ASSERT_EQ(messages.status, 200) << messages.body;
     const std::string refused_text = "message " + std::to_string(refused) + " ";
     EXPECT_EQ(messages.body.find(refused_text), std::string::npos);
     EXPECT_NE(messages.body.find("message " + std::to_string(refused - 1) + " "),
               std::string::npos);
-    const RawResponse synced = call(hs, "GET", "/_matrix/client/v3/sync?timeout=0", alice.token);
+    const RawResponse synced =
+        call(hs.port(), "GET", "/_matrix/client/v3/sync?timeout=0", alice.token);
     ASSERT_EQ(synced.status, 200);
     EXPECT_EQ(synced.body.find(refused_text), std::string::npos);
     for (const char* path : {"/_matrix/client/v3/account/whoami", "/_matrix/client/v3/joined_rooms",
                              "/_matrix/client/v3/profile/%40alice%3Alocalhost"}) {
-        EXPECT_EQ(call(hs, "GET", path, alice.token).status, 200) << path;
+        EXPECT_EQ(call(hs.port(), "GET", path, alice.token).status, 200) << path;
     }
-    EXPECT_EQ(call(hs, "GET", room_path(room) + "/state", alice.token).status, 200);
+    EXPECT_EQ(call(hs.port(), "GET", room_path(room) + "/state", alice.token).status, 200);
 }
 
 TEST(SimulationCapacity, RefusesARegistrationPastTheCapAndThatUserCannotLogIn) {
@@ -165,8 +152,9 @@ TEST(SimulationCapacity, RefusesARegistrationPastTheCapAndThatUserCannotLogIn) {
     const RawResponse login = log_in(hs, name);
     EXPECT_EQ(login.status, 403);
     EXPECT_EQ(str(parse(login.body), "errcode"), "M_FORBIDDEN") << login.body;
-    EXPECT_EQ(call(hs, "GET", "/_matrix/client/v3/register/available?username=" + name).status,
-              200);
+    EXPECT_EQ(
+        call(hs.port(), "GET", "/_matrix/client/v3/register/available?username=" + name).status,
+        200);
 
     // A known user's login adds a token, a registration's UIA challenge keeps a session: both
     // are writes, refused once they no longer fit (smaller ones may still fit at first).
@@ -178,10 +166,11 @@ TEST(SimulationCapacity, RefusesARegistrationPastTheCapAndThatUserCannotLogIn) {
         ADD_FAILURE() << "never refused";
     };
     refused_eventually([&] { return log_in(hs, "user0"); });
-    refused_eventually(
-        [&] { return call(hs, "POST", "/_matrix/client/v3/register", {}, R"({"username":"x"})"); });
-    expect_resource_limit(
-        call(hs, "POST", "/__admin/sim/users", {}, R"({"username":"admin_made","password":"pw"})"));
+    refused_eventually([&] {
+        return call(hs.port(), "POST", "/_matrix/client/v3/register", {}, R"({"username":"x"})");
+    });
+    expect_resource_limit(call(hs.port(), "POST", "/__admin/sim/users", {},
+                               R"({"username":"admin_made","password":"pw"})"));
 }
 
 TEST(SimulationCapacity, ARoomThatDoesNotFitIsNotCreatedAtAll) {
@@ -197,17 +186,20 @@ TEST(SimulationCapacity, ARoomThatDoesNotFitIsNotCreatedAtAll) {
     }
     initial_state += "]";
     const RawResponse r =
-        call(hs, "POST", "/_matrix/client/v3/createRoom", alice.token,
+        call(hs.port(), "POST", "/_matrix/client/v3/createRoom", alice.token,
              R"({"room_alias_name":"blobs","visibility":"public","initial_state":)" +
                  initial_state + "}");
     expect_resource_limit(r);
     EXPECT_EQ(state_bytes(hs), before);
-    const auto joined = parse(call(hs, "GET", "/_matrix/client/v3/joined_rooms", alice.token).body);
+    const auto joined =
+        parse(call(hs.port(), "GET", "/_matrix/client/v3/joined_rooms", alice.token).body);
     EXPECT_EQ(joined["joined_rooms"].Size(), 0u);
-    EXPECT_EQ(call(hs, "GET", "/_matrix/client/v3/directory/room/%23blobs%3Alocalhost", alice.token)
+    EXPECT_EQ(call(hs.port(), "GET", "/_matrix/client/v3/directory/room/%23blobs%3Alocalhost",
+                   alice.token)
                   .status,
               404);
-    EXPECT_EQ(parse(call(hs, "GET", "/_matrix/client/v3/publicRooms").body)["chunk"].Size(), 0u);
+    EXPECT_EQ(parse(call(hs.port(), "GET", "/_matrix/client/v3/publicRooms").body)["chunk"].Size(),
+              0u);
     // A room that fits is still created.
     EXPECT_FALSE(create_room(hs, alice).empty());
 }
@@ -219,9 +211,9 @@ TEST(SimulationCapacity, ResetEmptiesTheStateAndWritesSucceedAgain) {
     EXPECT_GT(state_bytes(hs), 0);
     ASSERT_GT(fill_with_messages(hs, alice, create_room(hs, alice)), 0);
 
-    ASSERT_EQ(call(hs, "POST", "/__admin/sim/reset").status, 200);
+    ASSERT_EQ(call(hs.port(), "POST", "/__admin/sim/reset").status, 200);
     EXPECT_EQ(state_bytes(hs), 0);
-    const auto state = parse(call(hs, "GET", "/__admin/sim/state").body);
+    const auto state = parse(call(hs.port(), "GET", "/__admin/sim/state").body);
     EXPECT_EQ(state["state_capacity_bytes"].GetInt64(), static_cast<std::int64_t>(kSmallCap));
     const Account bob = add_user(hs, "bob");
     const std::string room = create_room(hs, bob);
@@ -237,22 +229,24 @@ TEST(SimulationCapacity, GivesBytesBackWhenTokensAndAliasesGo) {
     const RawResponse login = log_in(hs, "alice");
     ASSERT_EQ(login.status, 200) << login.body;
     EXPECT_GT(state_bytes(hs), before);
-    EXPECT_EQ(call(hs, "POST", "/_matrix/client/v3/logout", str(parse(login.body), "access_token"))
-                  .status,
-              200);
+    EXPECT_EQ(
+        call(hs.port(), "POST", "/_matrix/client/v3/logout", str(parse(login.body), "access_token"))
+            .status,
+        200);
     EXPECT_EQ(state_bytes(hs), before);
 
     const std::string alias = "/_matrix/client/v3/directory/room/%23home%3Alocalhost";
-    EXPECT_EQ(call(hs, "PUT", alias, alice.token, R"({"room_id":")" + room + R"("})").status, 200);
+    EXPECT_EQ(call(hs.port(), "PUT", alias, alice.token, R"({"room_id":")" + room + R"("})").status,
+              200);
     EXPECT_GT(state_bytes(hs), before);
-    EXPECT_EQ(call(hs, "DELETE", alias, alice.token).status, 200);
+    EXPECT_EQ(call(hs.port(), "DELETE", alias, alice.token).status, 200);
     EXPECT_EQ(state_bytes(hs), before);
 
     // Replacing account data counts the new content, not both.
     const std::string data = "/_matrix/client/v3/user/%40alice%3Alocalhost/account_data/m.x";
-    EXPECT_EQ(call(hs, "PUT", data, alice.token, R"({"n":1})").status, 200);
+    EXPECT_EQ(call(hs.port(), "PUT", data, alice.token, R"({"n":1})").status, 200);
     const std::int64_t once = state_bytes(hs);
-    EXPECT_EQ(call(hs, "PUT", data, alice.token, R"({"n":2})").status, 200);
+    EXPECT_EQ(call(hs.port(), "PUT", data, alice.token, R"({"n":2})").status, 200);
     EXPECT_EQ(state_bytes(hs), once);
 }
 
@@ -266,10 +260,11 @@ TEST(SimulationCapacity, AProfileChangeIsRefusedWholeWhenItsMemberEventsDoNotFit
     // not.
     const std::string name(static_cast<std::size_t>(kSmallCap - before) / 2, 'n');
     expect_resource_limit(
-        call(hs, "PUT", profile, alice.token, R"({"displayname":")" + name + R"("})"));
+        call(hs.port(), "PUT", profile, alice.token, R"({"displayname":")" + name + R"("})"));
     EXPECT_EQ(state_bytes(hs), before);
-    EXPECT_EQ(str(parse(call(hs, "GET", profile).body), "displayname"), "alice");
-    EXPECT_EQ(call(hs, "PUT", profile, alice.token, R"({"displayname":"Alice"})").status, 200);
+    EXPECT_EQ(str(parse(call(hs.port(), "GET", profile).body), "displayname"), "alice");
+    EXPECT_EQ(call(hs.port(), "PUT", profile, alice.token, R"({"displayname":"Alice"})").status,
+              200);
 }
 
 TEST(SimulationCapacity, AStateEventLargerThanTheWholeCapIsRefusedOnAnEmptyState) {
@@ -278,9 +273,10 @@ TEST(SimulationCapacity, AStateEventLargerThanTheWholeCapIsRefusedOnAnEmptyState
     const std::string room = create_room(hs, alice);
     const std::string big = R"({"text":")" + std::string(kSmallCap, 'z') + R"("})";
     expect_resource_limit(
-        call(hs, "PUT", room_path(room) + "/state/org.example.big/", alice.token, big));
-    EXPECT_EQ(call(hs, "GET", room_path(room) + "/state/org.example.big/", alice.token).status,
-              404);
+        call(hs.port(), "PUT", room_path(room) + "/state/org.example.big/", alice.token, big));
+    EXPECT_EQ(
+        call(hs.port(), "GET", room_path(room) + "/state/org.example.big/", alice.token).status,
+        404);
 }
 
 }  // namespace

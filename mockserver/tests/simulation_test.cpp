@@ -13,38 +13,23 @@
 #include <thread>
 
 #include "matrix/mock/homeserver.hpp"
-#include "raw_http.hpp"
+#include "simulation_client.hpp"
 
 namespace matrix::mock {
 namespace {
 
+using testing::call;
 using testing::http_request;
+using testing::parse;
 using testing::RawResponse;
 using testing::send_raw;
+using testing::str;
 
 MockHomeserverOptions simulated(VersionsProfile profile = VersionsProfile::latest) {
     MockHomeserverOptions options;
     options.simulation = true;
     options.simulation_options.versions = profile;
     return options;
-}
-
-rapidjson::Document parse(const std::string& body) {
-    rapidjson::Document document;
-    document.Parse(body.c_str());
-    EXPECT_FALSE(document.HasParseError()) << body;
-    return document;
-}
-
-std::string str(const rapidjson::Value& object, const char* key) {
-    if (!object.IsObject() || !object.HasMember(key) || !object[key].IsString()) return {};
-    return object[key].GetString();
-}
-
-RawResponse call(int port, const std::string& method, const std::string& target,
-                 const std::string& token = {}, const std::string& body = {}) {
-    const std::string auth = token.empty() ? "" : "Authorization: Bearer " + token + "\r\n";
-    return send_raw(port, http_request(method, target, body, auth), 30);
 }
 
 struct Account {
