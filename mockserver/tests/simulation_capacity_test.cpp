@@ -15,12 +15,8 @@
 namespace matrix::mock {
 namespace {
 
-using testing::call;
-using testing::http_request;
-using testing::parse;
-using testing::RawResponse;
-using testing::send_raw;
-using testing::str;
+// The raw HTTP client and the simulation helpers (simulation_client.hpp).
+using namespace testing;
 
 constexpr std::size_t kSmallCap = 64 * 1024;
 // Far more writes than kSmallCap holds, so a cap that never refuses fails the test quickly.
@@ -48,25 +44,6 @@ void expect_resource_limit(const RawResponse& r) {
     EXPECT_NE(message.find("--sim-state-capacity-bytes"), std::string::npos) << message;
     EXPECT_NE(message.find(std::to_string(kSmallCap)), std::string::npos) << message;
     EXPECT_FALSE(str(json, "admin_contact").empty()) << r.body;
-}
-
-struct Account {
-    std::string user_id;
-    std::string token;
-};
-
-Account add_user(const MockHomeserver& hs, const std::string& name) {
-    const RawResponse r = call(hs.port(), "POST", "/__admin/sim/users", {},
-                               R"({"username":")" + name + R"(","password":"pw"})");
-    EXPECT_EQ(r.status, 200) << r.body;
-    const auto json = parse(r.body);
-    return {str(json, "user_id"), str(json, "access_token")};
-}
-
-std::string create_room(const MockHomeserver& hs, const Account& who) {
-    const RawResponse r = call(hs.port(), "POST", "/_matrix/client/v3/createRoom", who.token, "{}");
-    EXPECT_EQ(r.status, 200) << r.body;
-    return str(parse(r.body), "room_id");
 }
 
 std::string room_path(std::string room) {

@@ -1,5 +1,5 @@
-// What the simulation tests share: a request with an optional access token, and reading the
-// JSON that comes back.
+// What the simulation tests share: a request with an optional access token, reading the JSON
+// that comes back, and making a user or a room.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "matrix/mock/homeserver.hpp"
 #include "raw_http.hpp"
 
 namespace matrix::mock::testing {
@@ -29,6 +30,28 @@ inline RawResponse call(int port, const std::string& method, const std::string& 
                         const std::string& token = {}, const std::string& body = {}) {
     const std::string auth = token.empty() ? "" : "Authorization: Bearer " + token + "\r\n";
     return send_raw(port, http_request(method, target, body, auth), 30);
+}
+
+struct Account {
+    std::string user_id;
+    std::string token;
+};
+
+// A user made through the admin route, with the token it was logged in with.
+inline Account add_user(const MockHomeserver& hs, const std::string& name) {
+    const RawResponse r = call(hs.port(), "POST", "/__admin/sim/users", {},
+                               R"({"username":")" + name + R"(","password":"pw"})");
+    EXPECT_EQ(r.status, 200) << r.body;
+    const auto json = parse(r.body);
+    return {str(json, "user_id"), str(json, "access_token")};
+}
+
+// A room `who` creates with this createRoom body; its id.
+inline std::string create_room(const MockHomeserver& hs, const Account& who,
+                               const std::string& body = "{}") {
+    const RawResponse r = call(hs.port(), "POST", "/_matrix/client/v3/createRoom", who.token, body);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return str(parse(r.body), "room_id");
 }
 
 }  // namespace matrix::mock::testing

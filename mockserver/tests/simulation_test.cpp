@@ -18,38 +18,14 @@
 namespace matrix::mock {
 namespace {
 
-using testing::call;
-using testing::http_request;
-using testing::parse;
-using testing::RawResponse;
-using testing::send_raw;
-using testing::str;
+// The raw HTTP client and the simulation helpers (simulation_client.hpp).
+using namespace testing;
 
 MockHomeserverOptions simulated(VersionsProfile profile = VersionsProfile::latest) {
     MockHomeserverOptions options;
     options.simulation = true;
     options.simulation_options.versions = profile;
     return options;
-}
-
-struct Account {
-    std::string user_id;
-    std::string token;
-};
-
-Account add_user(const MockHomeserver& hs, const std::string& name) {
-    const RawResponse r = call(hs.port(), "POST", "/__admin/sim/users", {},
-                               R"({"username":")" + name + R"(","password":"pw"})");
-    EXPECT_EQ(r.status, 200) << r.body;
-    const auto json = parse(r.body);
-    return {str(json, "user_id"), str(json, "access_token")};
-}
-
-std::string create_room(const MockHomeserver& hs, const Account& who,
-                        const std::string& body = "{}") {
-    const RawResponse r = call(hs.port(), "POST", "/_matrix/client/v3/createRoom", who.token, body);
-    EXPECT_EQ(r.status, 200) << r.body;
-    return str(parse(r.body), "room_id");
 }
 
 // The room id as matrix-js-sdk puts it in a path: '!' as is, ':' as %3A.
