@@ -17,7 +17,7 @@
 namespace matrix::mock {
 namespace {
 
-// A wait holds a worker thread; five minutes is far beyond any test's need.
+// Five minutes is far beyond any test's need (a wait holds no thread, only a journal entry).
 constexpr std::int64_t kMaxWaitMilliseconds = 300'000;
 
 std::string json_string(std::string_view text) {
@@ -65,11 +65,26 @@ bool parse_body(const AdminRequest& request, rapidjson::Document& document,
 }
 
 AdminResponse health(AdminContext& context) {
-    return {200, "{\"status\":\"healthy\",\"journal\":{\"size\":" +
-                     std::to_string(context.journal.size()) +
-                     ",\"capacity\":" + std::to_string(context.journal.capacity()) +
-                     ",\"evicted\":" + std::to_string(context.journal.evicted()) +
-                     "},\"stubs\":" + std::to_string(context.stubs.list().size()) + "}"};
+    const Journal& journal = context.journal;
+    std::string body =
+        "{\"status\":\"healthy\",\"journal\":{\"size\":" + std::to_string(journal.size()) +
+        ",\"capacity\":" + std::to_string(journal.capacity()) +
+        ",\"bytes\":" + std::to_string(journal.bytes()) +
+        ",\"max_bytes\":" + std::to_string(journal.max_bytes()) +
+        ",\"evicted\":" + std::to_string(journal.evicted()) +
+        ",\"evicted_bytes\":" + std::to_string(journal.evicted_bytes()) +
+        "},\"stubs\":" + std::to_string(context.stubs.list().size());
+    if (context.health) {
+        const ServerHealth server = context.health();
+        body += ",\"connections\":{\"open\":" + std::to_string(server.open_connections) +
+                ",\"peak\":" + std::to_string(server.peak_connections) +
+                ",\"limit\":" + std::to_string(server.connection_limit) +
+                ",\"accepted\":" + std::to_string(server.accepted_connections) +
+                ",\"refused\":" + std::to_string(server.refused_connections) +
+                "},\"requests_in_flight\":" + std::to_string(server.requests_in_flight);
+        if (server.held_syncs) body += ",\"held_syncs\":" + std::to_string(*server.held_syncs);
+    }
+    return {200, body + "}"};
 }
 
 AdminResponse list_mappings(AdminContext& context) {
@@ -125,25 +140,28 @@ AdminResponse count_requests(AdminContext& context, const AdminRequest& request)
     return {200, "{\"count\":" + std::to_string(context.journal.count(*pattern)) + "}"};
 }
 
-AdminResponse wait_for_requests(AdminContext& context, const AdminRequest& request) {
+// Answers when `count` requests match, or with what did at `timeoutMs` (408). No thread waits.
+void wait_for_requests(AdminContext& context, const AdminRequest& request,
+                       std::function<void(AdminResponse)> respond) {
     AdminResponse failure;
     rapidjson::Document document;
-    if (!parse_body(request, document, failure)) return failure;
+    if (!parse_body(request, document, failure)) return respond(std::move(failure));
     for (auto it = document.MemberBegin(); it != document.MemberEnd(); ++it) {
         const std::string_view key(it->name.GetString(), it->name.GetStringLength());
         if (key != "request" && key != "count" && key != "timeoutMs") {
-            return error(
+            return respond(error(
                 400, "M_BAD_JSON",
                 "unknown field '" + std::string(key) + "' (fields: request, count, timeoutMs)",
-                key);
+                key));
         }
     }
     const auto pattern = pattern_member(document, "request", failure);
-    if (!pattern) return failure;
+    if (!pattern) return respond(std::move(failure));
     std::int64_t count = 1;
     if (const auto it = document.FindMember("count"); it != document.MemberEnd()) {
         if (!it->value.IsInt64() || it->value.GetInt64() < 0) {
-            return error(400, "M_BAD_JSON", "'count' must be a non-negative integer", "count");
+            return respond(
+                error(400, "M_BAD_JSON", "'count' must be a non-negative integer", "count"));
         }
         count = it->value.GetInt64();
     }
@@ -151,23 +169,31 @@ AdminResponse wait_for_requests(AdminContext& context, const AdminRequest& reque
     if (const auto it = document.FindMember("timeoutMs"); it != document.MemberEnd()) {
         if (!it->value.IsInt64() || it->value.GetInt64() < 0 ||
             it->value.GetInt64() > kMaxWaitMilliseconds) {
-            return error(
+            return respond(error(
                 400, "M_BAD_JSON",
                 "'timeoutMs' must be an integer from 0 to " + std::to_string(kMaxWaitMilliseconds),
-                "timeoutMs");
+                "timeoutMs"));
         }
         timeout = it->value.GetInt64();
     }
-    const WaitResult result = context.journal.wait_for(*pattern, static_cast<std::size_t>(count),
-                                                       std::chrono::milliseconds(timeout));
-    const std::string meta = "\"count\":" + std::to_string(result.matching.size()) +
-                             ",\"expected\":" + std::to_string(count);
-    return {result.complete ? 200 : 408, requests_json(result.matching, meta)};
+    const Journal& journal = context.journal;
+    const std::uint64_t wait_id = journal.when_matched(
+        *pattern, static_cast<std::size_t>(count), [respond, count](WaitResult result) {
+            const std::string meta = "\"count\":" + std::to_string(result.matching.size()) +
+                                     ",\"expected\":" + std::to_string(count);
+            respond({result.complete ? 200 : 408, requests_json(result.matching, meta)});
+        });
+    if (wait_id == 0) return;  // already answered
+    const auto finish = [&journal, wait_id] { journal.finish_wait(wait_id); };
+    if (context.after) context.after(std::chrono::milliseconds(timeout), finish);
+    if (context.on_abandoned) context.on_abandoned(finish);
 }
 
 }  // namespace
 
-AdminResponse handle_admin(AdminContext& context, const AdminRequest& request) {
+namespace {
+
+AdminResponse route(AdminContext& context, const AdminRequest& request) {
     const std::string& path = request.path;
     const std::string& method = request.method;
     constexpr std::string_view kMappingPrefix = "/__admin/mappings/";
@@ -207,9 +233,6 @@ AdminResponse handle_admin(AdminContext& context, const AdminRequest& request) {
     if (path == "/__admin/requests/count" && method == "POST") {
         return count_requests(context, request);
     }
-    if (path == "/__admin/requests/wait" && method == "POST") {
-        return wait_for_requests(context, request);
-    }
     if (path == "/__admin/reset" && method == "POST") {
         context.reset();
         return {200, "{}"};
@@ -220,6 +243,17 @@ AdminResponse handle_admin(AdminContext& context, const AdminRequest& request) {
                      "GET|DELETE /__admin/mappings/{id}, GET|DELETE /__admin/requests, "
                      "GET /__admin/requests/unmatched, POST /__admin/requests/count, "
                      "POST /__admin/requests/wait, POST /__admin/reset)");
+}
+
+}  // namespace
+
+void handle_admin(AdminContext& context, const AdminRequest& request,
+                  std::function<void(AdminResponse)> respond) {
+    if (request.path == "/__admin/requests/wait" && request.method == "POST") {
+        wait_for_requests(context, request, std::move(respond));
+        return;
+    }
+    respond(route(context, request));
 }
 
 }  // namespace matrix::mock

@@ -1,7 +1,11 @@
 // The admin API under /__admin/ (WireMock's paths): mappings, journal, counting, waiting, reset.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "matrix/mock/journal.hpp"
@@ -21,17 +25,35 @@ struct AdminResponse {
     std::string body;  // JSON
 };
 
+// What GET /__admin/health reports of the HTTP layer and the simulation.
+struct ServerHealth {
+    std::size_t open_connections = 0;
+    std::size_t peak_connections = 0;
+    std::size_t connection_limit = 0;
+    std::uint64_t accepted_connections = 0;
+    std::uint64_t refused_connections = 0;
+    std::size_t requests_in_flight = 0;     // read and not yet answered (held ones included)
+    std::optional<std::size_t> held_syncs;  // when the simulation is on
+};
+
 struct AdminContext {
     Journal& journal;
     StubRegistry& stubs;
     std::string files_dir;        // where bodyFileName of posted mappings is looked up
     std::function<void()> reset;  // journal and non-file stubs
+    std::function<ServerHealth()> health;
+    // Runs a task after a delay (the timeout of POST /__admin/requests/wait).
+    std::function<void(std::chrono::milliseconds, std::function<void()>)> after;
+    // Runs a task if the client goes before its answer (a wait then ends at once).
+    std::function<void(std::function<void()>)> on_abandoned;
 };
 
 inline bool is_admin_path(const std::string& path) {
     return path == "/__admin" || path.rfind("/__admin/", 0) == 0;
 }
 
-AdminResponse handle_admin(AdminContext& context, const AdminRequest& request);
+// Answers through `respond`, exactly once: at once, or later from another thread (a wait).
+void handle_admin(AdminContext& context, const AdminRequest& request,
+                  std::function<void(AdminResponse)> respond);
 
 }  // namespace matrix::mock

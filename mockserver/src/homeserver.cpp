@@ -1,24 +1,17 @@
-// The mock homeserver on cpp-httplib: records each request, picks a stub, answers or breaks.
+// The mock homeserver: records each request, picks a stub or the simulation, answers or breaks.
 #include "matrix/mock/homeserver.hpp"
 
-#include <httplib.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <algorithm>
-#include <cctype>
 #include <string_view>
-#include <thread>
 
 #include "admin_api.hpp"
-#include "connection_fault.hpp"
+#include "http/server.hpp"
+#include "matrix/percent_encoding.hpp"
 #include "request_limits.hpp"
+#include "timer_thread.hpp"
 
 namespace matrix::mock {
 namespace {
-
-// Raised from cpp-httplib's default of 5, which makes bursts of new connections wait.
-constexpr int kListenBacklog = 1024;
 
 bool is_loopback(const std::string& address) {
     return address.rfind("127.", 0) == 0 || address == "::1" ||
@@ -37,164 +30,151 @@ std::string unmatched_message(const JournalEntry& entry, const std::vector<NearM
     return message;
 }
 
-JournalEntry entry_from(const httplib::Request& req, std::string body) {
+JournalEntry entry_from(http::Request&& request) {
     JournalEntry entry;
-    entry.method = req.method;
-    entry.target = req.target;  // raw: req.path is already percent-decoded
-    for (const auto& [name, value] : req.headers) {
-        // cpp-httplib adds these itself; they were not sent by the client.
-        if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
-            name == "LOCAL_PORT") {
-            continue;
-        }
-        entry.headers.push_back({name, value});
-    }
-    entry.body = std::move(body);
+    entry.method = std::move(request.head.method);
+    entry.target = std::move(request.head.target);  // raw, byte for byte
+    entry.headers = std::move(request.head.headers);
+    entry.body = std::move(request.body);
     entry.arrived = std::chrono::system_clock::now();
-    entry.remote = req.remote_addr + ":" + std::to_string(req.remote_port);
+    entry.remote = request.remote_address + ":" + std::to_string(request.remote_port);
     split_target(entry);
     return entry;
 }
 
-// The headers that decide where a body ends: all check_framing needs, copied for every request.
-std::vector<Header> framing_headers_of(const httplib::Request& req) {
-    std::vector<Header> headers;
-    for (const auto& [name, value] : req.headers) {
-        if (header_name_equals(name, "Content-Length") ||
-            header_name_equals(name, "Transfer-Encoding")) {
-            headers.push_back({name, value});
-        }
-    }
-    return headers;
+// The decoded path, for routing the admin API; the raw one when it does not decode.
+std::string decoded_path(std::string_view target) {
+    const std::string_view raw = target.substr(0, target.find('?'));
+    auto decoded = percent_decode(raw);
+    return decoded ? std::move(*decoded) : std::string(raw);
 }
 
-// What happened to the request this worker thread is serving. cpp-httplib serves each
-// connection on one thread from request line to response, and calls its error handler and
-// logger on that thread, so they learn here whether a handler answered and whether the
-// connection must end.
-struct RequestVerdict {
-    bool answered = false;  // our handler wrote the response (httplib must not replace it)
-    bool end_connection = false;
-};
-thread_local RequestVerdict t_verdict;
+http::Response to_http(ResponseDefinition response) {
+    http::Response out;
+    out.status = response.status;
+    bool has_content_type = false;
+    for (Header& header : response.headers) {
+        has_content_type = has_content_type || header_name_equals(header.name, "Content-Type");
+        out.headers.push_back(std::move(header));
+    }
+    if (!has_content_type && response.json)
+        out.headers.push_back({"Content-Type", "application/json"});
+    out.body = SharedBytes(std::move(response.body));
+    return out;
+}
+
+http::ServerOptions server_options(const MockHomeserverOptions& options) {
+    http::ServerOptions out;
+    out.host = options.host;
+    out.port = options.port;
+    out.io_threads = options.io_threads;
+    out.worker_threads = options.worker_threads;
+    out.max_connections = options.max_connections;
+    out.read_timeout = options.read_timeout;
+    out.keep_alive_timeout = options.keep_alive_timeout;
+    out.write_timeout = options.write_timeout;
+    out.max_body_bytes = options.max_body_bytes;
+    return out;
+}
 
 }  // namespace
 
-struct MockHomeserver::Impl {
+struct MockHomeserver::Impl final : http::Handler {
     MockHomeserverOptions options;
     Journal journal;
     StubRegistry stubs;
     std::string files_dir = ".";
-    httplib::Server server;
-    std::thread listener;
-    int port = -1;
-    int listen_socket = -1;
+    std::unique_ptr<Simulation> simulation;
+    TimerThread timers;  // stubs' delays and admin waits' timeouts
+    std::unique_ptr<http::Server> server;
     bool stopped = false;
 
-    std::unique_ptr<Simulation> simulation;
-
     explicit Impl(MockHomeserverOptions opts)
-        : options(std::move(opts)), journal(options.journal_capacity) {
+        : options(std::move(opts)), journal(options.journal_capacity, options.journal_max_bytes) {
         if (options.simulation)
             simulation = std::make_unique<Simulation>(options.simulation_options);
     }
 
-    // Methods with a body: read it here, within the body limit, rather than let cpp-httplib
-    // read it, because cpp-httplib bounds only bodies that announce a Content-Length: a
-    // chunked body, or one that runs until the connection closes, would grow without limit.
-    void handle_streamed(const httplib::Request& req, httplib::Response& res,
-                         const httplib::ContentReader& reader) {
-        std::string body;
-        bool too_large = false;
-        const auto take = [&](const char* data, std::size_t length) {
-            if (length > options.max_body_bytes - body.size()) {
-                too_large = true;
-                return false;
-            }
-            body.append(data, length);
-            return true;
-        };
-        // multipart/form-data is handed over only part by part (as before, the journal does
-        // not keep such bodies); their size still counts against the limit.
-        std::size_t multipart_bytes = 0;
-        const bool read = req.is_multipart_form_data()
-                              ? reader([](const httplib::MultipartFormData&) { return true; },
-                                       [&](const char*, std::size_t length) {
-                                           multipart_bytes += length;
-                                           too_large = multipart_bytes > options.max_body_bytes;
-                                           return !too_large;
-                                       })
-                              : reader(take);
-        if (!read) {
-            const Refusal refusal =
-                too_large ? Refusal{413, "M_TOO_LARGE",
-                                    request_name(req.method, req.target) +
-                                        ": the body grew past the limit of " +
-                                        std::to_string(options.max_body_bytes) +
-                                        " bytes (matrix-mockserver --max-body-bytes)",
-                                    true}
-                          : Refusal{400, "M_UNRECOGNIZED",
-                                    request_name(req.method, req.target) +
-                                        ": the body could not be read (a malformed chunked "
-                                        "body, or the client stopped sending)",
-                                    true};
-            t_verdict = {true, true};
-            if (!(options.admin_api && is_admin_path(req.path))) {
-                JournalEntry entry = entry_from(req, std::move(body));  // what arrived of it
-                entry.status = refusal.status;
-                journal.record(std::move(entry));
-            }
-            res.status = refusal.status;
-            res.set_header("Connection", "close");
-            res.set_content(refusal.body(), "application/json");
-            return;
-        }
-        handle(req, std::move(body), res);
+    std::optional<Refusal> check_head(const http::RequestHead& head) override {
+        return check_framing(head.method, head.target, head.headers, options.max_body_bytes);
     }
 
-    void handle(const httplib::Request& req, std::string body, httplib::Response& res) {
-        t_verdict.answered = true;
-        if (options.admin_api && is_admin_path(req.path)) {
-            serve_admin(req, body, res);
-            return;
+    void refused(http::Request request, const Refusal& refusal) override {
+        if (options.admin_api && is_admin_path(decoded_path(request.head.target))) return;
+        JournalEntry entry = entry_from(std::move(request));  // with what arrived of its body
+        entry.status = refusal.status;
+        journal.record(std::move(entry));
+    }
+
+    void handle(http::Request request, http::Exchange exchange) override {
+        if (options.admin_api) {
+            std::string path = decoded_path(request.head.target);
+            if (is_admin_path(path)) {
+                serve_admin(std::move(request), std::move(path), std::move(exchange));
+                return;
+            }
         }
-        JournalEntry entry = entry_from(req, std::move(body));
+        JournalEntry entry = entry_from(std::move(request));
         Selection selection = stubs.select(entry);
-        ResponseDefinition response;
         if (selection.stub_id) {
-            response = std::move(selection.response);
             entry.matched_stub = selection.stub_id;
+            finish(std::move(entry), std::move(selection.response), exchange);
         } else if (const std::optional<Refusal> refusal = refuse_malformed(entry)) {
             // Stubs may still match such requests on purpose; the simulation never sees them.
-            response = ResponseDefinition::matrix_error(refusal->errcode, refusal->error, {}, {},
-                                                        refusal->status);
-        } else if (auto simulated = simulation ? simulation->handle(entry) : std::nullopt) {
-            // May have held the request (a long-polling /sync); recorded once answered.
-            response = std::move(simulated->response);
-            entry.simulated = true;
-            entry.flags = std::move(simulated->flags);
-        } else {
-            response = ResponseDefinition::matrix_error(
+            finish(std::move(entry),
+                   ResponseDefinition::matrix_error(refusal->errcode, refusal->error, {}, {},
+                                                    refusal->status),
+                   exchange);
+        } else if (!simulate(entry, exchange)) {
+            ResponseDefinition response = ResponseDefinition::matrix_error(
                 "M_UNRECOGNIZED", unmatched_message(entry, selection.near_misses), {}, {}, 404);
             entry.near_misses = std::move(selection.near_misses);
+            finish(std::move(entry), std::move(response), exchange);
         }
-        entry.status = response.status;
-        journal.record(std::move(entry));
+    }
 
-        if (response.fixed_delay.count() > 0) std::this_thread::sleep_for(response.fixed_delay);
-        if (response.fault != Fault::none) {
-            t_verdict = {};  // the response write fails, so after_response will not run
-            apply_connection_fault(response.fault, req.remote_addr, req.remote_port, port);
-            return;
+    // Hands the request to the simulation; false when it has no such endpoint. The answer may
+    // come later (a held /sync), on the thread of whatever wakes it; the client leaving
+    // hurries it.
+    bool simulate(const JournalEntry& entry, const http::Exchange& exchange) {
+        if (!simulation) return false;
+        auto recorded = std::make_shared<JournalEntry>(entry);
+        const SimulationDispatch dispatch = simulation->handle_async(
+            *recorded, [this, recorded, exchange](SimulatedResponse simulated) {
+                recorded->simulated = true;
+                recorded->flags = std::move(simulated.flags);
+                finish(std::move(*recorded), std::move(simulated.response), exchange);
+            });
+        if (dispatch.held != 0) {
+            exchange.on_abandoned([simulation = simulation.get(), held = dispatch.held] {
+                simulation->release(held);
+            });
         }
-        res.status = response.status;
-        bool has_content_type = false;
-        for (const Header& header : response.headers) {
-            has_content_type = has_content_type || header_name_equals(header.name, "Content-Type");
-            res.set_header(header.name.c_str(), header.value);
+        return dispatch.handled;
+    }
+
+    // Records the exchange and answers it (after the stub's delay), or breaks the connection.
+    void finish(JournalEntry entry, ResponseDefinition response, http::Exchange exchange) {
+        entry.status = response.status;
+        if (exchange.abandoned()) {
+            entry.flags.push_back("the client closed its connection before this answer");
         }
-        res.body = std::move(response.body);
-        if (!has_content_type && response.json) res.set_header("Content-Type", "application/json");
+        journal.record(std::move(entry));
+        const auto delay = response.fixed_delay;
+        auto answer = [exchange, response = std::move(response)]() mutable {
+            if (response.fault == Fault::connection_reset) {
+                exchange.break_connection(http::Breakage::reset);
+            } else if (response.fault == Fault::empty_response) {
+                exchange.break_connection(http::Breakage::empty_response);
+            } else {
+                exchange.respond(to_http(std::move(response)));
+            }
+        };
+        if (delay.count() > 0) {
+            timers.schedule(TimerThread::Clock::now() + delay, std::move(answer));
+        } else {
+            answer();
+        }
     }
 
     static std::optional<Refusal> refuse_malformed(const JournalEntry& entry) {
@@ -204,69 +184,59 @@ struct MockHomeserver::Impl {
         return check_json_body(entry.body);
     }
 
-    // Before the body is read: framing the server cannot trust, or a body over the limit.
-    httplib::Server::HandlerResponse refuse_framing(const httplib::Request& req,
-                                                    httplib::Response& res) {
-        t_verdict = {};
-        std::optional<Refusal> refusal =
-            check_framing(req.method, req.target, framing_headers_of(req), options.max_body_bytes);
-        if (!refusal) return httplib::Server::HandlerResponse::Unhandled;
-        t_verdict = {true, true};
-        if (!(options.admin_api && is_admin_path(req.path))) {
-            JournalEntry entry = entry_from(req, {});  // recorded without its unread body
-            entry.status = refusal->status;
-            journal.record(std::move(entry));
-        }
-        res.status = refusal->status;
-        res.set_header("Connection", "close");
-        res.set_content(refusal->body(), "application/json");
-        return httplib::Server::HandlerResponse::Handled;
-    }
-
-    // cpp-httplib answers some bad requests itself (request line or header too long, a
-    // malformed chunked body) with an empty body; give those a Matrix error saying why.
-    httplib::Server::HandlerResponse explain_http_error(const httplib::Request&,
-                                                        httplib::Response& res) {
-        if (t_verdict.answered) return httplib::Server::HandlerResponse::Unhandled;
-        const Refusal refusal = refusal_for_http_status(res.status, options.max_body_bytes);
-        t_verdict.end_connection = t_verdict.end_connection || refusal.close_connection;
-        res.set_content(refusal.body(), "application/json");
-        return httplib::Server::HandlerResponse::Handled;
-    }
-
-    // Runs after the response is written.
-    void after_response(const httplib::Request& req) {
-        if (t_verdict.end_connection && !req.remote_addr.empty())
-            end_connection_after_response(req.remote_addr, req.remote_port, port);
-        t_verdict = {};
-    }
-
-    void serve_admin(const httplib::Request& req, const std::string& body, httplib::Response& res) {
-        const bool allowed = is_loopback(req.remote_addr) || options.admin_host == "0.0.0.0" ||
-                             options.admin_host == "::" || req.remote_addr == options.admin_host;
-        AdminResponse response;
+    void serve_admin(http::Request request, std::string path, http::Exchange exchange) {
+        const auto respond = [exchange](AdminResponse response) {
+            http::Response out;
+            out.status = response.status;
+            out.headers.push_back({"Content-Type", "application/json"});
+            out.body = SharedBytes(std::move(response.body));
+            exchange.respond(std::move(out));
+        };
+        const std::string& address = request.remote_address;
+        const bool allowed = is_loopback(address) || options.admin_host == "0.0.0.0" ||
+                             options.admin_host == "::" || address == options.admin_host;
         if (!allowed) {
-            response = {
-                403,
-                R"json({"errcode":"M_FORBIDDEN","error":"the admin API answers loopback clients only (see --admin-host)"})json"};
-        } else {
-            const bool simulated_route = simulation && req.path.starts_with("/__admin/sim/");
-            const std::optional<Refusal> refusal =
-                simulated_route ? check_json_body(body) : std::nullopt;
-            const auto simulated = simulated_route && !refusal
-                                       ? simulation->handle_admin(req.method, req.path, body)
-                                       : std::nullopt;
-            if (refusal) {
-                response = {refusal->status, refusal->body()};
-            } else if (simulated) {
-                response = {simulated->status, simulated->body};
-            } else {
-                AdminContext context{journal, stubs, files_dir, [this] { reset(); }};
-                response = handle_admin(context, {req.method, req.path, body});
+            respond(
+                {403,
+                 R"json({"errcode":"M_FORBIDDEN","error":"the admin API answers loopback clients only (see --admin-host)"})json"});
+            return;
+        }
+        const std::string& method = request.head.method;
+        const std::string body = request.body.str();
+        if (simulation && path.starts_with("/__admin/sim/")) {
+            if (const std::optional<Refusal> refusal = check_json_body(body)) {
+                respond({refusal->status, refusal->body()});
+                return;
+            }
+            if (const auto simulated = simulation->handle_admin(method, path, body)) {
+                respond({simulated->status, simulated->body});
+                return;
             }
         }
-        res.status = response.status;
-        res.set_content(response.body, "application/json");
+        AdminContext context{
+            journal,
+            stubs,
+            files_dir,
+            [this] { reset(); },
+            [this] { return health(); },
+            [this](std::chrono::milliseconds delay, std::function<void()> task) {
+                timers.schedule(TimerThread::Clock::now() + delay, std::move(task));
+            },
+            [exchange](std::function<void()> task) { exchange.on_abandoned(std::move(task)); }};
+        handle_admin(context, {method, path, body}, respond);
+    }
+
+    ServerHealth health() const {
+        const http::ServerStats stats = server->stats();
+        ServerHealth out;
+        out.open_connections = stats.open_connections;
+        out.peak_connections = stats.peak_connections;
+        out.connection_limit = stats.connection_limit;
+        out.accepted_connections = stats.accepted;
+        out.refused_connections = stats.refused_connections;
+        out.requests_in_flight = stats.held_requests;
+        if (simulation) out.held_syncs = simulation->held_count();
+        return out;
     }
 
     void reset() {
@@ -278,77 +248,12 @@ struct MockHomeserver::Impl {
 
 MockHomeserver::MockHomeserver(MockHomeserverOptions options)
     : impl_(std::make_unique<Impl>(std::move(options))) {
-    Impl& impl = *impl_;
-    httplib::Server& server = impl.server;
-    const std::size_t threads = std::max<std::size_t>(impl.options.worker_threads, 2);
-    server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    // Without TCP_NODELAY each keep-alive response waits ~40 ms for the delayed ACK.
-    server.set_tcp_nodelay(true);
-    // cpp-httplib closes a connection after 5 requests by default; a hundred million is
-    // "never" in practice and still fits the 32-bit integer a client may parse "max=" into.
-    server.set_keep_alive_max_count(100'000'000);
-    server.set_read_timeout(impl.options.read_timeout);
-    server.set_keep_alive_timeout(static_cast<time_t>(impl.options.keep_alive_timeout.count()));
-    // Only bounds bodies with a Content-Length; refuse_framing answers those before reading.
-    server.set_payload_max_length(impl.options.max_body_bytes);
-    server.set_pre_routing_handler([&impl](const httplib::Request& req, httplib::Response& res) {
-        return impl.refuse_framing(req, res);
-    });
-    // A client that asks before sending its body (Expect: 100-continue) hears the refusal
-    // instead of "100 Continue", so it never sends a body that would be refused.
-    server.set_expect_100_continue_handler(
-        [&impl](const httplib::Request& req, httplib::Response& res) {
-            if (impl.refuse_framing(req, res) != httplib::Server::HandlerResponse::Handled)
-                return 100;
-            // cpp-httplib adds Content-Length to routed answers only.
-            res.set_header("Content-Length", std::to_string(res.body.size()));
-            return res.status;
-        });
-    server.set_error_handler(httplib::Server::HandlerWithResponse(
-        [&impl](const httplib::Request& req, httplib::Response& res) {
-            return impl.explain_http_error(req, res);
-        }));
-    server.set_logger([&impl](const httplib::Request& req, const httplib::Response&) {
-        impl.after_response(req);
-    });
-    // cpp-httplib's default also sets SO_REUSEPORT, which lets a second server bind the same
-    // port and silently take half the traffic; SO_REUSEADDR alone refuses that.
-    server.set_socket_options([&impl](int socket) {
-        const int yes = 1;
-        setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-        impl.listen_socket = socket;
-    });
-    // GET and OPTIONS bodies are refused by check_framing, so req.body is empty for them.
-    const auto handler = [&impl](const httplib::Request& req, httplib::Response& res) {
-        impl.handle(req, req.body, res);
-    };
-    const auto streamed = [&impl](const httplib::Request& req, httplib::Response& res,
-                                  const httplib::ContentReader& reader) {
-        impl.handle_streamed(req, res, reader);
-    };
-    server.Get(".*", handler);
-    server.Post(".*", streamed);
-    server.Put(".*", streamed);
-    server.Delete(".*", streamed);
-    server.Patch(".*", streamed);
-    server.Options(".*", handler);
-
-    const std::string& host = impl.options.host;
-    if (impl.options.port == 0) {
-        impl.port = server.bind_to_any_port(host);
-    } else if (server.bind_to_port(host, impl.options.port)) {
-        impl.port = impl.options.port;
+    try {
+        impl_->server = std::make_unique<http::Server>(server_options(impl_->options), *impl_);
+    } catch (const std::runtime_error& e) {
+        throw StartError(e.what());
     }
-    if (impl.port <= 0) {
-        throw StartError("cannot listen on " + host + ":" + std::to_string(impl.options.port) +
-                         ": the port is in use or the address is not one of this machine's");
-    }
-    // Listening again on a listening socket only changes its backlog.
-    if (impl.listen_socket >= 0) ::listen(impl.listen_socket, kListenBacklog);
-    impl.listener = std::thread([&server] { server.listen_after_bind(); });
-    // cpp-httplib's stop() does nothing until its accept loop runs, so a server stopped right
-    // after starting would otherwise never stop. Requests sent meanwhile wait in the backlog.
-    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::microseconds(50));
+    impl_->server->start();
 }
 
 MockHomeserver::~MockHomeserver() { stop(); }
@@ -356,19 +261,23 @@ MockHomeserver::~MockHomeserver() { stop(); }
 void MockHomeserver::stop() {
     if (impl_->stopped) return;
     impl_->stopped = true;
-    // Held /sync requests would otherwise keep their worker threads until their timeout.
+    // Held syncs are answered while their connections are still open.
     if (impl_->simulation) impl_->simulation->reset();
-    impl_->server.stop();
-    if (impl_->listener.joinable()) impl_->listener.join();
+    impl_->server->stop();
+    impl_->timers.stop();
 }
 
 std::string MockHomeserver::url() const {
     const std::string& host = impl_->options.host;
     const bool ipv6 = host.find(':') != std::string::npos;
-    return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(impl_->port);
+    return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port());
 }
 
-int MockHomeserver::port() const { return impl_->port; }
+int MockHomeserver::port() const { return impl_->server->port(); }
+
+std::size_t MockHomeserver::connection_limit() const {
+    return impl_->server->stats().connection_limit;
+}
 
 Journal& MockHomeserver::journal() noexcept { return impl_->journal; }
 const Journal& MockHomeserver::journal() const noexcept { return impl_->journal; }

@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdio>
 #include <utility>
 
@@ -101,13 +102,75 @@ void split_target(JournalEntry& entry) {
     }
 }
 
-Journal::Journal(std::size_t capacity) : capacity_(capacity) {
+namespace {
+
+// A heap block holds its bytes plus the allocator's header (and rounding).
+constexpr std::size_t kHeapBlockOverhead = 16;
+
+std::size_t string_footprint(const std::string& text) {
+    // Up to 15 characters live inside the string object itself (libstdc++'s small buffer).
+    return text.capacity() > 15 ? text.capacity() + 1 + kHeapBlockOverhead : 0;
+}
+
+template <typename Pair>
+std::size_t pairs_footprint(const std::vector<Pair>& pairs) {
+    std::size_t bytes = pairs.capacity() * sizeof(Pair) + (pairs.empty() ? 0 : kHeapBlockOverhead);
+    for (const Pair& pair : pairs)
+        bytes += string_footprint(pair.name) + string_footprint(pair.value);
+    return bytes;
+}
+
+}  // namespace
+
+std::size_t footprint(const JournalEntry& entry) {
+    std::size_t bytes = sizeof(JournalEntry) + string_footprint(entry.method) +
+                        string_footprint(entry.target) + string_footprint(entry.raw_path) +
+                        string_footprint(entry.raw_query) + string_footprint(entry.remote) +
+                        pairs_footprint(entry.headers) + pairs_footprint(entry.query) +
+                        entry.body.footprint();
+    if (entry.matched_stub) bytes += string_footprint(*entry.matched_stub);
+    bytes += entry.near_misses.capacity() * sizeof(NearMiss);
+    for (const NearMiss& miss : entry.near_misses) {
+        bytes += string_footprint(miss.stub_id) + string_footprint(miss.stub_name) +
+                 string_footprint(miss.failed_predicate);
+    }
+    bytes += entry.flags.capacity() * sizeof(std::string);
+    for (const std::string& flag : entry.flags) bytes += string_footprint(flag);
+    return bytes;
+}
+
+// A pending wait: the ids that matched so far, tested once each as entries arrive.
+struct Journal::Waiter {
+    RequestPattern pattern;
+    std::size_t n = 0;
+    std::deque<std::uint64_t> matched_ids;
+    std::function<void(WaitResult)> done;
+};
+
+Journal::Journal(std::size_t capacity, std::size_t max_bytes)
+    : capacity_(capacity), max_bytes_(max_bytes) {
     if (capacity == 0) throw InvalidArgument("capacity", "must be at least 1");
+    if (max_bytes == 0) throw InvalidArgument("max_bytes", "must be at least 1");
+}
+
+WaitResult Journal::result_of(Waiter& waiter) const {
+    // Ids in entries_ are contiguous and increasing (records append, evictions pop the front,
+    // clear() empties), so ids below the front are gone, whether evicted or cleared.
+    const std::uint64_t front_id = entries_.empty() ? next_id_ : entries_.front().id;
+    while (!waiter.matched_ids.empty() && waiter.matched_ids.front() < front_id)
+        waiter.matched_ids.pop_front();
+    WaitResult result;
+    result.complete = waiter.matched_ids.size() >= waiter.n;
+    result.matching.reserve(waiter.matched_ids.size());
+    for (const std::uint64_t id : waiter.matched_ids)
+        result.matching.push_back(entries_[id - front_id]);
+    return result;
 }
 
 std::uint64_t Journal::record(JournalEntry entry) {
     std::function<void(const JournalEntry&)> listener;
     std::optional<JournalEntry> for_listener;
+    std::vector<std::pair<std::function<void(WaitResult)>, WaitResult>> completed;
     std::uint64_t id = 0;
     {
         std::lock_guard lock(mutex_);
@@ -118,15 +181,35 @@ std::uint64_t Journal::record(JournalEntry entry) {
             listener = listener_;
             for_listener = entry;
         }
+        const std::size_t bytes = footprint(entry);
         entries_.push_back(std::move(entry));
-        while (entries_.size() > capacity_) {
+        footprints_.push_back(bytes);
+        bytes_ += bytes;
+        while (entries_.size() > 1 && (entries_.size() > capacity_ || bytes_ > max_bytes_)) {
+            bytes_ -= footprints_.front();
+            evicted_bytes_ += footprints_.front();
             entries_.pop_front();
+            footprints_.pop_front();
             ++evicted_;
         }
+        const JournalEntry& stored = entries_.back();
+        for (auto it = waiters_.begin(); it != waiters_.end();) {
+            Waiter& waiter = *it->second;
+            if (waiter.pattern.matches(stored)) waiter.matched_ids.push_back(id);
+            if (waiter.matched_ids.size() >= waiter.n) {
+                WaitResult result = result_of(waiter);
+                if (result.complete) {
+                    completed.emplace_back(std::move(waiter.done), std::move(result));
+                    it = waiters_.erase(it);
+                    continue;
+                }
+            }
+            ++it;
+        }
     }
-    arrived_.notify_all();
     // Outside the lock so a slow listener (a file write) never stalls readers, and a listener
-    // that reads the journal cannot deadlock.
+    // or waiter that reads the journal cannot deadlock.
+    for (auto& [done, result] : completed) done(std::move(result));
     if (listener) listener(*for_listener);
     return id;
 }
@@ -172,63 +255,81 @@ std::vector<JournalEntry> Journal::unmatched() const {
 
 WaitResult Journal::wait_for(const RequestPattern& pattern, std::size_t n,
                              std::chrono::milliseconds timeout) const {
-    // Clamped so that an absurd timeout from the admin API cannot overflow the deadline.
+    // Clamped so that an absurd timeout cannot overflow the deadline.
     constexpr std::chrono::milliseconds kLongest = std::chrono::hours(24 * 365);
     const auto deadline = std::chrono::steady_clock::now() +
                           std::clamp(timeout, std::chrono::milliseconds::zero(), kLongest);
-    std::unique_lock lock(mutex_);
-
-    // Scans only entries recorded since the last wake, so a large journal costs one pass in
-    // total rather than one per record(). The answer always equals count(pattern) on the
-    // journal as it stands: ids in entries_ are contiguous and increasing (records append,
-    // evictions pop the front, clear() empties), so ids below the front are gone, whether
-    // evicted or cleared.
-    std::deque<std::uint64_t> matched_ids;
-    std::uint64_t scanned_through = 0;  // highest id already tested against the pattern
-    const auto rescan = [&] {
-        if (entries_.empty()) {
-            matched_ids.clear();
-            return;
-        }
-        const std::uint64_t front_id = entries_.front().id;
-        while (!matched_ids.empty() && matched_ids.front() < front_id) matched_ids.pop_front();
-        const std::uint64_t first = std::max(scanned_through + 1, front_id);
-        for (std::uint64_t id = first; id <= entries_.back().id; ++id) {
-            if (pattern.matches(entries_[id - front_id])) matched_ids.push_back(id);
-        }
-        scanned_through = std::max(scanned_through, entries_.back().id);
-    };
-
-    bool complete = false;
-    while (true) {
-        rescan();
-        if (matched_ids.size() >= n) {
-            complete = true;
-            break;
-        }
-        // Re-checked on every wake, so spurious wake-ups are harmless.
-        if (arrived_.wait_until(lock, deadline) == std::cv_status::timeout) {
-            rescan();
-            complete = matched_ids.size() >= n;
-            break;
-        }
+    std::mutex mutex;
+    std::condition_variable answered;
+    std::optional<WaitResult> outcome;
+    const std::uint64_t wait_id = when_matched(pattern, n, [&](WaitResult result) {
+        std::lock_guard lock(mutex);
+        outcome = std::move(result);
+        answered.notify_all();
+    });
+    std::unique_lock lock(mutex);
+    if (!answered.wait_until(lock, deadline, [&] { return outcome.has_value(); })) {
+        lock.unlock();
+        finish_wait(wait_id);  // answers at once, unless a record() is answering right now
+        lock.lock();
+        answered.wait(lock, [&] { return outcome.has_value(); });
     }
+    return std::move(*outcome);
+}
 
+std::uint64_t Journal::when_matched(const RequestPattern& pattern, std::size_t n,
+                                    std::function<void(WaitResult)> done) const {
+    auto waiter = std::make_shared<Waiter>();
+    waiter->pattern = pattern;
+    waiter->n = n;
     WaitResult result;
-    result.complete = complete;
-    result.matching.reserve(matched_ids.size());
-    if (!matched_ids.empty()) {
-        const std::uint64_t front_id = entries_.front().id;
-        for (const std::uint64_t id : matched_ids) {
-            result.matching.push_back(entries_[id - front_id]);
+    {
+        std::lock_guard lock(mutex_);
+        for (const JournalEntry& entry : entries_) {
+            if (pattern.matches(entry)) waiter->matched_ids.push_back(entry.id);
+        }
+        result = result_of(*waiter);
+        if (!result.complete) {
+            waiter->done = std::move(done);
+            const std::uint64_t id = next_wait_id_++;
+            waiters_.emplace(id, std::move(waiter));
+            return id;
         }
     }
-    return result;  // the lock is released before the caller sees the copies
+    done(std::move(result));
+    return 0;
+}
+
+bool Journal::finish_wait(std::uint64_t wait_id) const {
+    std::function<void(WaitResult)> done;
+    WaitResult result;
+    {
+        std::lock_guard lock(mutex_);
+        const auto it = waiters_.find(wait_id);
+        if (it == waiters_.end()) return false;
+        result = result_of(*it->second);
+        done = std::move(it->second->done);
+        waiters_.erase(it);
+    }
+    done(std::move(result));
+    return true;
 }
 
 void Journal::clear() {
     std::lock_guard lock(mutex_);
     entries_.clear();
+    footprints_.clear();
+    bytes_ = 0;
+}
+
+std::size_t Journal::bytes() const {
+    std::lock_guard lock(mutex_);
+    return bytes_;
+}
+
+std::uint64_t Journal::evicted_bytes() const {
+    std::lock_guard lock(mutex_);
+    return evicted_bytes_;
 }
 
 std::size_t Journal::size() const {

@@ -1,6 +1,7 @@
 // matrix-mockserver: the mock Matrix homeserver as a standalone program.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -46,7 +47,16 @@ Options:
                          (default 268435456, 256 MiB; uploads have their own 64 MiB)
   --journal-out FILE     append every request to FILE as JSON Lines, flushed as it goes
   --journal-capacity N   keep at most N requests in memory (default 100000)
-  --threads N            worker threads, one per open connection (default 256)
+  --journal-max-bytes N  keep at most N bytes of requests in memory (bodies, headers,
+                         targets; default 268435456, 256 MiB); the oldest go first, and
+                         GET /__admin/health counts what is held and what was evicted
+  --max-connections N    serve at most N open connections (default 20000); a connection
+                         past it gets 429 M_LIMIT_EXCEEDED with retry_after_ms and
+                         Retry-After, is closed, and is counted as refused in
+                         GET /__admin/health
+  --threads N            threads running stubs, the simulation and the admin API
+                         (default 4); no request holds one while it waits
+  --io-threads N         event loops reading and writing connections (default 1)
   --max-body-bytes N     larger request bodies get 413 M_TOO_LARGE (default 33554432,
                          32 MiB)
   --read-timeout SECONDS how long a client may stay silent mid-request (default 30)
@@ -58,6 +68,17 @@ Options:
 
 Once listening it prints "listening on http://HOST:PORT". It stops cleanly on SIGINT or
 SIGTERM.
+
+Connections and their bounds: the server runs on epoll event loops, and a request that waits
+(a long-polling /sync, POST /__admin/requests/wait, a stub's delay) holds no thread, so
+thousands of clients can each keep a /sync open. At start-up the open-file limit is raised
+to its hard limit; the connection limit is --max-connections or that limit less 64,
+whichever is lower (it prints which). What remains bounded: request heads (a request line
+or header line of 8 KiB, 100 header lines, 64 KiB in all: 414 or 431), bodies
+(--max-body-bytes), idle connections (closed after 5 s between requests), silent clients
+(--read-timeout), clients that stop reading their answer (30 s), the journal (--journal-*),
+the simulation's state and uploads (--sim-state-capacity-bytes; 64 MiB), and /sync and
+admin waits (60 s and 5 min at most).
 
 Admin API (WireMock's paths):
   GET  /__admin/health                 GET|POST /__admin/mappings
@@ -149,9 +170,18 @@ Arguments parse_arguments(int argc, char** argv) {
         } else if (option == "--journal-capacity") {
             arguments.server.journal_capacity =
                 static_cast<std::size_t>(parse_number(option, value(), 1, 100'000'000));
+        } else if (option == "--journal-max-bytes") {
+            arguments.server.journal_max_bytes =
+                static_cast<std::size_t>(parse_number(option, value(), 1, 1'000'000'000'000));
+        } else if (option == "--max-connections") {
+            arguments.server.max_connections =
+                static_cast<std::size_t>(parse_number(option, value(), 1, 10'000'000));
         } else if (option == "--threads") {
             arguments.server.worker_threads =
-                static_cast<std::size_t>(parse_number(option, value(), 2, 10'000));
+                static_cast<std::size_t>(parse_number(option, value(), 1, 256));
+        } else if (option == "--io-threads") {
+            arguments.server.io_threads =
+                static_cast<std::size_t>(parse_number(option, value(), 1, 64));
         } else if (option == "--max-body-bytes") {
             arguments.server.max_body_bytes =
                 static_cast<std::size_t>(parse_number(option, value(), 0, 1'000'000'000'000));
@@ -186,10 +216,25 @@ std::optional<std::string> default_mappings_dir(const char* argv0) {
     return std::nullopt;
 }
 
+// Raises the soft open-file limit to the hard one (each connection is a descriptor; the
+// default soft limit of 1024 would cap the server near a thousand clients). Returns the limit
+// now in force.
+rlim_t raise_open_file_limit() {
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) != 0) return 0;
+    if (files.rlim_cur < files.rlim_max) {
+        rlimit raised = files;
+        raised.rlim_cur = files.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) files = raised;
+    }
+    return files.rlim_cur;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     Arguments arguments = parse_arguments(argc, argv);
+    const rlim_t open_files = raise_open_file_limit();
 
     // Signals are taken by sigwait below, so every thread started from here on blocks them.
     sigset_t stop_signals;
@@ -234,6 +279,13 @@ int main(int argc, char** argv) {
             }
         }
         std::cout << "listening on " << server.url() << std::endl;
+        const std::size_t limit = server.connection_limit();
+        std::cout << "serving up to " << limit << " connections";
+        if (limit < arguments.server.max_connections) {
+            std::cout << " (the open-file limit is " << open_files
+                      << "; raise it with ulimit -n for more)";
+        }
+        std::cout << std::endl;
         if (arguments.simulation)
             std::cout << "simulation on (--no-simulation for stubs only)" << std::endl;
         if (mappings) {

@@ -53,7 +53,13 @@ std::string request_name(std::string_view method, std::string_view target) {
 }
 
 std::string Refusal::body() const {
-    return Json::object({{"errcode", Json::string(errcode)}, {"error", Json::string(error)}})
+    if (!retry_after_ms) {
+        return Json::object({{"errcode", Json::string(errcode)}, {"error", Json::string(error)}})
+            .text();
+    }
+    return Json::object({{"errcode", Json::string(errcode)},
+                         {"error", Json::string(error)},
+                         {"retry_after_ms", Json::number(*retry_after_ms)}})
         .text();
 }
 

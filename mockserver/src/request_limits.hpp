@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,14 +20,24 @@ std::string request_name(std::string_view method, std::string_view target);
 
 // A request refused before stubs or the simulation see it.
 struct Refusal {
+    Refusal(int status_code, std::string code, std::string message, bool close = false,
+            std::optional<std::int64_t> retry_ms = {})
+        : status(status_code),
+          errcode(std::move(code)),
+          error(std::move(message)),
+          close_connection(close),
+          retry_after_ms(retry_ms) {}
+
     int status = 400;
     std::string errcode;
     std::string error;
     // The connection is left in an unknown state (the body was not read, or its framing is
     // ambiguous), so it is closed after the answer instead of reading the next request from it.
     bool close_connection = false;
+    // For M_LIMIT_EXCEEDED: when to retry, in the body and as a Retry-After header.
+    std::optional<std::int64_t> retry_after_ms;
 
-    std::string body() const;  // {"errcode": ..., "error": ...}
+    std::string body() const;  // {"errcode": ..., "error": ..., "retry_after_ms": ...}
 };
 
 // Framing, from the request line and headers before the body is read: a body larger than

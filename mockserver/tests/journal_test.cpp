@@ -395,7 +395,7 @@ TEST(JournalThreads, ConcurrentWritersGetUniqueContiguousIdsAndLoseNothing) {
     std::set<std::string> bodies;
     for (std::size_t i = 0; i < entries.size(); ++i) {
         ASSERT_EQ(entries[i].id, i + 1);
-        bodies.insert(entries[i].body);
+        bodies.insert(entries[i].body.str());
     }
     EXPECT_EQ(bodies.size(), kTotal);
     for (int t = 0; t < kWriters; ++t) {

@@ -191,12 +191,12 @@ TEST(MockHomeserverLimits, RequestLineOver8KiBGets414WithAMatrixError) {
     expect_still_serves(hs);
 }
 
-TEST(MockHomeserverLimits, HeaderLineOver8KiBGets400WithAMatrixError) {
+TEST(MockHomeserverLimits, HeaderLineOver8KiBGets431WithAMatrixError) {
     MockHomeserver hs(simulated());
     const RawResponse r =
         send_raw(hs.port(), http_request("GET", "/_matrix/client/versions", {},
                                          "X-Big: " + std::string(9000, 'b') + "\r\n"));
-    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(r.status, 431);
     EXPECT_EQ(errcode_of(r.body), "M_UNRECOGNIZED");
     expect_still_serves(hs);
 }

@@ -71,7 +71,7 @@ TEST(MockHomeserverLoad, EightKeepAliveClientsLoseNoRequestAndKeepEveryBodyIntac
     EXPECT_EQ(hs.journal().evicted(), 0u);
     std::map<std::string, int> seen;
     for (const JournalEntry& entry : entries) {
-        ++seen[entry.body];
+        ++seen[entry.body.str()];
         EXPECT_EQ(entry.status, 200);
     }
     for (int c = 0; c < kClients; ++c) {
@@ -84,8 +84,8 @@ TEST(MockHomeserverLoad, EightKeepAliveClientsLoseNoRequestAndKeepEveryBodyIntac
     // Requests on one connection are recorded in the order they were sent.
     std::vector<int> last(kClients, -1);
     for (const JournalEntry& entry : entries) {
-        const int c = entry.body[10] - '0';
-        const int i = std::stoi(entry.body.substr(16));
+        const int c = entry.body.view()[10] - '0';
+        const int i = std::stoi(std::string(entry.body.view().substr(16)));
         EXPECT_GT(i, last[static_cast<std::size_t>(c)]);
         last[static_cast<std::size_t>(c)] = i;
     }

@@ -17,7 +17,10 @@ Reply send(State& state, const Call& call, const Device& device, const std::stri
     }
     const auto body = parse_object(call.entry.body);
     if (!body) return error("M_NOT_JSON", "The event content is not a JSON object", 400);
-    std::string content = to_text(*body);
+    std::string text = to_text(*body);
+    // A compact body is the content itself: the room keeps the journal's bytes, not a copy.
+    SharedBytes content =
+        text == call.entry.body.view() ? call.entry.body : SharedBytes(std::move(text));
     const std::size_t cost =
         event_cost(state, room_id, device.user_id, type, content, key, device.key(), txn_id) +
         transaction_cost(state, txn_key);
@@ -83,21 +86,23 @@ Reply messages(State& state, const Call& call, const Device& device, const Room&
         }
     }
     // A token names the gap after that stream position: backwards returns events at or
-    // before it, forwards the events after it.
+    // before it, forwards the events after it. The start is found by binary search, so a page
+    // costs its own events, however long the history.
+    const auto after = [&](std::uint64_t position) {
+        return std::partition_point(
+            room.timeline.begin(), room.timeline.end(),
+            [&](std::size_t index) { return state.events[index].position <= position; });
+    };
     std::vector<const Event*> chunk;
     if (backwards) {
-        for (auto it = room.timeline.rbegin(); it != room.timeline.rend() && chunk.size() < limit;
-             ++it) {
-            const Event& event = state.events[*it];
-            if (event.position > from) continue;
+        for (auto it = after(from); it != room.timeline.begin() && chunk.size() < limit;) {
+            const Event& event = state.events[*--it];
             if (to && event.position <= *to) break;
             chunk.push_back(&event);
         }
     } else {
-        for (const std::size_t index : room.timeline) {
-            if (chunk.size() >= limit) break;
-            const Event& event = state.events[index];
-            if (event.position <= from) continue;
+        for (auto it = after(from); it != room.timeline.end() && chunk.size() < limit; ++it) {
+            const Event& event = state.events[*it];
             if (to && event.position > *to) break;
             chunk.push_back(&event);
         }

@@ -54,7 +54,7 @@ Reply handle_media(State& state, Call& call, bool authenticated) {
     }
     ResponseDefinition response;
     response.status = 200;
-    response.body = it->second.bytes;
+    response.body = it->second.bytes.str();
     response.headers.push_back({"Content-Type", it->second.content_type});
     const std::string filename = p.size() == 4 ? p[3] : it->second.filename;
     if (!filename.empty() && p[0] == "download") {

@@ -7,9 +7,9 @@
 namespace matrix::mock::sim {
 
 void State::clear() {
-    // Everything but the options, the mutex and the wait machinery; held syncs notice the new
-    // generation and answer.
-    ++generation;
+    // Held syncs stay registered and are answered by the next settle_waiters().
+    wake_everyone = true;
+    woken.clear();
     position = 0;
     events.clear();
     event_index.clear();
@@ -25,6 +25,7 @@ void State::clear() {
     published_rooms.clear();
     device_names.clear();
     presence.clear();
+    rooms_of_user.clear();
 }
 
 Auth authenticate(State& state, const Call& call) {
@@ -123,13 +124,14 @@ std::optional<std::uint64_t> parse_token(const State& state, const std::string& 
     return value;
 }
 
-void bump(State& state) {
-    ++state.position;
-    state.changed.notify_all();
+void bump(State& state) { ++state.position; }
+
+void wake(State& state, const std::string& user_id) {
+    if (state.waiters_of_user.contains(user_id)) state.woken.insert(user_id);
 }
 
 std::size_t append_event(State& state, const std::string& room_id, const std::string& sender,
-                         const std::string& type, std::string content,
+                         const std::string& type, SharedBytes content,
                          std::optional<std::string> state_key, std::string txn_device,
                          std::string txn_id) {
     charge(state, event_cost(state, room_id, sender, type, content, state_key, txn_device, txn_id));
@@ -152,6 +154,7 @@ std::size_t append_event(State& state, const std::string& room_id, const std::st
     Room& room = room_it->second;
     room.room_id = room_id;
     room.timeline.push_back(index);
+    room.last_position = event.position;
     if (event.state_key) {
         room.state[{event.type, *event.state_key}] = index;
         if (event.type == "m.room.member") {
@@ -159,6 +162,15 @@ std::size_t append_event(State& state, const std::string& room_id, const std::st
             room.membership[*event.state_key] =
                 parsed ? member_string(*parsed, "membership").value_or("leave") : "leave";
             room.membership_position[*event.state_key] = event.position;
+            state.rooms_of_user[*event.state_key].insert(room_id);
+            // The member whose membership changed sees it whatever that membership now is.
+            wake(state, *event.state_key);
+        }
+    }
+    // Joined members see every new event; the others see nothing of it in their syncs.
+    if (!state.waiters_of_user.empty()) {
+        for (const auto& [user_id, value] : room.membership) {
+            if (value == "join") wake(state, user_id);
         }
     }
     state.events.push_back(std::move(event));
@@ -356,6 +368,8 @@ std::pair<std::string, Reply> create_room(State& state, const std::string& creat
 void set_account_data(State& state, User& user, const std::string& room_id, const std::string& type,
                       std::string content) {
     bump(state);
+    user.account_data_position = state.position;
+    wake(state, user.user_id);
     AccountData& data =
         room_id.empty() ? user.account_data[type] : user.room_account_data[{room_id, type}];
     // A new entry costs its content; a replaced one first gives the old content back (an empty

@@ -353,7 +353,7 @@ Reply handle_rooms(State& state, Call& call) {
     if (m == "GET") {
         const auto it = room.state.find({type, state_key});
         if (it == room.state.end()) return error("M_NOT_FOUND", "No such state event", 404);
-        return ok(state.events[it->second].content);
+        return ok(state.events[it->second].content.str());
     }
     if (m == "PUT") {
         std::string content = to_text(json);

@@ -1,6 +1,8 @@
 // The Simulation facade: routes each request to its endpoint group under one lock.
 #include "matrix/mock/simulation.hpp"
 
+#include <condition_variable>
+
 #include "matrix/percent_encoding.hpp"
 #include "simulation/state.hpp"
 
@@ -32,15 +34,19 @@ std::optional<std::vector<std::string>> split_path(const std::string& path) {
 Simulation::Simulation(SimulationOptions options)
     : state_(std::make_unique<State>(std::move(options))) {}
 
-Simulation::~Simulation() { reset(); }
+Simulation::~Simulation() {
+    reset();  // answers every held sync while the state is whole
+    state_->timers.stop();
+}
 
-std::optional<SimulatedResponse> Simulation::handle(const JournalEntry& request) {
-    if (request.raw_path.empty() || request.raw_path.front() != '/') return std::nullopt;
+SimulationDispatch Simulation::handle_async(const JournalEntry& request, SimulationCallback done) {
+    if (request.raw_path.empty() || request.raw_path.front() != '/') return {};
     auto segments = split_path(request.raw_path);
-    if (!segments || segments->size() < 3 || (*segments)[0] != "_matrix") return std::nullopt;
+    if (!segments || segments->size() < 3 || (*segments)[0] != "_matrix") return {};
     const std::string area = (*segments)[1];
     const std::string version = (*segments)[2];
     sim::Call call{request, request.method, {}, {}};
+    call.done = &done;
     std::unique_lock lock(state_->mutex);
     sim::Reply reply;
     if (area == "client" && version == "versions" && segments->size() == 3) {
@@ -52,7 +58,7 @@ std::optional<SimulatedResponse> Simulation::handle(const JournalEntry& request)
         if (!reply) reply = sim::handle_rooms(*state_, call);
         if (!reply) reply = sim::handle_events(*state_, call);
         if (!reply) reply = sim::handle_devices(*state_, call);
-        if (!reply) reply = sim::handle_sync(*state_, call, lock);
+        if (!reply) reply = sim::handle_sync(*state_, call);
     } else if (area == "media" && (version == "r0" || version == "v3")) {
         call.path.assign(segments->begin() + 3, segments->end());
         reply = sim::handle_media(*state_, call, false);
@@ -61,8 +67,43 @@ std::optional<SimulatedResponse> Simulation::handle(const JournalEntry& request)
         call.path.assign(segments->begin() + 4, segments->end());
         reply = sim::handle_media(*state_, call, true);
     }
-    if (!reply) return std::nullopt;
-    return SimulatedResponse{std::move(*reply), std::move(call.flags)};
+    if (!reply) return {};
+    const SimulationDispatch dispatch{true, call.held};
+    if (call.held == 0) {
+        // This request's own answer first: its latency must not include the held syncs it wakes.
+        lock.unlock();
+        done(SimulatedResponse{std::move(*reply), std::move(call.flags)});
+        lock.lock();
+    }
+    sim::settle_waiters(*state_);
+    sim::deliver_ready(*state_, lock);
+    return dispatch;
+}
+
+std::optional<SimulatedResponse> Simulation::handle(const JournalEntry& request) {
+    std::mutex mutex;
+    std::condition_variable answered;
+    std::optional<SimulatedResponse> answer;
+    const SimulationDispatch dispatch = handle_async(request, [&](SimulatedResponse response) {
+        std::lock_guard lock(mutex);
+        answer = std::move(response);
+        answered.notify_all();
+    });
+    if (!dispatch.handled) return std::nullopt;
+    std::unique_lock lock(mutex);
+    answered.wait(lock, [&] { return answer.has_value(); });
+    return answer;
+}
+
+void Simulation::release(std::uint64_t held) {
+    std::unique_lock lock(state_->mutex);
+    sim::answer_waiter(*state_, held);
+    sim::deliver_ready(*state_, lock);
+}
+
+std::size_t Simulation::held_count() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->waiters.size();
 }
 
 std::optional<SimulationAdminResponse> Simulation::handle_admin(const std::string& method,
@@ -80,18 +121,23 @@ std::optional<SimulationAdminResponse> Simulation::handle_admin(const std::strin
         start = end + 1;
     }
     std::unique_lock lock(state_->mutex);
+    std::optional<SimulationAdminResponse> response;
     if (method == "POST" && segments.size() == 1 && segments[0] == "reset") {
         state_->clear();
-        state_->changed.notify_all();
-        return SimulationAdminResponse{200, "{}"};
+        response = SimulationAdminResponse{200, "{}"};
+    } else {
+        response = sim::handle_sim_admin(*state_, method, segments, body);
     }
-    return sim::handle_sim_admin(*state_, method, segments, body);
+    sim::settle_waiters(*state_);
+    sim::deliver_ready(*state_, lock);
+    return response;
 }
 
 void Simulation::reset() {
-    std::lock_guard lock(state_->mutex);
+    std::unique_lock lock(state_->mutex);
     state_->clear();
-    state_->changed.notify_all();
+    sim::settle_waiters(*state_);
+    sim::deliver_ready(*state_, lock);
 }
 
 }  // namespace matrix::mock

@@ -3,9 +3,9 @@
 
 #include <rapidjson/document.h>
 
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <mutex>
@@ -14,10 +14,13 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "matrix/mock/shared_bytes.hpp"
 #include "matrix/mock/simulation.hpp"
+#include "timer_thread.hpp"
 
 namespace matrix::mock::sim {
 
@@ -28,7 +31,9 @@ struct Event {
     std::string type;
     std::string sender;
     std::optional<std::string> state_key;
-    std::string content = "{}";  // compact JSON text
+    // Compact JSON text; the very bytes of the request body when the client sent it compact,
+    // so a large event is held once for the journal and the room.
+    SharedBytes content{std::string("{}")};
     std::int64_t origin_server_ts = 0;
     std::string txn_device;  // "user|device" that sent it with a transaction id
     std::string txn_id;
@@ -37,7 +42,9 @@ struct Event {
 
 struct Room {
     std::string room_id;
-    std::vector<std::size_t> timeline;                                 // indexes into events
+    // Indexes into events, in stream order: a sync or a page finds its place by binary search.
+    std::vector<std::size_t> timeline;
+    std::uint64_t last_position = 0;                                   // of the newest event
     std::map<std::pair<std::string, std::string>, std::size_t> state;  // (type, key) -> index
     std::map<std::string, std::string> membership;                     // user -> membership
     std::map<std::string, std::uint64_t> membership_position;          // user -> position
@@ -57,7 +64,8 @@ struct User {
     bool deactivated = false;
     std::map<std::string, AccountData> account_data;
     std::map<std::pair<std::string, std::string>, AccountData> room_account_data;  // (room, type)
-    std::vector<std::string> filters;  // filter id = index
+    std::uint64_t account_data_position = 0;  // the newest change to either, so a sync skips both
+    std::vector<std::string> filters;         // filter id = index
 };
 
 struct Device {
@@ -69,7 +77,18 @@ struct Device {
 struct Media {
     std::string content_type;
     std::string filename;
-    std::string bytes;
+    SharedBytes bytes;  // the upload's body, shared with the journal
+};
+
+// An incremental /sync with nothing new yet: answered when a change its user can see arrives
+// (settle()), when its timeout passes, or when its client goes (Simulation::release).
+struct SyncWaiter {
+    Device device;
+    std::uint64_t since = 0;
+    std::size_t limit = 10;
+    std::vector<std::string> flags;
+    SimulationCallback done;
+    std::uint64_t timer = 0;
 };
 
 struct State {
@@ -77,9 +96,7 @@ struct State {
 
     SimulationOptions options;
     std::mutex mutex;
-    std::condition_variable changed;  // notified on every new event, account data, or reset
-    std::uint64_t position = 0;       // the stream position: bumped by every change a sync sees
-    std::uint64_t generation = 0;     // bumped by reset() so held syncs answer at once
+    std::uint64_t position = 0;  // the stream position: bumped by every change a sync sees
     std::mt19937_64 random{std::random_device{}()};
     std::vector<Event> events;
     std::map<std::string, std::size_t> event_index;  // event id -> index
@@ -98,8 +115,23 @@ struct State {
     std::size_t state_bytes = 0;
     std::set<std::string> uia_sessions;
     std::set<std::string> published_rooms;  // in the public room directory
+    // Every room each user has a membership in (any), so a sync looks at that user's rooms only.
+    std::unordered_map<std::string, std::set<std::string>> rooms_of_user;
 
+    // Held syncs, by id and by user; the users a change since the last settle() may concern;
+    // and the answers decided under the lock, delivered after it is released.
+    std::map<std::uint64_t, SyncWaiter> waiters;
+    std::unordered_map<std::string, std::vector<std::uint64_t>> waiters_of_user;
+    std::uint64_t next_waiter = 1;
+    std::set<std::string> woken;
+    bool wake_everyone = false;
+    std::vector<std::pair<SimulationCallback, SimulatedResponse>> ready;
+
+    // Everything but the options, the lock and the held syncs, which are all woken.
     void clear();
+
+    // Declared last so it is destroyed first: its thread runs timeouts that take the lock.
+    TimerThread timers;
 };
 
 // What the dispatcher hands each endpoint: the request and its path after the version.
@@ -108,6 +140,8 @@ struct Call {
     std::string method;
     std::vector<std::string> path;  // percent-decoded segments after /_matrix/client/{version}/
     std::vector<std::string> flags;
+    SimulationCallback* done = nullptr;  // taken by an endpoint that holds the request
+    std::uint64_t held = 0;              // set by it: the waiter's id
 };
 
 using Reply = std::optional<ResponseDefinition>;
@@ -202,7 +236,7 @@ std::string login(State& state, const std::string& user_id, std::optional<std::s
                   std::string& device_id_out);
 // Appends one event to a room, updates state and membership, wakes syncs. Returns its index.
 std::size_t append_event(State& state, const std::string& room_id, const std::string& sender,
-                         const std::string& type, std::string content,
+                         const std::string& type, SharedBytes content,
                          std::optional<std::string> state_key = {}, std::string txn_device = {},
                          std::string txn_id = {});
 // m.room.member content for `membership`, with the profile for joins.
@@ -219,7 +253,9 @@ std::pair<std::string, Reply> create_room(State& state, const std::string& creat
 // Sets account data at a new stream position and wakes syncs.
 void set_account_data(State& state, User& user, const std::string& room_id, const std::string& type,
                       std::string content);
-void bump(State& state);  // a new stream position, and wakes held syncs
+void bump(State& state);  // a new stream position
+// Held syncs of `user_id` may have something new: settle() rebuilds them.
+void wake(State& state, const std::string& user_id);
 // Stream tokens are "s<position>"; nullopt for anything never issued.
 std::optional<std::uint64_t> parse_token(const State& state, const std::string& token);
 
@@ -230,7 +266,15 @@ Reply handle_accounts(State& state, Call& call);
 Reply handle_settings(State& state, Call& call);  // capabilities, pushrules, filters, account data
 Reply handle_rooms(State& state, Call& call);
 Reply handle_events(State& state, Call& call);
-Reply handle_sync(State& state, Call& call, std::unique_lock<std::mutex>& lock);
+Reply handle_sync(State& state, Call& call);
+// Under the lock: answers the held syncs the changes since the last call concern (or all, after
+// a reset) into state.ready.
+void settle_waiters(State& state);
+// Under the lock: answers held sync `id` now with what it would answer at its timeout.
+void answer_waiter(State& state, std::uint64_t id);
+// Releases the lock and delivers the answers queued in state.ready (if any; the lock is kept
+// when there are none).
+void deliver_ready(State& state, std::unique_lock<std::mutex>& lock);
 Reply handle_devices(State& state, Call& call);  // devices and presence
 Reply handle_media(State& state, Call& call, bool authenticated);
 std::optional<SimulationAdminResponse> handle_sim_admin(State& state, const std::string& method,

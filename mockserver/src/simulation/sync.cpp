@@ -29,17 +29,37 @@ std::string events_object(const std::vector<std::string>& events) {
     return JsonObject().raw("events", json_array(events)).text();
 }
 
+// The first timeline slot whose event comes after stream position `after`.
+std::vector<std::size_t>::const_iterator first_after(const State& state, const Room& room,
+                                                     std::uint64_t after) {
+    return std::partition_point(room.timeline.begin(), room.timeline.end(), [&](std::size_t index) {
+        return state.events[index].position <= after;
+    });
+}
+
+// Looks at the user's own rooms only, and in each at the events after `since` only (found by
+// binary search), so an incremental sync costs what is new, not the server's history.
 Built build(const State& state, const Device& device, std::optional<std::uint64_t> since,
             std::size_t limit, bool full_state) {
     const bool initial = !since;
     const std::uint64_t after = since.value_or(0);
     const std::string viewer = device.key();
     const auto user_it = state.users.find(device.user_id);
+    const User* user = user_it == state.users.end() ? nullptr : &user_it->second;
+    const bool account_data_changed =
+        user != nullptr && (initial || user->account_data_position > after);
     JsonObject join;
     JsonObject invite;
     JsonObject leave;
     bool has_data = false;
-    for (const auto& [room_id, room] : state.rooms) {
+    static const std::set<std::string> kNoRooms;
+    const auto rooms_it = state.rooms_of_user.find(device.user_id);
+    const std::set<std::string>& room_ids =
+        rooms_it == state.rooms_of_user.end() ? kNoRooms : rooms_it->second;
+    for (const std::string& room_id : room_ids) {
+        const auto room_it = state.rooms.find(room_id);
+        if (room_it == state.rooms.end()) continue;
+        const Room& room = room_it->second;
         const auto membership_it = room.membership.find(device.user_id);
         if (membership_it == room.membership.end()) continue;
         const std::string& mine = membership_it->second;
@@ -48,21 +68,22 @@ Built build(const State& state, const Device& device, std::optional<std::uint64_
         // full_state: every joined room again, with all its state, as if newly joined.
         const bool whole = fresh || full_state;
         if (mine == "join") {
+            if (!whole && room.last_position <= after && !account_data_changed) continue;
             // Timeline: the newest `limit` events after `since`, or of all when fresh.
-            std::vector<std::size_t> timeline;
-            for (const std::size_t index : room.timeline) {
-                if (fresh || state.events[index].position > after) timeline.push_back(index);
-            }
-            const bool limited = timeline.size() > limit;
-            if (limited)
-                timeline.erase(timeline.begin(), timeline.end() - static_cast<long>(limit));
+            const auto begin = fresh ? room.timeline.begin() : first_after(state, room, after);
+            const auto available = static_cast<std::size_t>(room.timeline.end() - begin);
+            const bool limited = available > limit;
+            const std::vector<std::size_t> timeline(
+                limited ? room.timeline.end() - static_cast<long>(limit) : begin,
+                room.timeline.end());
             std::vector<std::string> room_data;
-            if (user_it != state.users.end()) {
-                for (const auto& [key, data] : user_it->second.room_account_data) {
-                    if (key.first == room_id && (initial || data.position > after)) {
+            if (account_data_changed) {
+                for (auto it = user->room_account_data.lower_bound({room_id, std::string()});
+                     it != user->room_account_data.end() && it->first.first == room_id; ++it) {
+                    if (initial || it->second.position > after) {
                         room_data.push_back(JsonObject()
-                                                .str("type", key.second)
-                                                .raw("content", data.content)
+                                                .str("type", it->first.second)
+                                                .raw("content", it->second.content)
                                                 .text());
                     }
                 }
@@ -79,6 +100,7 @@ Built build(const State& state, const Device& device, std::optional<std::uint64_
                 }
             }
             std::vector<std::string> timeline_events;
+            timeline_events.reserve(timeline.size());
             for (const std::size_t index : timeline) {
                 timeline_events.push_back(event_json(state, state.events[index], viewer));
             }
@@ -115,12 +137,11 @@ Built build(const State& state, const Device& device, std::optional<std::uint64_
                        JsonObject().raw("invite_state", events_object(invite_state)).text());
             has_data = true;
         } else if ((mine == "leave" || mine == "ban") && !initial && fresh) {
+            // The events between `since` and the leave, which the user could still see.
             std::vector<std::string> timeline_events;
-            for (const std::size_t index : room.timeline) {
-                const Event& event = state.events[index];
-                if (event.position > after && event.position <= changed_at) {
-                    timeline_events.push_back(event_json(state, event, viewer));
-                }
+            const auto end = first_after(state, room, changed_at);
+            for (auto it = first_after(state, room, after); it < end; ++it) {
+                timeline_events.push_back(event_json(state, state.events[*it], viewer));
             }
             leave.raw(room_id, JsonObject()
                                    .raw("state", R"({"events":[]})")
@@ -133,8 +154,8 @@ Built build(const State& state, const Device& device, std::optional<std::uint64_
         }
     }
     std::vector<std::string> account_data;
-    if (user_it != state.users.end()) {
-        for (const auto& [type, data] : user_it->second.account_data) {
+    if (account_data_changed) {
+        for (const auto& [type, data] : user->account_data) {
             if (initial || data.position > after) {
                 account_data.push_back(
                     JsonObject().str("type", type).raw("content", data.content).text());
@@ -188,7 +209,7 @@ std::size_t timeline_limit(const State& state, const Device& device, const Call&
 
 }  // namespace
 
-Reply handle_sync(State& state, Call& call, std::unique_lock<std::mutex>& lock) {
+Reply handle_sync(State& state, Call& call) {
     if (call.path.size() != 1 || call.path[0] != "sync" || call.method != "GET") {
         return std::nullopt;
     }
@@ -218,23 +239,90 @@ Reply handle_sync(State& state, Call& call, std::unique_lock<std::mutex>& lock) 
     if (state.active_syncs[key] > 0) {
         call.flags.push_back("sync: concurrent /sync on device " + device.device_id);
     }
-    ++state.active_syncs[key];
-    const std::uint64_t generation = state.generation;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     Built built = build(state, device, since, limit, full_state);
-    // Only an incremental sync with nothing new waits; the wait releases the lock.
-    while (since && !full_state && !built.has_data && state.generation == generation) {
-        const std::uint64_t seen = state.position;
-        const bool woken = state.changed.wait_until(lock, deadline, [&] {
-            return state.position != seen || state.generation != generation;
-        });
-        if (!woken || state.generation != generation) break;
-        built = build(state, device, since, limit, full_state);
+    // Only an incremental sync with nothing new waits, and it waits without a thread.
+    if (!since || full_state || built.has_data || timeout_ms == 0 || call.done == nullptr) {
+        if (state.active_syncs[key] <= 0) state.active_syncs.erase(key);
+        return ok(std::move(built.body));
     }
+    ++state.active_syncs[key];
+    const std::uint64_t id = state.next_waiter++;
+    SyncWaiter& waiter = state.waiters[id];
+    waiter.device = device;
+    waiter.since = *since;
+    waiter.limit = limit;
+    waiter.flags = std::move(call.flags);
+    waiter.done = std::move(*call.done);
+    state.waiters_of_user[device.user_id].push_back(id);
+    // The timer thread answers it at its timeout, under the lock like any other change.
+    waiter.timer = state.timers.schedule(
+        TimerThread::Clock::now() + std::chrono::milliseconds(timeout_ms), [&state, id] {
+            std::unique_lock lock(state.mutex);
+            answer_waiter(state, id);
+            deliver_ready(state, lock);
+        });
+    call.held = id;
+    return ResponseDefinition{};  // a placeholder: the answer goes to the waiter's callback
+}
+
+namespace {
+
+// Removes waiter `it` and queues its answer `body` for delivery after the lock.
+void complete(State& state, std::map<std::uint64_t, SyncWaiter>::iterator it, std::string body) {
+    SyncWaiter& waiter = it->second;
+    const std::string key = waiter.device.key();
     if (--state.active_syncs[key] <= 0) state.active_syncs.erase(key);
-    // Rebuilt so next_batch is current even when the wait timed out.
-    if (!built.has_data) built = build(state, device, since, limit, full_state);
-    return ok(std::move(built.body));
+    if (waiter.timer != 0) state.timers.cancel(waiter.timer);
+    auto& ids = state.waiters_of_user[waiter.device.user_id];
+    ids.erase(std::remove(ids.begin(), ids.end(), it->first), ids.end());
+    if (ids.empty()) state.waiters_of_user.erase(waiter.device.user_id);
+    state.ready.emplace_back(std::move(waiter.done),
+                             SimulatedResponse{ok(std::move(body)), std::move(waiter.flags)});
+    state.waiters.erase(it);
+}
+
+}  // namespace
+
+void answer_waiter(State& state, std::uint64_t id) {
+    const auto it = state.waiters.find(id);
+    if (it == state.waiters.end()) return;
+    const SyncWaiter& waiter = it->second;
+    // The since token may predate a reset; the answer then is the empty state's.
+    Built built =
+        build(state, waiter.device, std::min(waiter.since, state.position), waiter.limit, false);
+    complete(state, it, std::move(built.body));
+}
+
+void deliver_ready(State& state, std::unique_lock<std::mutex>& lock) {
+    if (state.ready.empty()) return;
+    std::vector<std::pair<SimulationCallback, SimulatedResponse>> ready;
+    ready.swap(state.ready);
+    lock.unlock();
+    for (auto& [done, response] : ready) done(std::move(response));
+}
+
+void settle_waiters(State& state) {
+    if (state.wake_everyone) {
+        state.wake_everyone = false;
+        state.woken.clear();
+        while (!state.waiters.empty()) answer_waiter(state, state.waiters.begin()->first);
+        return;
+    }
+    if (state.woken.empty()) return;
+    std::set<std::string> woken;
+    woken.swap(state.woken);
+    for (const std::string& user_id : woken) {
+        const auto ids_it = state.waiters_of_user.find(user_id);
+        if (ids_it == state.waiters_of_user.end()) continue;
+        const std::vector<std::uint64_t> ids = ids_it->second;  // complete() edits the list
+        for (const std::uint64_t id : ids) {
+            const auto it = state.waiters.find(id);
+            if (it == state.waiters.end()) continue;
+            Built built =
+                build(state, it->second.device, it->second.since, it->second.limit, false);
+            if (built.has_data) complete(state, it, std::move(built.body));
+        }
+    }
 }
 
 }  // namespace matrix::mock::sim

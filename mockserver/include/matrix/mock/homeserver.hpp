@@ -22,20 +22,30 @@ namespace matrix::mock {
 struct MockHomeserverOptions {
     std::string host = "127.0.0.1";
     int port = 0;  // 0: any free port
+    // The journal keeps the newest requests within both bounds: a count and bytes (bodies,
+    // headers and targets, as footprint() counts them).
     std::size_t journal_capacity = Journal::kDefaultCapacity;
-    // One thread per open connection: enough for hundreds of idle or long-polling clients.
-    std::size_t worker_threads = 256;
+    std::size_t journal_max_bytes = Journal::kDefaultMaxBytes;
+    // Threads running stubs, the simulation and the admin API. No request keeps one while it
+    // waits (a held /sync, an admin wait, a stub's delay), so a few serve any number of
+    // connections.
+    std::size_t worker_threads = 4;
+    // Event loops reading and writing connections (epoll); one keeps up with loopback.
+    std::size_t io_threads = 1;
+    // Open connections served at once; a connection past it gets 429 M_LIMIT_EXCEEDED (with
+    // retry_after_ms and Retry-After) for its first request and is closed, and is counted in
+    // GET /__admin/health. Lowered to fit the process's open-file limit (RLIMIT_NOFILE).
+    std::size_t max_connections = 20'000;
     bool admin_api = true;
     // Admin requests are answered only from loopback clients unless this is set to an
     // address the admin API may also be reached from ("0.0.0.0" or "::" allows any).
     std::string admin_host = "127.0.0.1";
-    // How long a connection may sit silent mid-request; each open connection holds a worker
-    // thread meanwhile. Milliseconds, so a test or fuzz server can make it short.
+    // How long a connection may sit silent mid-request before it is closed.
     std::chrono::milliseconds read_timeout{30'000};
-    // How long an idle keep-alive connection is kept after a response (cpp-httplib's default).
-    // Whole seconds, as cpp-httplib takes it; 0 closes a connection as soon as it has been idle
-    // for one of cpp-httplib's 10 ms polls.
-    std::chrono::seconds keep_alive_timeout{5};
+    // How long an idle connection is kept between requests.
+    std::chrono::milliseconds keep_alive_timeout{5'000};
+    // How long a client may leave an answer unread before its connection is closed.
+    std::chrono::milliseconds write_timeout{30'000};
     // Larger request bodies get 413 M_TOO_LARGE without being read.
     std::size_t max_body_bytes = 32 * 1024 * 1024;
     // Answer what no stub matches from an in-memory homeserver (off in-process unless asked;
@@ -92,6 +102,8 @@ class MockHomeserver {
 
     std::string url() const;  // http://HOST:PORT
     int port() const;
+    // The open connections served at once: max_connections, or less to fit the open-file limit.
+    std::size_t connection_limit() const;
 
     // A stub answering 200 {} until told otherwise: by SDK endpoint name (every path version
     // of it), or by pattern.

@@ -2,16 +2,18 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "matrix/mock/shared_bytes.hpp"
 #include "matrix/request.hpp"
 
 namespace matrix::mock {
@@ -35,8 +37,8 @@ struct JournalEntry {
     std::string raw_query;          // target after the first '?' ("" when none)
     std::vector<QueryParam> query;  // raw_query split and percent-decoded ('+' is a space)
     bool query_decodes = true;      // false when raw_query holds a malformed %-escape
-    std::vector<Header> headers;    // as the HTTP layer delivered them
-    std::string body;               // the body bytes
+    std::vector<Header> headers;    // in the order sent, names as sent
+    SharedBytes body;               // the body bytes, shared with readers and the simulation
     std::chrono::system_clock::time_point arrived;
     std::string remote;                       // "address:port" of the client
     std::optional<std::string> matched_stub;  // id of the stub that answered, or none
@@ -46,8 +48,12 @@ struct JournalEntry {
     std::vector<std::string> flags;           // client mistakes the simulation noticed
 
     // The request in the form the conformance comparator reads.
-    WireRequest wire() const { return {method, target, headers, body}; }
+    WireRequest wire() const { return {method, target, headers, body.str()}; }
 };
+
+// The memory one entry keeps alive, approximately (its strings, vectors and body), as the
+// journal counts it against its byte bound.
+std::size_t footprint(const JournalEntry& entry);
 
 // Fills raw_path, raw_query, query and query_decodes from entry.target.
 void split_target(JournalEntry& entry);
@@ -57,15 +63,19 @@ struct WaitResult {
     std::vector<JournalEntry> matching;  // those that arrived (all of them, even beyond n)
 };
 
-// Thread-safe, bounded record of requests. Readers always get copies.
+// Thread-safe record of requests, bounded by entry count and by bytes (the oldest go first).
+// Readers always get copies; bodies are shared, so copies are cheap.
 class Journal {
   public:
     static constexpr std::size_t kDefaultCapacity = 100'000;
+    static constexpr std::size_t kDefaultMaxBytes = 256 * 1024 * 1024;
 
-    explicit Journal(std::size_t capacity = kDefaultCapacity);
+    explicit Journal(std::size_t capacity = kDefaultCapacity,
+                     std::size_t max_bytes = kDefaultMaxBytes);
 
-    // Assigns the entry's id, stores it (evicting the oldest beyond capacity), wakes waiters,
-    // and tells the listener. Returns the id.
+    // Assigns the entry's id, stores it (evicting the oldest beyond either bound, but never the
+    // entry just recorded: one entry larger than max_bytes stays alone until the next one),
+    // completes waiters it satisfies, and tells the listener. Returns the id.
     std::uint64_t record(JournalEntry entry);
 
     std::vector<JournalEntry> entries() const;
@@ -78,23 +88,44 @@ class Journal {
     WaitResult wait_for(const RequestPattern& pattern, std::size_t n,
                         std::chrono::milliseconds timeout) const;
 
-    void clear();  // entries only; ids keep counting, the evicted count is kept
+    // The same wait without a thread: calls `done` once `n` entries match (from the thread
+    // that records the last of them, or from this call when they already do, returning 0), or
+    // from finish_wait(), whichever comes first. Returns an id for finish_wait().
+    std::uint64_t when_matched(const RequestPattern& pattern, std::size_t n,
+                               std::function<void(WaitResult)> done) const;
+    // Completes a pending wait now with what matched so far (complete: false unless n did).
+    // False when it had already completed.
+    bool finish_wait(std::uint64_t wait_id) const;
+
+    void clear();  // entries only; ids keep counting, the evicted counts are kept
     std::size_t size() const;
     std::size_t capacity() const noexcept { return capacity_; }
-    std::uint64_t evicted() const;  // entries dropped to stay within capacity
+    std::size_t max_bytes() const noexcept { return max_bytes_; }
+    std::size_t bytes() const;            // footprint() of the entries held
+    std::uint64_t evicted() const;        // entries dropped to stay within the bounds
+    std::uint64_t evicted_bytes() const;  // their footprint
 
     // Called (outside the journal's lock, in arrival order per thread) for every entry
     // recorded; used to stream the journal to a file.
     void set_listener(std::function<void(const JournalEntry&)> listener);
 
   private:
+    struct Waiter;
+    // Under the lock: the result for `waiter` from the entries held now.
+    WaitResult result_of(Waiter& waiter) const;
+
     const std::size_t capacity_;
+    const std::size_t max_bytes_;
     mutable std::mutex mutex_;
-    mutable std::condition_variable arrived_;
     std::deque<JournalEntry> entries_;
+    std::deque<std::size_t> footprints_;  // parallel to entries_
+    std::size_t bytes_ = 0;
     std::uint64_t next_id_ = 1;
     std::uint64_t evicted_ = 0;
+    std::uint64_t evicted_bytes_ = 0;
     std::function<void(const JournalEntry&)> listener_;
+    mutable std::map<std::uint64_t, std::shared_ptr<Waiter>> waiters_;
+    mutable std::uint64_t next_wait_id_ = 1;
 };
 
 }  // namespace matrix::mock

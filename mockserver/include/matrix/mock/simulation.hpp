@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +36,14 @@ struct SimulatedResponse {
     std::vector<std::string> flags;
 };
 
+// Receives a simulated answer; may run on any thread (see Simulation::handle_async).
+using SimulationCallback = std::function<void(SimulatedResponse)>;
+
+struct SimulationDispatch {
+    bool handled = false;    // false: no simulated endpoint has this path (done is never called)
+    std::uint64_t held = 0;  // nonzero: the answer comes later; pass it to release() to hurry it
+};
+
 struct SimulationAdminResponse {
     int status = 200;
     std::string body;  // JSON
@@ -46,10 +56,22 @@ class Simulation {
     Simulation(const Simulation&) = delete;
     Simulation& operator=(const Simulation&) = delete;
 
-    // Answers `request` as a homeserver would, on r0 and v3 paths (and the media paths), or
-    // nullopt when no simulated endpoint has its path. May block: an empty /sync is held until
-    // something happens or its timeout passes. Thread-safe.
+    // Answers `request` as a homeserver would, on r0 and v3 paths (and the media paths).
+    // `done` gets the answer exactly once: before this returns, or, for an incremental /sync
+    // with nothing new (held), later on another thread: the one whose change woke it (only
+    // syncs of users who can see a change are woken), or the timer thread at its timeout. A
+    // held request takes no thread. Thread-safe.
+    SimulationDispatch handle_async(const JournalEntry& request, SimulationCallback done);
+
+    // The same, waiting for a held answer on the calling thread; nullopt when no simulated
+    // endpoint has the path.
     std::optional<SimulatedResponse> handle(const JournalEntry& request);
+
+    // Answers held request `held` now, as at its timeout (its client went away). Does nothing
+    // once it has been answered.
+    void release(std::uint64_t held);
+
+    std::size_t held_count() const;  // syncs held now
 
     // The admin routes under /__admin/sim/: POST users, POST rooms, POST rooms/{roomId}/events,
     // GET state, POST reset. nullopt when `path` is not one of them.
@@ -57,7 +79,7 @@ class Simulation {
                                                         const std::string& path,
                                                         const std::string& body);
 
-    void reset();  // forgets every user, room, event and upload; wakes held syncs
+    void reset();  // forgets every user, room, event and upload; answers held syncs
 
   private:
     struct State;
