@@ -102,14 +102,12 @@ Reply log_in(State& state, Call& call) {
 }
 
 void drop_tokens(State& state, const Device& device, bool all_devices) {
-    for (auto it = state.tokens.begin(); it != state.tokens.end();) {
-        const bool same_device = it->second.key() == device.key();
-        if (same_device || (all_devices && it->second.user_id == device.user_id)) {
-            it = erase_token(state, it);
-        } else {
-            ++it;
-        }
+    std::vector<std::string> device_ids{device.device_id};
+    if (all_devices) {
+        for (const Device& other : devices_of(state, device.user_id))
+            device_ids.push_back(other.device_id);
     }
+    erase_device_tokens(state, device.user_id, device_ids);
 }
 
 std::vector<std::string> joined_rooms(const State& state, const std::string& user_id) {
@@ -246,11 +244,11 @@ Reply handle_accounts(State& state, Call& call) {
         const bool logout_devices =
             !body->HasMember("logout_devices") || (*body)["logout_devices"].IsTrue();
         if (logout_devices) {
-            for (auto it = state.tokens.begin(); it != state.tokens.end();) {
-                const bool other = it->second.user_id == device.user_id &&
-                                   it->second.device_id != device.device_id;
-                it = other ? erase_token(state, it) : std::next(it);
+            std::vector<std::string> others;
+            for (const Device& other : devices_of(state, device.user_id)) {
+                if (other.device_id != device.device_id) others.push_back(other.device_id);
             }
+            erase_device_tokens(state, device.user_id, others);
         }
         return ok("{}");
     }

@@ -98,8 +98,7 @@ SimulationAdminResponse add_event(State& state, const std::string& room_id,
 SimulationAdminResponse describe(const State& state) {
     std::vector<std::string> users;
     for (const auto& [user_id, user] : state.users) {
-        std::size_t devices = 0;
-        for (const auto& [token, device] : state.tokens) devices += device.user_id == user_id;
+        const std::size_t devices = devices_of(state, user_id).size();
         users.push_back(JsonObject()
                             .str("user_id", user_id)
                             .str("displayname", user.displayname)

@@ -48,10 +48,7 @@ Reply handle_devices(State& state, Call& call) {
         return ok("{}");
     }
 
-    std::vector<Device> mine;
-    for (const auto& [token, device] : state.tokens) {
-        if (device.user_id == me.user_id) mine.push_back(device);
-    }
+    const std::vector<Device> mine = devices_of(state, me.user_id);
     if (p.size() == 1 && m == "GET") {
         std::vector<std::string> items;
         for (const Device& device : mine) items.push_back(device_json(state, device));

@@ -86,13 +86,9 @@ Reply messages(State& state, const Call& call, const Device& device, const Room&
         }
     }
     // A token names the gap after that stream position: backwards returns events at or
-    // before it, forwards the events after it. The start is found by binary search, so a page
-    // costs its own events, however long the history.
-    const auto after = [&](std::uint64_t position) {
-        return std::partition_point(
-            room.timeline.begin(), room.timeline.end(),
-            [&](std::size_t index) { return state.events[index].position <= position; });
-    };
+    // before it, forwards the events after it. first_after() finds the start, so a page costs
+    // its own events, however long the history.
+    const auto after = [&](std::uint64_t position) { return first_after(state, room, position); };
     std::vector<const Event*> chunk;
     if (backwards) {
         for (auto it = after(from); it != room.timeline.begin() && chunk.size() < limit;) {

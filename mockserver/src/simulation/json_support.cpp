@@ -11,9 +11,16 @@
 
 namespace matrix::mock::sim {
 
-std::string quote(std::string_view text) {
-    std::string out = "\"";
-    for (const char c : text) {
+void append_quoted(std::string& out, std::string_view text) {
+    out.reserve(out.size() + text.size() + 2);
+    out += '"';
+    // Runs of characters that need no escape are copied whole: replies are mostly such runs.
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(text.data() + run, i - run);
+        run = i + 1;
         switch (c) {
             case '"':
                 out += "\\\"";
@@ -30,17 +37,21 @@ std::string quote(std::string_view text) {
             case '\t':
                 out += "\\t";
                 break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char buffer[8];
-                    std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
-                    out += buffer;
-                } else {
-                    out += c;
-                }
+            default: {
+                char buffer[8];
+                std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
+                out += buffer;
+            }
         }
     }
-    return out + "\"";
+    out.append(text.data() + run, text.size() - run);
+    out += '"';
+}
+
+std::string quote(std::string_view text) {
+    std::string out;
+    append_quoted(out, text);
+    return out;
 }
 
 std::string to_text(const rapidjson::Value& value) {
@@ -79,14 +90,18 @@ std::string member_text(const rapidjson::Value& object, const char* key, std::st
 
 JsonObject& JsonObject::raw(std::string_view key, std::string_view json) {
     if (text_.size() > 1) text_ += ',';
-    text_ += quote(key);
+    append_quoted(text_, key);
     text_ += ':';
     text_ += json;
     return *this;
 }
 
 JsonObject& JsonObject::str(std::string_view key, std::string_view value) {
-    return raw(key, quote(value));
+    if (text_.size() > 1) text_ += ',';
+    append_quoted(text_, key);
+    text_ += ':';
+    append_quoted(text_, value);
+    return *this;
 }
 
 JsonObject& JsonObject::num(std::string_view key, std::int64_t value) {

@@ -7,7 +7,7 @@
 namespace matrix::mock::sim {
 
 void State::clear() {
-    // Held syncs stay registered and are answered by the next settle_waiters().
+    // Held syncs stay registered and are answered by the next settle().
     wake_everyone = true;
     woken.clear();
     position = 0;
@@ -16,6 +16,7 @@ void State::clear() {
     rooms.clear();
     users.clear();
     tokens.clear();
+    tokens_of_user.clear();
     aliases.clear();
     transactions.clear();
     media.clear();
@@ -89,10 +90,34 @@ std::string default_displayname(const std::string& user_id) {
     return user_id.substr(1, colon == std::string::npos ? std::string::npos : colon - 1);
 }
 
-std::map<std::string, Device>::iterator erase_token(State& state,
-                                                    std::map<std::string, Device>::iterator it) {
+State::Tokens::iterator erase_token(State& state, State::Tokens::iterator it) {
     release(state, token_cost(it->first, it->second));
+    if (const auto user = state.tokens_of_user.find(it->second.user_id);
+        user != state.tokens_of_user.end()) {
+        user->second.erase(it->second.device_id);
+        if (user->second.empty()) state.tokens_of_user.erase(user);
+    }
     return state.tokens.erase(it);
+}
+
+void erase_device_tokens(State& state, const std::string& user_id,
+                         const std::vector<std::string>& device_ids) {
+    for (const std::string& device_id : device_ids) {
+        const auto user = state.tokens_of_user.find(user_id);
+        if (user == state.tokens_of_user.end()) return;
+        const auto device = user->second.find(device_id);
+        if (device == user->second.end()) continue;
+        const auto token = state.tokens.find(device->second);
+        if (token != state.tokens.end()) erase_token(state, token);
+    }
+}
+
+std::vector<Device> devices_of(const State& state, const std::string& user_id) {
+    std::vector<Device> devices;
+    const auto user = state.tokens_of_user.find(user_id);
+    if (user == state.tokens_of_user.end()) return devices;
+    for (const auto& [device_id, token] : user->second) devices.push_back({user_id, device_id});
+    return devices;
 }
 
 std::string login(State& state, const std::string& user_id, std::optional<std::string> device_id,
@@ -100,15 +125,10 @@ std::string login(State& state, const std::string& user_id, std::optional<std::s
     device_id_out =
         device_id && !device_id->empty() ? *device_id : random_id(state, kDeviceIdRandomChars);
     // Logging in again with the same device id replaces that device's old token.
-    for (auto it = state.tokens.begin(); it != state.tokens.end();) {
-        if (it->second.user_id == user_id && it->second.device_id == device_id_out) {
-            it = erase_token(state, it);
-        } else {
-            ++it;
-        }
-    }
+    erase_device_tokens(state, user_id, {device_id_out});
     std::string token = "syt_" + random_id(state, kAccessTokenRandomChars);
     const Device& device = state.tokens[token] = Device{user_id, device_id_out};
+    state.tokens_of_user[user_id][device_id_out] = token;
     charge(state, token_cost(token, device));
     return token;
 }
@@ -177,6 +197,29 @@ std::size_t append_event(State& state, const std::string& room_id, const std::st
     return index;
 }
 
+std::vector<std::size_t>::const_iterator first_after(const State& state, const Room& room,
+                                                     std::uint64_t after) {
+    const std::vector<std::size_t>& timeline = room.timeline;
+    const auto position = [&](std::size_t slot) { return state.events[timeline[slot]].position; };
+    if (timeline.empty() || position(timeline.size() - 1) <= after) return timeline.end();
+    // Galloping back from the newest event, then a binary search in the last gap: syncs and
+    // pages nearly always ask about recent positions, so this touches a few recent events
+    // (recently written, so in cache) rather than a path through the whole history.
+    std::size_t high = timeline.size() - 1;  // position(high) > after
+    std::size_t low = 0;                     // the answer is in [low, high]
+    for (std::size_t step = 1; step <= high; step *= 2) {
+        if (position(high - step) <= after) {
+            low = high - step + 1;
+            break;
+        }
+        high -= step;
+    }
+    return std::partition_point(
+        timeline.begin() + static_cast<std::ptrdiff_t>(low),
+        timeline.begin() + static_cast<std::ptrdiff_t>(high),
+        [&](std::size_t index) { return state.events[index].position <= after; });
+}
+
 std::string membership(const State& state, const std::string& room_id, const std::string& user) {
     const auto room = state.rooms.find(room_id);
     if (room == state.rooms.end()) return {};
@@ -185,6 +228,20 @@ std::string membership(const State& state, const std::string& room_id, const std
 }
 
 std::string event_json(const State& state, const Event& event, const std::string& viewer_device) {
+    // Only the device that sent it sees its transaction id; everyone else sees the same JSON.
+    const bool personal = !event.txn_id.empty() && event.txn_device == viewer_device;
+    const auto index = static_cast<std::size_t>(&event - state.events.data());
+    const bool cacheable = state.cache_event_json && !personal && index < state.events.size();
+    if (cacheable) {
+        if (const auto it = state.event_json_cache.find(index); it != state.event_json_cache.end())
+            return it->second;
+    }
+    std::string json = event_json_uncached(state, event, personal);
+    if (cacheable) state.event_json_cache.emplace(index, json);
+    return json;
+}
+
+std::string event_json_uncached(const State& state, const Event& event, bool personal) {
     JsonObject out;
     out.str("type", event.type)
         .str("event_id", event.event_id)
@@ -194,9 +251,7 @@ std::string event_json(const State& state, const Event& event, const std::string
     if (event.state_key) out.str("state_key", *event.state_key);
     JsonObject unsigned_data;
     unsigned_data.num("age", std::max<std::int64_t>(0, now_ms() - event.origin_server_ts));
-    if (!event.txn_id.empty() && event.txn_device == viewer_device) {
-        unsigned_data.str("transaction_id", event.txn_id);
-    }
+    if (personal) unsigned_data.str("transaction_id", event.txn_id);
     if (!event.redacted_because.empty()) {
         const auto it = state.event_index.find(event.redacted_because);
         if (it != state.event_index.end()) {

@@ -75,8 +75,7 @@ SimulationDispatch Simulation::handle_async(const JournalEntry& request, Simulat
         done(SimulatedResponse{std::move(*reply), std::move(call.flags)});
         lock.lock();
     }
-    sim::settle_waiters(*state_);
-    sim::deliver_ready(*state_, lock);
+    sim::settle(*state_, lock);
     return dispatch;
 }
 
@@ -128,16 +127,14 @@ std::optional<SimulationAdminResponse> Simulation::handle_admin(const std::strin
     } else {
         response = sim::handle_sim_admin(*state_, method, segments, body);
     }
-    sim::settle_waiters(*state_);
-    sim::deliver_ready(*state_, lock);
+    sim::settle(*state_, lock);
     return response;
 }
 
 void Simulation::reset() {
     std::unique_lock lock(state_->mutex);
     state_->clear();
-    sim::settle_waiters(*state_);
-    sim::deliver_ready(*state_, lock);
+    sim::settle(*state_, lock);
 }
 
 }  // namespace matrix::mock

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <initializer_list>
 #include <map>
@@ -102,13 +103,17 @@ struct State {
     std::map<std::string, std::size_t> event_index;  // event id -> index
     std::map<std::string, Room> rooms;
     std::map<std::string, User> users;
-    std::map<std::string, Device> tokens;             // access token -> device
-    std::map<std::string, std::string> aliases;       // #alias:server -> room id
-    std::map<std::string, std::string> transactions;  // "user|device|scope|txn" -> event id
-    std::map<std::string, int> active_syncs;          // device key -> syncs in flight
-    std::map<std::string, std::string> device_names;  // device key -> display name
-    std::map<std::string, std::string> presence;      // user id -> presence state
-    std::map<std::string, Media> media;               // media id -> upload
+    using Tokens = std::unordered_map<std::string, Device>;
+    Tokens tokens;  // access token -> device
+    // user id -> device id -> its access token (one per device), kept by login() and
+    // erase_token(), so that nothing walks every token of the server.
+    std::unordered_map<std::string, std::map<std::string, std::string>> tokens_of_user;
+    std::map<std::string, std::string> aliases;         // #alias:server -> room id
+    std::map<std::string, std::string> transactions;    // "user|device|scope|txn" -> event id
+    std::unordered_map<std::string, int> active_syncs;  // device key -> syncs in flight
+    std::map<std::string, std::string> device_names;    // device key -> display name
+    std::map<std::string, std::string> presence;        // user id -> presence state
+    std::map<std::string, Media> media;                 // media id -> upload
     std::size_t media_bytes = 0;
     // Approximate bytes held by everything above but media (capacity.cpp says what counts);
     // bounded by options.state_capacity_bytes.
@@ -124,8 +129,13 @@ struct State {
     std::unordered_map<std::string, std::vector<std::uint64_t>> waiters_of_user;
     std::uint64_t next_waiter = 1;
     std::set<std::string> woken;
+    std::deque<std::uint64_t> to_check;  // waiters of woken users, not yet rebuilt
     bool wake_everyone = false;
     std::vector<std::pair<SimulationCallback, SimulatedResponse>> ready;
+    // While settle() rebuilds a batch of held syncs under the lock, each event's JSON is
+    // written once and reused by every viewer it looks the same to (by event index).
+    mutable std::unordered_map<std::size_t, std::string> event_json_cache;
+    bool cache_event_json = false;
 
     // Everything but the options, the lock and the held syncs, which are all woken.
     void clear();
@@ -148,7 +158,8 @@ using Reply = std::optional<ResponseDefinition>;
 
 // --- JSON ----------------------------------------------------------------------------------
 
-std::string quote(std::string_view text);  // a JSON string literal
+std::string quote(std::string_view text);                     // a JSON string literal
+void append_quoted(std::string& out, std::string_view text);  // the same, onto `out`
 std::string to_text(const rapidjson::Value& value);
 // Parses outside input; an empty body is `{}`. nullopt when not a JSON object.
 std::optional<rapidjson::Document> parse_object(std::string_view body);
@@ -229,8 +240,12 @@ bool valid_localpart(std::string_view localpart);
 User& create_user(State& state, const std::string& user_id, std::string password, bool guest);
 std::string default_displayname(const std::string& user_id);  // the localpart
 // Forgets one access token (and gives its bytes back to the state budget).
-std::map<std::string, Device>::iterator erase_token(State& state,
-                                                    std::map<std::string, Device>::iterator it);
+State::Tokens::iterator erase_token(State& state, State::Tokens::iterator it);
+// Forgets the token of each of these devices of `user_id`.
+void erase_device_tokens(State& state, const std::string& user_id,
+                         const std::vector<std::string>& device_ids);
+// The user's devices that have a token, by device id.
+std::vector<Device> devices_of(const State& state, const std::string& user_id);
 // A new device (given id or generated) and its access token.
 std::string login(State& state, const std::string& user_id, std::optional<std::string> device_id,
                   std::string& device_id_out);
@@ -245,8 +260,14 @@ std::string member_content(const State& state, const std::string& user_id,
 // A join's m.room.member content for this profile.
 std::string join_content(const std::string& displayname, const std::string& avatar_url);
 std::string membership(const State& state, const std::string& room_id, const std::string& user);
+// The first timeline slot whose event comes after stream position `after`; its cost grows
+// with the number of events after `after`, not with the room's history.
+std::vector<std::size_t>::const_iterator first_after(const State& state, const Room& room,
+                                                     std::uint64_t after);
 // The event as clients see it; unsigned.transaction_id only for the device that sent it.
 std::string event_json(const State& state, const Event& event, const std::string& viewer_device);
+// The same, built afresh; `personal` adds the transaction id (the viewer sent it).
+std::string event_json_uncached(const State& state, const Event& event, bool personal);
 // Runs createRoom's body for `creator`. Returns the room id, or an error reply.
 std::pair<std::string, Reply> create_room(State& state, const std::string& creator,
                                           const rapidjson::Value& body);
@@ -267,9 +288,11 @@ Reply handle_settings(State& state, Call& call);  // capabilities, pushrules, fi
 Reply handle_rooms(State& state, Call& call);
 Reply handle_events(State& state, Call& call);
 Reply handle_sync(State& state, Call& call);
-// Under the lock: answers the held syncs the changes since the last call concern (or all, after
-// a reset) into state.ready.
-void settle_waiters(State& state);
+// Called with the lock held: answers the held syncs that the changes since the last call
+// concern (all of them, after a reset), rebuilding them in batches and delivering each batch
+// with the lock released, so that the first answers go out while the rest are built.
+// Returns with the lock held or released.
+void settle(State& state, std::unique_lock<std::mutex>& lock);
 // Under the lock: answers held sync `id` now with what it would answer at its timeout.
 void answer_waiter(State& state, std::uint64_t id);
 // Releases the lock and delivers the answers queued in state.ready (if any; the lock is kept

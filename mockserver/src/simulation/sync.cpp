@@ -29,14 +29,6 @@ std::string events_object(const std::vector<std::string>& events) {
     return JsonObject().raw("events", json_array(events)).text();
 }
 
-// The first timeline slot whose event comes after stream position `after`.
-std::vector<std::size_t>::const_iterator first_after(const State& state, const Room& room,
-                                                     std::uint64_t after) {
-    return std::partition_point(room.timeline.begin(), room.timeline.end(), [&](std::size_t index) {
-        return state.events[index].position <= after;
-    });
-}
-
 // Looks at the user's own rooms only, and in each at the events after `since` only (found by
 // binary search), so an incremental sync costs what is new, not the server's history.
 Built build(const State& state, const Device& device, std::optional<std::uint64_t> since,
@@ -301,27 +293,38 @@ void deliver_ready(State& state, std::unique_lock<std::mutex>& lock) {
     for (auto& [done, response] : ready) done(std::move(response));
 }
 
-void settle_waiters(State& state) {
+void settle(State& state, std::unique_lock<std::mutex>& lock) {
+    // Big enough to amortise the lock, small enough that the event loop starts writing early.
+    constexpr std::size_t kBatch = 64;
     if (state.wake_everyone) {
         state.wake_everyone = false;
         state.woken.clear();
+        state.to_check.clear();
         while (!state.waiters.empty()) answer_waiter(state, state.waiters.begin()->first);
+        deliver_ready(state, lock);
         return;
     }
-    if (state.woken.empty()) return;
-    std::set<std::string> woken;
-    woken.swap(state.woken);
-    for (const std::string& user_id : woken) {
-        const auto ids_it = state.waiters_of_user.find(user_id);
-        if (ids_it == state.waiters_of_user.end()) continue;
-        const std::vector<std::uint64_t> ids = ids_it->second;  // complete() edits the list
-        for (const std::uint64_t id : ids) {
-            const auto it = state.waiters.find(id);
-            if (it == state.waiters.end()) continue;
-            Built built =
-                build(state, it->second.device, it->second.since, it->second.limit, false);
-            if (built.has_data) complete(state, it, std::move(built.body));
+    while (true) {
+        for (const std::string& user_id : state.woken) {
+            const auto ids = state.waiters_of_user.find(user_id);
+            if (ids == state.waiters_of_user.end()) continue;
+            state.to_check.insert(state.to_check.end(), ids->second.begin(), ids->second.end());
         }
+        state.woken.clear();
+        state.cache_event_json = true;
+        for (std::size_t built = 0; built < kBatch && !state.to_check.empty(); ++built) {
+            const auto it = state.waiters.find(state.to_check.front());
+            state.to_check.pop_front();
+            if (it == state.waiters.end()) continue;  // answered meanwhile
+            Built answer =
+                build(state, it->second.device, it->second.since, it->second.limit, false);
+            if (answer.has_data) complete(state, it, std::move(answer.body));
+        }
+        state.cache_event_json = false;
+        state.event_json_cache.clear();
+        if (state.ready.empty() && state.to_check.empty()) return;
+        deliver_ready(state, lock);
+        if (!lock.owns_lock()) lock.lock();
     }
 }
 
