@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
     build-essential cmake pkg-config clang-format git
     rapidjson-dev libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev nlohmann-json3-dev
-    libsimdjson-dev
+    libsimdjson-dev libjemalloc-dev
 )
 
 missing=()

@@ -125,25 +125,28 @@ struct MockHomeserver::Impl final : http::Handler {
                    ResponseDefinition::matrix_error(refusal->errcode, refusal->error, {}, {},
                                                     refusal->status),
                    exchange);
-        } else if (!simulate(entry, exchange)) {
-            ResponseDefinition response = ResponseDefinition::matrix_error(
-                "M_UNRECOGNIZED", unmatched_message(entry, selection.near_misses), {}, {}, 404);
-            entry.near_misses = std::move(selection.near_misses);
-            finish(std::move(entry), std::move(response), exchange);
+        } else {
+            auto shared = std::make_shared<JournalEntry>(std::move(entry));
+            if (!simulate(shared, exchange)) {
+                ResponseDefinition response = ResponseDefinition::matrix_error(
+                    "M_UNRECOGNIZED", unmatched_message(*shared, selection.near_misses), {}, {},
+                    404);
+                shared->near_misses = std::move(selection.near_misses);
+                finish(std::move(*shared), std::move(response), exchange);
+            }
         }
     }
 
-    // Hands the request to the simulation; false when it has no such endpoint. The answer may
-    // come later (a held /sync), on the thread of whatever wakes it; the client leaving
-    // hurries it.
-    bool simulate(const JournalEntry& entry, const http::Exchange& exchange) {
+    // Hands the request to the simulation; false when it has no such endpoint (`entry` is then
+    // untouched). The answer may come later (a held /sync), on the thread of whatever wakes it;
+    // the client leaving hurries it.
+    bool simulate(const std::shared_ptr<JournalEntry>& entry, const http::Exchange& exchange) {
         if (!simulation) return false;
-        auto recorded = std::make_shared<JournalEntry>(entry);
-        const SimulationDispatch dispatch = simulation->handle_async(
-            *recorded, [this, recorded, exchange](SimulatedResponse simulated) {
-                recorded->simulated = true;
-                recorded->flags = std::move(simulated.flags);
-                finish(std::move(*recorded), std::move(simulated.response), exchange);
+        const SimulationDispatch dispatch =
+            simulation->handle_async(*entry, [this, entry, exchange](SimulatedResponse simulated) {
+                entry->simulated = true;
+                entry->flags = std::move(simulated.flags);
+                finish(std::move(*entry), std::move(simulated.response), exchange);
             });
         if (dispatch.held != 0) {
             exchange.on_abandoned([simulation = simulation.get(), held = dispatch.held] {
@@ -261,8 +264,9 @@ MockHomeserver::~MockHomeserver() { stop(); }
 void MockHomeserver::stop() {
     if (impl_->stopped) return;
     impl_->stopped = true;
-    // Held syncs are answered while their connections are still open.
-    if (impl_->simulation) impl_->simulation->reset();
+    // Connections close first: a request arriving meanwhile must not meet a simulation that
+    // is being emptied. Held syncs end with their connections; the simulation answers them
+    // into the journal when it goes.
     impl_->server->stop();
     impl_->timers.stop();
 }

@@ -56,7 +56,7 @@ Options:
                          GET /__admin/health
   --threads N            threads running stubs, the simulation and the admin API
                          (default 4); no request holds one while it waits
-  --io-threads N         event loops reading and writing connections (default 1)
+  --io-threads N         event loops reading and writing connections (default 2)
   --max-body-bytes N     larger request bodies get 413 M_TOO_LARGE (default 33554432,
                          32 MiB)
   --read-timeout SECONDS how long a client may stay silent mid-request (default 30)

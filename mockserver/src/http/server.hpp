@@ -23,7 +23,7 @@ namespace matrix::mock::http {
 struct ServerOptions {
     std::string host = "127.0.0.1";
     int port = 0;                    // 0: any free port
-    std::size_t io_threads = 1;      // event loops; one keeps up with loopback on two cores
+    std::size_t io_threads = 2;      // event loops; connections are spread over them
     std::size_t worker_threads = 4;  // handler threads; handlers never wait for a client
     // Open connections served; beyond it a connection's first request gets 429 M_LIMIT_EXCEEDED
     // (with retry_after_ms and Retry-After, which every Matrix client honours) and the

@@ -30,8 +30,10 @@ struct MockHomeserverOptions {
     // waits (a held /sync, an admin wait, a stub's delay), so a few serve any number of
     // connections.
     std::size_t worker_threads = 4;
-    // Event loops reading and writing connections (epoll); one keeps up with loopback.
-    std::size_t io_threads = 1;
+    // Event loops reading and writing connections (epoll). Two, because answering thousands
+    // of held syncs at once is mostly the kernel's send path, which two loops share
+    // (bench/RESULTS.md: 10,000 held syncs answered in 17-20 us each, against 25-30 with one).
+    std::size_t io_threads = 2;
     // Open connections served at once; a connection past it gets 429 M_LIMIT_EXCEEDED (with
     // retry_after_ms and Retry-After) for its first request and is closed, and is counted in
     // GET /__admin/health. Lowered to fit the process's open-file limit (RLIMIT_NOFILE).
