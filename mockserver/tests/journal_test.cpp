@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -163,6 +164,66 @@ TEST(Journal, EvictsTheOldestEntriesBeyondCapacityAndCountsThem) {
     EXPECT_FALSE(journal.find(7).has_value());
     ASSERT_TRUE(journal.find(9).has_value());
     EXPECT_EQ(journal.find(9)->target, "/8");
+}
+
+JournalEntry with_body(std::size_t bytes) {
+    JournalEntry entry = make_entry("POST", "/body");
+    entry.body = std::string(bytes, 'b');
+    return entry;
+}
+
+TEST(JournalBytes, HoldsTwoHundredFiftySixMebibytesByDefault) {
+    EXPECT_EQ(Journal().max_bytes(), 256u * 1024 * 1024);
+    EXPECT_THROW(Journal(10, 0), std::invalid_argument);
+}
+
+TEST(JournalBytes, CountsTheFootprintOfEveryEntryItHolds) {
+    Journal journal;
+    const JournalEntry small = make_entry("GET", "/a");
+    const JournalEntry large = with_body(100'000);
+    journal.record(small);
+    journal.record(large);
+    EXPECT_EQ(journal.bytes(), matrix::mock::footprint(small) + matrix::mock::footprint(large));
+    EXPECT_GE(matrix::mock::footprint(large), 100'000u);
+    EXPECT_LT(matrix::mock::footprint(large), 100'000u + 1'000);
+}
+
+TEST(JournalBytes, EvictsTheOldestEntriesBeyondTheByteBoundAndCountsTheirBytes) {
+    const std::size_t each = matrix::mock::footprint(with_body(10'000));
+    Journal journal(1000, 3 * each);
+    for (int i = 0; i < 10; ++i) journal.record(with_body(10'000));
+    EXPECT_EQ(journal.size(), 3u);
+    EXPECT_EQ(journal.bytes(), 3 * each);
+    EXPECT_EQ(journal.evicted(), 7u);
+    EXPECT_EQ(journal.evicted_bytes(), 7 * each);
+    EXPECT_EQ(ids_of(journal.entries()), (std::vector<std::uint64_t>{8, 9, 10}));
+}
+
+TEST(JournalBytes, KeepsAnEntryLargerThanTheWholeBoundAloneUntilTheNextOne) {
+    Journal journal(1000, 50'000);
+    journal.record(make_entry("GET", "/before"));
+    journal.record(with_body(80'000));
+    EXPECT_EQ(ids_of(journal.entries()), (std::vector<std::uint64_t>{2}));
+    journal.record(make_entry("GET", "/after"));
+    EXPECT_EQ(ids_of(journal.entries()), (std::vector<std::uint64_t>{3}));
+    EXPECT_LT(journal.bytes(), 50'000u);
+}
+
+TEST(JournalBytes, ClearGivesBackTheBytesButKeepsTheEvictedCounts) {
+    const std::size_t each = matrix::mock::footprint(with_body(1'000));
+    Journal journal(1000, 2 * each);
+    for (int i = 0; i < 3; ++i) journal.record(with_body(1'000));
+    journal.clear();
+    EXPECT_EQ(journal.bytes(), 0u);
+    EXPECT_EQ(journal.evicted_bytes(), each);
+}
+
+TEST(JournalBytes, CopiesOfAnEntryShareItsBody) {
+    Journal journal;
+    journal.record(with_body(1'000'000));
+    const auto first = journal.entries();
+    const auto second = journal.entries();
+    EXPECT_TRUE(first.at(0).body.same_buffer(second.at(0).body));
 }
 
 TEST(Journal, ClearDropsEntriesButIdsAndTheEvictedCountCarryOn) {
@@ -361,6 +422,54 @@ TEST(JournalWait, ForgetsEntriesClearedDuringTheWait) {
 
 constexpr int kWriters = 8;
 constexpr int kPerWriter = 2000;
+
+TEST(JournalWaitAsync, AnswersAtOnceAndReturnsNoIdWhenEnoughHaveArrived) {
+    Journal journal;
+    journal.record(make_entry("GET", "/x"));
+    std::optional<matrix::mock::WaitResult> got;
+    const auto id = journal.when_matched(RequestPattern::for_path("GET", "/x"), 1,
+                                         [&](matrix::mock::WaitResult r) { got = std::move(r); });
+    EXPECT_EQ(id, 0u);
+    ASSERT_TRUE(got.has_value());
+    EXPECT_TRUE(got->complete);
+    EXPECT_EQ(got->matching.size(), 1u);
+}
+
+TEST(JournalWaitAsync, AnswersFromTheRecordThatCompletesItAndOnlyOnce) {
+    Journal journal;
+    int calls = 0;
+    std::optional<matrix::mock::WaitResult> got;
+    const auto id = journal.when_matched(RequestPattern::for_path("GET", "/x"), 2,
+                                         [&](matrix::mock::WaitResult r) {
+                                             ++calls;
+                                             got = std::move(r);
+                                         });
+    ASSERT_NE(id, 0u);
+    journal.record(make_entry("GET", "/x"));
+    journal.record(make_entry("GET", "/other"));
+    EXPECT_EQ(calls, 0);
+    journal.record(make_entry("GET", "/x"));
+    EXPECT_EQ(calls, 1);
+    ASSERT_TRUE(got.has_value());
+    EXPECT_TRUE(got->complete);
+    EXPECT_EQ(ids_of(got->matching), (std::vector<std::uint64_t>{1, 3}));
+    EXPECT_FALSE(journal.finish_wait(id)) << "already answered";
+    journal.record(make_entry("GET", "/x"));
+    EXPECT_EQ(calls, 1);
+}
+
+TEST(JournalWaitAsync, FinishWaitAnswersWithWhatMatchedSoFar) {
+    Journal journal;
+    std::optional<matrix::mock::WaitResult> got;
+    const auto id = journal.when_matched(RequestPattern::for_path("GET", "/x"), 5,
+                                         [&](matrix::mock::WaitResult r) { got = std::move(r); });
+    journal.record(make_entry("GET", "/x"));
+    EXPECT_TRUE(journal.finish_wait(id));
+    ASSERT_TRUE(got.has_value());
+    EXPECT_FALSE(got->complete);
+    EXPECT_EQ(got->matching.size(), 1u);
+    EXPECT_FALSE(journal.finish_wait(id));
+}
 
 TEST(JournalThreads, ConcurrentWritersGetUniqueContiguousIdsAndLoseNothing) {
     Journal journal;

@@ -96,6 +96,10 @@ class RawConnection {
 
     const std::string& unread() const { return pending_; }
 
+    // Ends the sending side only (a half-close): the server sees end of stream after the
+    // request, and can still answer.
+    void shut_write() { ::shutdown(fd_, SHUT_WR); }
+
   private:
     bool wait_readable(std::chrono::steady_clock::time_point deadline) const {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(

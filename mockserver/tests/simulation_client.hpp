@@ -6,6 +6,7 @@
 #include <rapidjson/document.h>
 
 #include <string>
+#include <vector>
 
 #include "matrix/mock/homeserver.hpp"
 #include "raw_http.hpp"
@@ -52,6 +53,37 @@ inline std::string create_room(const MockHomeserver& hs, const Account& who,
     const RawResponse r = call(hs.port(), "POST", "/_matrix/client/v3/createRoom", who.token, body);
     EXPECT_EQ(r.status, 200) << r.body;
     return str(parse(r.body), "room_id");
+}
+
+// The room id as matrix-js-sdk puts it in a path: '!' as is, ':' as %3A.
+inline std::string path_id(std::string id) {
+    const std::size_t colon = id.find(':');
+    return id.replace(colon, 1, "%3A");
+}
+
+inline std::string send_text(const MockHomeserver& hs, const Account& who, const std::string& room,
+                             const std::string& txn, const std::string& text = "hello") {
+    const RawResponse r =
+        call(hs.port(), "PUT",
+             "/_matrix/client/v3/rooms/" + path_id(room) + "/send/m.room.message/" + txn, who.token,
+             R"({"msgtype":"m.text","body":")" + text + R"("})");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return str(parse(r.body), "event_id");
+}
+
+inline RawResponse sync(const MockHomeserver& hs, const Account& who, const std::string& query) {
+    return call(hs.port(), "GET", "/_matrix/client/v3/sync?" + query, who.token);
+}
+
+// The event ids in rooms.join[room].timeline.events.
+inline std::vector<std::string> timeline_ids(const std::string& body, const std::string& room) {
+    const auto json = parse(body);
+    std::vector<std::string> ids;
+    if (!json.HasMember("rooms") || !json["rooms"]["join"].HasMember(room.c_str())) return ids;
+    for (const auto& event : json["rooms"]["join"][room.c_str()]["timeline"]["events"].GetArray()) {
+        ids.push_back(str(event, "event_id"));
+    }
+    return ids;
 }
 
 }  // namespace matrix::mock::testing

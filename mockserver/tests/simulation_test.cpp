@@ -28,37 +28,6 @@ MockHomeserverOptions simulated(VersionsProfile profile = VersionsProfile::lates
     return options;
 }
 
-// The room id as matrix-js-sdk puts it in a path: '!' as is, ':' as %3A.
-std::string path_id(std::string id) {
-    const std::size_t colon = id.find(':');
-    return id.replace(colon, 1, "%3A");
-}
-
-std::string send_text(const MockHomeserver& hs, const Account& who, const std::string& room,
-                      const std::string& txn, const std::string& text = "hello") {
-    const RawResponse r =
-        call(hs.port(), "PUT",
-             "/_matrix/client/v3/rooms/" + path_id(room) + "/send/m.room.message/" + txn, who.token,
-             R"({"msgtype":"m.text","body":")" + text + R"("})");
-    EXPECT_EQ(r.status, 200) << r.body;
-    return str(parse(r.body), "event_id");
-}
-
-RawResponse sync(const MockHomeserver& hs, const Account& who, const std::string& query) {
-    return call(hs.port(), "GET", "/_matrix/client/v3/sync?" + query, who.token);
-}
-
-// The event ids in rooms.join[room].timeline.events.
-std::vector<std::string> timeline_ids(const std::string& body, const std::string& room) {
-    const auto json = parse(body);
-    std::vector<std::string> ids;
-    if (!json.HasMember("rooms") || !json["rooms"]["join"].HasMember(room.c_str())) return ids;
-    for (const auto& event : json["rooms"]["join"][room.c_str()]["timeline"]["events"].GetArray()) {
-        ids.push_back(str(event, "event_id"));
-    }
-    return ids;
-}
-
 TEST(Simulation, RegistersThroughDummyAuthThenLogsInWithAUserIdentifier) {
     MockHomeserver hs(simulated());
     const RawResponse challenge =

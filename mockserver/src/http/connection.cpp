@@ -65,6 +65,8 @@ void Connection::on_io(std::uint32_t events) {
         close();
         return;
     }
+    // The client's FIN may sit behind data in the same edge; it is read, not assumed.
+    if ((events & (EPOLLRDHUP | EPOLLHUP)) != 0) fin_pending_ = true;
     if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) != 0) read_available();
     if (phase_ != Phase::closed && (events & EPOLLOUT) != 0 && !output_.empty()) flush();
 }
@@ -111,8 +113,9 @@ void Connection::read_available() {
             input_.append(into, received);
             process();
         }
-        // A short read emptied the socket; the next edge says when there is more.
-        if (received < room) return;
+        // A short read emptied the socket, and the next edge says when there is more; unless
+        // the client's FIN is queued behind the data, which no later edge will announce.
+        if (received < room && !fin_pending_) return;
     }
 }
 

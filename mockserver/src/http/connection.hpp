@@ -77,6 +77,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
     Phase phase_ = Phase::idle;
     bool peer_closed_ = false;  // the client shut its side: no more requests will come
+    bool fin_pending_ = false;  // epoll reported the client's FIN; read up to it
     bool read_paused_ = false;  // busy with a full input buffer: the rest waits in the socket
     std::string input_;         // received and not yet consumed (heads, pipelined requests)
     HeadScanner scanner_;
