@@ -101,6 +101,10 @@ def main():
                      b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /x HTTP/1.1\r\n\r\n",
         "pipelined": b"GET /_matrix/client/versions HTTP/1.1\r\n\r\nGET /.well-known/matrix/client HTTP/1.1\r\n\r\n",
         "bad-escape": b"GET /_matrix/client/v3/rooms/%zz/state?x=%4 HTTP/1.1\r\n\r\n",
+        # Neither Content-Length nor Transfer-Encoding: no body (RFC 9112 6.3), answered at once.
+        "bodiless-post": b"POST /_matrix/client/v3/logout HTTP/1.1\r\nHost: x\r\n\r\n",
+        "pipelined-bodiless": b"POST /_matrix/client/v3/join/%21r%3Ax HTTP/1.1\r\n\r\n"
+                              b"DELETE /_matrix/client/v3/devices/D HTTP/1.1\r\n\r\n",
     }
     for name, data in requests.items():
         write("http_request", name, data)
