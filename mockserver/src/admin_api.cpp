@@ -76,12 +76,13 @@ AdminResponse health(AdminContext& context) {
         "},\"stubs\":" + std::to_string(context.stubs.list().size());
     if (context.health) {
         const ServerHealth server = context.health();
-        body += ",\"connections\":{\"open\":" + std::to_string(server.open_connections) +
-                ",\"peak\":" + std::to_string(server.peak_connections) +
-                ",\"limit\":" + std::to_string(server.connection_limit) +
-                ",\"accepted\":" + std::to_string(server.accepted_connections) +
-                ",\"refused\":" + std::to_string(server.refused_connections) +
-                "},\"requests_in_flight\":" + std::to_string(server.requests_in_flight);
+        const http::ServerStats& connections = server.connections;
+        body += ",\"connections\":{\"open\":" + std::to_string(connections.open_connections) +
+                ",\"peak\":" + std::to_string(connections.peak_connections) +
+                ",\"limit\":" + std::to_string(connections.connection_limit) +
+                ",\"accepted\":" + std::to_string(connections.accepted) +
+                ",\"refused\":" + std::to_string(connections.refused_connections) +
+                "},\"requests_in_flight\":" + std::to_string(connections.requests_in_flight);
         if (server.held_syncs) body += ",\"held_syncs\":" + std::to_string(*server.held_syncs);
     }
     return {200, body + "}"};

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "http/server.hpp"
 #include "matrix/mock/journal.hpp"
 #include "matrix/mock/registry.hpp"
 
@@ -27,12 +28,7 @@ struct AdminResponse {
 
 // What GET /__admin/health reports of the HTTP layer and the simulation.
 struct ServerHealth {
-    std::size_t open_connections = 0;
-    std::size_t peak_connections = 0;
-    std::size_t connection_limit = 0;
-    std::uint64_t accepted_connections = 0;
-    std::uint64_t refused_connections = 0;
-    std::size_t requests_in_flight = 0;     // read and not yet answered (held ones included)
+    http::ServerStats connections;
     std::optional<std::size_t> held_syncs;  // when the simulation is on
 };
 

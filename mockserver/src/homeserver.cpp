@@ -84,8 +84,10 @@ struct MockHomeserver::Impl final : http::Handler {
     Journal journal;
     StubRegistry stubs;
     std::string files_dir = ".";
-    std::unique_ptr<Simulation> simulation;
+    // Declared before the simulation, so it is still there while the simulation, going,
+    // answers its held syncs through finish().
     TimerThread timers;  // stubs' delays and admin waits' timeouts
+    std::unique_ptr<Simulation> simulation;
     std::unique_ptr<http::Server> server;
     bool stopped = false;
 
@@ -230,14 +232,7 @@ struct MockHomeserver::Impl final : http::Handler {
     }
 
     ServerHealth health() const {
-        const http::ServerStats stats = server->stats();
-        ServerHealth out;
-        out.open_connections = stats.open_connections;
-        out.peak_connections = stats.peak_connections;
-        out.connection_limit = stats.connection_limit;
-        out.accepted_connections = stats.accepted;
-        out.refused_connections = stats.refused_connections;
-        out.requests_in_flight = stats.held_requests;
+        ServerHealth out{server->stats(), std::nullopt};
         if (simulation) out.held_syncs = simulation->held_count();
         return out;
     }

@@ -127,7 +127,7 @@ ServerStats Server::stats() const {
     stats.connection_limit = core.connection_limit;
     stats.accepted = core.accepted.load();
     stats.refused_connections = core.refused.load();
-    stats.held_requests = core.held.load();
+    stats.requests_in_flight = core.held.load();
     return stats;
 }
 

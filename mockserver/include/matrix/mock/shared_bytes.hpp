@@ -49,12 +49,15 @@ class SharedBytes {
 };
 
 // A buffer of a size known in advance (a Content-Length), filled in place by the reader and
-// then frozen into SharedBytes without a copy. Large buffers are mapped from the kernel
-// directly, so their memory returns to it as soon as the last holder lets go, whatever the
-// allocator's heuristics (glibc keeps freed megabyte blocks in its heap once it has seen some).
+// then frozen into SharedBytes without a copy, and left uninitialised: zeroing it first would
+// touch every page twice. Buffers of 2 MiB and more are mapped from the kernel directly, 2 MiB
+// aligned and marked for transparent huge pages: filling fresh memory faults once per page,
+// and a fault per 4 KiB held a 32 MiB body to ~200 MB/s on a virtual machine (bench/RESULTS.md);
+// their memory also returns to the kernel as soon as the last holder lets go. Smaller ones
+// come from the heap, whose allocator reuses memory already faulted in.
 class ByteBuffer {
   public:
-    static constexpr std::size_t kMappedFrom = 128 * 1024;
+    static constexpr std::size_t kMappedFrom = 2 * 1024 * 1024;
 
     ByteBuffer() = default;
     explicit ByteBuffer(std::size_t size);  // contents unspecified; throws std::bad_alloc
