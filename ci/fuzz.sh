@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_targets=(percent_encoding json_writer sync_decoder vector_file mapping_file http_request)
+all_targets=(percent_encoding json_writer sync_decoder vector_file mapping_file http_request http_parsing)
 
 usage() {
     cat <<EOF

@@ -69,10 +69,10 @@ tsan)
     # Only the tests that run threads (see usage), and only the targets they need.
     include_labels="mockserver|wire|fuzz"
     exclude_labels="clients"
-    exclude_tests="$timing_tests|^fuzz\\.(percent_encoding|json_writer|sync_decoder|vector_file|mapping_file)\\."
+    exclude_tests="$timing_tests|^fuzz\\.(percent_encoding|json_writer|sync_decoder|vector_file|mapping_file|http_parsing)\\."
     build_targets=(
         mock_matching_tests mock_journal_tests mock_homeserver_tests mock_binary_tests
-        mock_simulation_tests mock_sync_corpus_tests mock_limits_tests
+        mock_simulation_tests mock_sync_corpus_tests mock_limits_tests mock_connection_tests
         client_tests vector_wire_tests conformance_wire_tests
         matrix-mockserver guest-login-example password-login-example fuzz_http_request
     )

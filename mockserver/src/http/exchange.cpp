@@ -58,6 +58,7 @@ void ExchangeState::abandon() {
 }
 
 std::vector<SharedBytes> serialize(Response response, ResponseFraming framing, bool& close) {
+    response.status = writable_status(response.status);
     framing.close = framing.close || response.close;
     close = framing.close;
     std::string head =
@@ -66,6 +67,7 @@ std::vector<SharedBytes> serialize(Response response, ResponseFraming framing, b
     if (framing.head_request || !status_has_body(response.status) || response.body.empty()) {
         chunks.emplace_back(std::move(head));
     } else if (response.body.size() < kCoalesceBelow) {
+        head.reserve(head.size() + response.body.size());
         head += response.body.view();
         chunks.emplace_back(std::move(head));
     } else {

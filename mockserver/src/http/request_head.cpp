@@ -64,18 +64,32 @@ const std::string* RequestHead::header(std::string_view name) const {
 }
 
 HeadScanner::Result HeadScanner::scan(std::string_view input) {
+    const auto line_too_long = [this](bool request_line) {
+        if (request_line) {
+            return Result{0, HeadError{414, "the request line is longer than " +
+                                                std::to_string(limits_.max_request_line) +
+                                                " bytes; send a shorter path and query"}};
+        }
+        return Result{0, too_large("a header line is longer than " +
+                                   std::to_string(limits_.max_header_line) + " bytes")};
+    };
+    const auto head_too_large = [this] {
+        return Result{0, too_large("the request head is over " +
+                                   std::to_string(limits_.max_head_bytes) + " bytes")};
+    };
+    if (head_size_ > 0) return {head_size_, std::nullopt};
     while (scanned_ < input.size()) {
-        const void* found = std::memchr(input.data() + scanned_, '\n', input.size() - scanned_);
         const bool request_line = lines_ == 0;
         const std::size_t line_limit =
-            (request_line ? limits_.max_request_line : limits_.max_header_line) + 1;  // + CR
+            request_line ? limits_.max_request_line : limits_.max_header_line;
+        const void* found = std::memchr(input.data() + scanned_, '\n', input.size() - scanned_);
         if (found == nullptr) {
+            // An unfinished line is over its limit once it holds more than the limit, not
+            // counting a last CR, which may be the start of its line end.
             scanned_ = input.size();
-            if (scanned_ - line_start_ > line_limit) break;  // reported below
-            if (scanned_ - request_line_start_ > limits_.max_head_bytes) {
-                return {0, too_large("the request head is over " +
-                                     std::to_string(limits_.max_head_bytes) + " bytes")};
-            }
+            const std::string_view partial = without_cr(input.substr(line_start_));
+            if (partial.size() > line_limit) return line_too_long(request_line);
+            if (scanned_ - request_line_start_ > limits_.max_head_bytes) return head_too_large();
             return {};
         }
         const std::size_t newline =
@@ -83,44 +97,28 @@ HeadScanner::Result HeadScanner::scan(std::string_view input) {
         const std::string_view line = without_cr(input.substr(line_start_, newline - line_start_));
         scanned_ = newline + 1;
         line_start_ = scanned_;
-        if (line.size() + 1 > line_limit) {
-            return {0, request_line
-                           ? HeadError{414, "the request line is longer than " +
-                                                std::to_string(limits_.max_request_line) +
-                                                " bytes; send a shorter path and query"}
-                           : too_large("a header line is longer than " +
-                                       std::to_string(limits_.max_header_line) + " bytes")};
-        }
-        if (line.empty()) {
-            if (request_line) {
-                request_line_start_ = scanned_;
-                if (request_line_start_ > kMaxLeadingBlankBytes) {
-                    return {0, HeadError{400, "more than " + std::to_string(kMaxLeadingBlankBytes) +
-                                                  " bytes of blank lines before the request line"}};
-                }
-                continue;
+        if (line.size() > line_limit) return line_too_long(request_line);
+        if (line.empty() && request_line) {
+            request_line_start_ = scanned_;
+            if (request_line_start_ > kMaxLeadingBlankBytes) {
+                return {0, HeadError{400, "more than " + std::to_string(kMaxLeadingBlankBytes) +
+                                              " bytes of blank lines before the request line"}};
             }
-            return {scanned_, std::nullopt};
+            continue;
+        }
+        // The blank line that ends the head counts towards its size like any other line.
+        if (scanned_ - request_line_start_ > limits_.max_head_bytes) return head_too_large();
+        if (line.empty()) {
+            head_size_ = scanned_;  // a later scan of the same bytes answers the same
+            return {head_size_, std::nullopt};
         }
         ++lines_;
         if (lines_ > limits_.max_headers + 1) {
             return {0, too_large("the request has more than " +
                                  std::to_string(limits_.max_headers) + " header lines")};
         }
-        if (scanned_ - request_line_start_ > limits_.max_head_bytes) {
-            return {0, too_large("the request head is over " +
-                                 std::to_string(limits_.max_head_bytes) + " bytes")};
-        }
     }
-    // Only reached when the unfinished current line is already over its limit.
-    const bool request_line = lines_ == 0;
-    if (request_line) {
-        return {0, HeadError{414, "the request line is longer than " +
-                                      std::to_string(limits_.max_request_line) +
-                                      " bytes; send a shorter path and query"}};
-    }
-    return {0, too_large("a header line is longer than " + std::to_string(limits_.max_header_line) +
-                         " bytes")};
+    return {};  // everything so far ends at a line end: the head goes on in the next bytes
 }
 
 std::optional<RequestHead> parse_head(std::string_view head, HeadError& error) {
@@ -190,16 +188,19 @@ std::optional<RequestHead> parse_head(std::string_view head, HeadError& error) {
         out.headers.push_back({std::string(line.substr(0, colon)), std::string(value)});
     }
 
-    out.keep_alive = out.minor_version >= 1;
+    // RFC 9112 9.3: "close" ends the connection whatever else is said; otherwise HTTP/1.1
+    // keeps it, and HTTP/1.0 only when asked to.
+    bool close = false;
+    bool keep_alive = false;
     for (const Header& header : out.headers) {
         if (equals_ignoring_case(header.name, "Connection")) {
-            if (has_token(header.value, "close")) out.keep_alive = false;
-            if (out.minor_version == 0 && has_token(header.value, "keep-alive"))
-                out.keep_alive = true;
+            close = close || has_token(header.value, "close");
+            keep_alive = keep_alive || has_token(header.value, "keep-alive");
         } else if (equals_ignoring_case(header.name, "Expect")) {
             out.expect_continue = equals_ignoring_case(header.value, "100-continue");
         }
     }
+    out.keep_alive = !close && (out.minor_version >= 1 || keep_alive);
     return out;
 }
 

@@ -62,7 +62,8 @@ class HeadScanner {
     std::size_t scanned_ = 0;     // bytes looked at
     std::size_t line_start_ = 0;  // where the current line begins
     std::size_t request_line_start_ = 0;
-    std::size_t lines_ = 0;  // complete non-blank lines (the request line, then headers)
+    std::size_t lines_ = 0;      // complete non-blank lines (the request line, then headers)
+    std::size_t head_size_ = 0;  // once the blank line has been found
 };
 
 // Parses a complete head (the bytes HeadScanner::scan delimited, blank line included, leading

@@ -76,23 +76,39 @@ std::string_view reason_phrase(int status) {
     }
 }
 
+int writable_status(int status) { return status >= 100 && status <= 999 ? status : 500; }
+
 bool status_has_body(int status) { return !(status < 200 || status == 204 || status == 304); }
+
+namespace {
+
+bool is_token(std::string_view text) {
+    if (text.empty()) return false;
+    for (const char c : text) {
+        const bool alnum =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos)
+            return false;
+    }
+    return true;
+}
+
+}  // namespace
 
 std::string response_head(int status, const std::vector<Header>& headers, std::size_t body_size,
                           const ResponseFraming& framing) {
+    status = writable_status(status);
     std::string head;
     head.reserve(128 + headers.size() * 48);
     head += "HTTP/1.1 ";
-    // A status outside 100-999 cannot be written as three digits; a stub may say anything.
-    head += std::to_string(status >= 100 && status <= 999 ? status : 500);
+    head += std::to_string(status);
     head += ' ';
     head += reason_phrase(status);
     head += "\r\n";
     for (const Header& header : headers) {
         if (header_name_equals(header.name, "Content-Length") ||
             header_name_equals(header.name, "Transfer-Encoding") ||
-            header_name_equals(header.name, "Connection") ||
-            header.name.find_first_of("\r\n:") != std::string::npos ||
+            header_name_equals(header.name, "Connection") || !is_token(header.name) ||
             header.value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
             continue;  // a line break in a stub's header would end the head early
         }

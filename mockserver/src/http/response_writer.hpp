@@ -15,11 +15,16 @@ struct ResponseFraming {
     bool keep_alive_1_0 = false;  // an HTTP/1.0 client that asked to keep the connection
 };
 
-// The status line, `headers` (minus any Content-Length, Transfer-Encoding or Connection, which
-// the server sets itself so a stub cannot break framing), Content-Length for `body_size`
+// The status line (writable_status), `headers` (minus any Content-Length, Transfer-Encoding
+// or Connection, which the server sets itself so a stub cannot break framing, and minus any
+// whose name is not a token or whose value holds CR, LF or NUL), Content-Length for `body_size`
 // (except 1xx, 204 and 304, which have no body), Connection, and the blank line.
 std::string response_head(int status, const std::vector<Header>& headers, std::size_t body_size,
                           const ResponseFraming& framing);
+
+// The status as written: one outside 100-999 cannot be written as three digits (a handler
+// may say anything), so it goes out as 500.
+int writable_status(int status);
 
 // Whether a response with this status carries a body at all (RFC 9110 §6.4.1).
 bool status_has_body(int status);

@@ -94,7 +94,7 @@ struct ServerStats {
     std::size_t connection_limit = 0;  // max_connections, lowered to fit the open-file limit
     std::uint64_t accepted = 0;
     std::uint64_t refused_connections = 0;  // over the limit: answered 429 or closed at once
-    std::size_t requests_in_flight = 0;          // dispatched and not yet answered
+    std::size_t requests_in_flight = 0;     // dispatched and not yet answered
 };
 
 class Server {
