@@ -53,8 +53,10 @@ void TimerThread::run() {
             continue;
         }
         const auto first = tasks_.begin();
-        if (first->first.first > Clock::now()) {
-            changed_.wait_until(lock, first->first.first);
+        // A copy: cancel() may erase this entry while the wait has the lock released.
+        const Clock::time_point when = first->first.first;
+        if (when > Clock::now()) {
+            changed_.wait_until(lock, when);
             continue;
         }
         std::function<void()> task = std::move(first->second);

@@ -267,8 +267,12 @@ TEST(MockHomeserverConnections, ConnectionsPastTheLimitGet429WithRetryAfterAndAr
     }));
     const auto reported = json_of(health_body);
     EXPECT_EQ(reported["connections"]["refused"].GetInt64(), refusals) << health_body;
-    EXPECT_EQ(health(hs, "connections", "limit"), 3);
-    EXPECT_EQ(send_raw(hs.port(), http_request("GET", "/_matrix/client/versions")).status, 200);
+    EXPECT_EQ(reported["connections"]["limit"].GetInt64(), 3) << health_body;
+    // Each of these requests closes its connection; the server may not have seen the close
+    // of the one before when the next arrives, so a 429 in between is allowed.
+    EXPECT_TRUE(eventually([&] {
+        return send_raw(hs.port(), http_request("GET", "/_matrix/client/versions")).status == 200;
+    }));
 }
 
 TEST(MockHomeserverConnections, HundredsOfHeldSyncsHoldNoThreadAndOneMessageWakesThemAll) {
