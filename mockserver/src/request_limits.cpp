@@ -18,7 +18,19 @@ int hex_value(char c) {
     return -1;
 }
 
-// A short, printable excerpt of client bytes for an error message.
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+    return header_name_equals(a, b);  // ASCII case-insensitive, which is all HTTP tokens need
+}
+
+std::string_view trimmed(std::string_view value) {
+    const std::size_t begin = value.find_first_not_of(" \t");
+    if (begin == std::string_view::npos) return {};
+    const std::size_t end = value.find_last_not_of(" \t");
+    return value.substr(begin, end - begin + 1);
+}
+
+}  // namespace
+
 std::string excerpt(std::string_view bytes, std::size_t at, std::size_t length) {
     std::string out;
     for (std::size_t i = at; i < bytes.size() && i < at + length; ++i) {
@@ -35,24 +47,18 @@ std::string excerpt(std::string_view bytes, std::size_t at, std::size_t length) 
     return out;
 }
 
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    return header_name_equals(a, b);  // ASCII case-insensitive, which is all HTTP tokens need
-}
-
-std::string_view trimmed(std::string_view value) {
-    const std::size_t begin = value.find_first_not_of(" \t");
-    if (begin == std::string_view::npos) return {};
-    const std::size_t end = value.find_last_not_of(" \t");
-    return value.substr(begin, end - begin + 1);
-}
-
-}  // namespace
-
 std::string request_name(std::string_view method, std::string_view target) {
     return std::string(method) + " " + excerpt(target, 0, 200);
 }
 
 std::string Refusal::body() const {
+    // A Matrix error body is JSON, so UTF-8; a message quoting client bytes that are not is
+    // sent with those bytes escaped rather than not at all.
+    if (!is_valid_utf8(error)) {
+        Refusal escaped = *this;
+        escaped.error = excerpt(error, 0, error.size());
+        return escaped.body();
+    }
     if (!retry_after_ms) {
         return Json::object({{"errcode", Json::string(errcode)}, {"error", Json::string(error)}})
             .text();

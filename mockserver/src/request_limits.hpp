@@ -14,8 +14,12 @@
 
 namespace matrix::mock {
 
-// "METHOD target" for an error message: the target cut short, bytes outside printable ASCII
-// escaped, so the message is always valid UTF-8 (a Matrix error body must be).
+// `length` bytes of client input from `at`, for an error message: bytes outside printable
+// ASCII (and quotes and backslashes) written as \xNN, so the message is always valid UTF-8.
+std::string excerpt(std::string_view bytes, std::size_t at, std::size_t length);
+
+// "METHOD target" for an error message: the target cut short and escaped as by excerpt(),
+// so the message is always valid UTF-8 (a Matrix error body must be).
 std::string request_name(std::string_view method, std::string_view target);
 
 // A request refused before stubs or the simulation see it.

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "matrix/utf8.hpp"
+
 namespace matrix::mock::http {
 namespace {
 
@@ -203,6 +205,20 @@ TEST(ChunkedDecoder, RefusesMalformedSizeLinesWith400) {
                              "0x5\r\n", "5 5\r\n", ";ext\r\n", "5\r;\r\n", "g\r\n", "5\r\r\n"}) {
         EXPECT_EQ(refusal_of(line), 400) << "size line '" << line << "'";
     }
+}
+
+TEST(ChunkedDecoder, QuotesAMalformedSizeLineInValidUtf8WhateverItsBytes) {
+    // Found by the http_request fuzz target: the quoted line went into a Matrix error body,
+    // whose JSON writer refuses invalid UTF-8, and the exception ended the server.
+    ChunkedDecoder decoder(1024);
+    std::string body;
+    std::size_t consumed = 0;
+    ASSERT_EQ(decoder.feed("7\xf3\xf5\x84\xde\r\n", body, consumed),
+              ChunkedDecoder::Status::failed);
+    EXPECT_EQ(decoder.error().status, 400);
+    EXPECT_TRUE(matrix::is_valid_utf8(decoder.error().message)) << decoder.error().message;
+    EXPECT_NE(decoder.error().message.find("7\\xF3\\xF5"), std::string::npos)
+        << decoder.error().message;
 }
 
 TEST(ChunkedDecoder, RefusesAChunkNotFollowedByCrlfWith400) {

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "request_limits.hpp"
+
 namespace matrix::mock::http {
 namespace {
 
@@ -79,7 +81,7 @@ ChunkedDecoder::Status ChunkedDecoder::feed(std::string_view input, std::string&
                     after.remove_prefix(1);
                 if (digits == 0 || (!after.empty() && after.front() != ';')) {
                     return fail(400, "a chunk size line is not hex digits (got '" +
-                                         std::string(line.substr(0, 40)) + "')");
+                                         excerpt(line, 0, 40) + "')");
                 }
                 line_.clear();
                 if (size > max_body_bytes_ - std::min(body.size(), max_body_bytes_)) {

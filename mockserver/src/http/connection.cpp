@@ -402,6 +402,25 @@ void Connection::break_connection(std::uint64_t serial, Breakage how) {
     close();
 }
 
+void Connection::fail(const char* what) noexcept {
+    try {
+        if (phase_ == Phase::closed) return;
+        if (phase_ == Phase::writing || phase_ == Phase::lingering) {
+            close();  // an answer is already on its way, or out
+            return;
+        }
+        current_.reset();
+        output_.clear();
+        output_offset_ = 0;
+        head_.reset();
+        refuse(Refusal{500, "M_UNKNOWN",
+                       std::string("the mock server failed on this connection: ") + what, true},
+               false);
+    } catch (...) {
+        close();
+    }
+}
+
 void Connection::close() {
     if (phase_ == Phase::closed) return;
     const bool waiting = phase_ == Phase::dispatched;

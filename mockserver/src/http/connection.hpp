@@ -39,6 +39,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     void deliver(std::uint64_t serial, std::vector<SharedBytes> chunks, bool close);
     void break_connection(std::uint64_t serial, Breakage how);
     void close();
+    // A bug met while serving this connection (an exception on the loop): answered 500
+    // M_UNKNOWN naming it, when an answer can still be written, then closed. Never throws.
+    void fail(const char* what) noexcept;
 
     // Kept by the loop's deadline map.
     EventLoop::Deadlines::iterator deadline_entry;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <stdexcept>
 
 #include "http/connection.hpp"
@@ -124,7 +125,11 @@ void EventLoop::run() {
                 accept_all();
             } else if (const auto it = connections_.find(key); it != connections_.end()) {
                 const std::shared_ptr<Connection> keep = it->second;  // may close itself
-                keep->on_io(events[i].events);
+                try {
+                    keep->on_io(events[i].events);
+                } catch (const std::exception& e) {
+                    keep->fail(e.what());  // a bug, answered 500 on this connection alone
+                }
             }
         }
         expire_deadlines();
@@ -145,7 +150,14 @@ void EventLoop::run_posted() {
         std::lock_guard lock(posted_mutex_);
         tasks.swap(posted_);
     }
-    for (auto& task : tasks) task();
+    for (auto& task : tasks) {
+        try {
+            task();
+        } catch (const std::exception& e) {
+            // A task is a delivery to one connection; the loop and the others go on.
+            std::fprintf(stderr, "matrix-mockserver: a connection task failed: %s\n", e.what());
+        }
+    }
 }
 
 void EventLoop::accept_all() {
@@ -227,7 +239,11 @@ void EventLoop::expire_deadlines() {
         if (it == connections_.end()) continue;
         const std::shared_ptr<Connection> keep = it->second;
         keep->has_deadline = false;
-        keep->on_deadline();
+        try {
+            keep->on_deadline();
+        } catch (const std::exception& e) {
+            keep->fail(e.what());
+        }
     }
 }
 
