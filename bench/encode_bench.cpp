@@ -88,6 +88,7 @@ PreparedCall prepare(const matrix::EndpointSpec& spec, const matrix::Json& objec
                 call.args.emplace_back(true);
                 break;
             case matrix::ParamType::json_object:
+            case matrix::ParamType::json_value:
                 call.args.emplace_back(matrix::JsonArg{&object});
                 break;
             case matrix::ParamType::json_array:

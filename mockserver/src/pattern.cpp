@@ -381,6 +381,19 @@ void load_endpoint(std::string_view name, const std::string& key, std::vector<st
         std::vector<std::string> segments;
         for (const std::string_view segment : split_path(form.path_template)) {
             segments.emplace_back(segment);
+            // The version segment lists the versions the operation's path has had:
+            // "{path_version=r0|v3}".
+            if (segment == "{path_version}") {
+                std::string listed;
+                const PathVersions versions = operation_of(form).versions;
+                for (const PathVersion version :
+                     {PathVersion::r0, PathVersion::v3, PathVersion::v1}) {
+                    if (!versions.has(version)) continue;
+                    listed += (listed.empty() ? "" : "|") + std::string(to_string(version));
+                }
+                segments.back() = "{path_version=" + listed + "}";
+                continue;
+            }
             // A parameter that may be empty (state_key) is marked "{name?}".
             for (const ParamSpec& param : form.params) {
                 if (param.allow_empty && segment == "{" + std::string(param.name) + "}") {
@@ -405,8 +418,13 @@ bool endpoint_template_matches(const std::vector<std::string>& segments,
     if (segments.size() != path.size()) return false;
     for (std::size_t i = 0; i < segments.size(); ++i) {
         const std::string& expected = segments[i];
-        if (expected == "{version}") {
-            if (path[i] != "r0" && path[i] != "v3") return false;
+        if (expected.starts_with("{path_version=")) {
+            // "{path_version=r0|v3}" -> "|r0|v3|": each version between bars.
+            const std::string listed = "|" + expected.substr(14, expected.size() - 15) + "|";
+            const bool listed_version =
+                !path[i].empty() && path[i].find('|') == std::string_view::npos &&
+                listed.find("|" + std::string(path[i]) + "|") != std::string::npos;
+            if (!listed_version) return false;
         } else if (is_placeholder(expected)) {
             if (path[i].empty() && !expected.ends_with("?}")) return false;
         } else if (expected != path[i]) {

@@ -229,6 +229,18 @@ TEST(PatternEndpoint, MatchesBothPathVersions) {
     EXPECT_FALSE(matches(json, entry("POST", "/_matrix/client/v3/rooms/a/b/kick")));
 }
 
+TEST(PatternEndpoint, NamesAnySpecOperationAndMatchesOnlyTheVersionsItsPathHad) {
+    const char* json = R"({"endpoint": "getRelatingEvents"})";
+    EXPECT_TRUE(matches(json, entry("GET", "/_matrix/client/v1/rooms/%21a%3Ab/relations/%24e")));
+    EXPECT_FALSE(matches(json, entry("GET", "/_matrix/client/v3/rooms/%21a%3Ab/relations/%24e")));
+    EXPECT_FALSE(matches(json, entry("GET", "/_matrix/client/r0/rooms/%21a%3Ab/relations/%24e")));
+    // By its snake_case name too; knocking came with v1.1, so it never had an r0 path.
+    EXPECT_TRUE(matches(R"({"endpoint": "knock_room"})",
+                        entry("POST", "/_matrix/client/v3/knock/%21a%3Ab")));
+    EXPECT_FALSE(matches(R"({"endpoint": "knock_room"})",
+                         entry("POST", "/_matrix/client/r0/knock/%21a%3Ab")));
+}
+
 TEST(PatternEndpoint, UsesTheMethodsOfTheEndpointFormsWhenNoneIsGiven) {
     EXPECT_FALSE(
         matches(R"({"endpoint": "room_kick"})", entry("GET", "/_matrix/client/v3/rooms/a/kick")));
@@ -278,7 +290,8 @@ TEST(PatternEndpoint, ReportsTheMethodsTheFormsAllow) {
 
 TEST(PatternEndpoint, ReportsThePathTemplateOnAMismatch) {
     EXPECT_EQ(first_failure(R"({"endpoint": "whoami"})", entry("GET", "/_matrix/client/v3/sync")),
-              "endpoint: expected a path of whoami (/_matrix/client/{version}/account/whoami), "
+              "endpoint: expected a path of whoami "
+              "(/_matrix/client/{path_version=r0|v3}/account/whoami), "
               "got \"/_matrix/client/v3/sync\"");
 }
 

@@ -122,6 +122,7 @@ void check_specialised_encoder(std::string_view input) {
                 args.emplace_back(true);
                 break;
             case matrix::ParamType::json_object:
+            case matrix::ParamType::json_value:  // seed forms have none; any JSON would do
                 args.emplace_back(matrix::JsonArg{&object});
                 break;
             case matrix::ParamType::json_array:

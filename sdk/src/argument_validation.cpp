@@ -30,6 +30,8 @@ bool has_declared_type(const ParamSpec& param, const ArgValue& value) {
                    std::get<JsonArg>(value).value->kind() == Json::Kind::array;
         case ParamType::bytes:
             return std::holds_alternative<BytesArg>(value);
+        case ParamType::json_value:
+            return std::holds_alternative<JsonArg>(value);
     }
     return false;
 }
@@ -46,6 +48,12 @@ void check_argument(const ParamSpec& param, const ArgValue& value) {
     const bool goes_into_a_header = param.location == ParamLocation::base_url ||
                                     param.location == ParamLocation::bearer_token ||
                                     param.location == ParamLocation::header;
+    if (param.location == ParamLocation::query && std::holds_alternative<JsonArg>(value) &&
+        !is_query_list(*std::get<JsonArg>(value).value)) {
+        refuse(param, param.type == ParamType::json_array
+                          ? "must be an array of strings: each is one query parameter"
+                          : "must be an object of strings: each member is one query parameter");
+    }
     if (param.type != ParamType::string) return;  // numbers and booleans are always safe text
     const std::string_view text = std::get<std::string_view>(value);
     if (!param.allow_empty && text.empty()) {
@@ -116,7 +124,7 @@ ValidatedCall validate_call(const EndpointSpec& spec, std::span<const ArgValue> 
                                std::to_string(ValidatedCall::kMaxParams) + " parameters");
     }
     for (std::size_t i = 0; i < spec.params.size(); ++i) check_argument(spec.params[i], args[i]);
-    const ValidatedCall call(spec, args, options.version);
+    const ValidatedCall call(spec, args, path_version_for(spec, options));
     if (body_kind_of(call) == BodyKind::json) refuse_members_set_twice(call);
     return call;
 }

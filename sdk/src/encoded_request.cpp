@@ -174,7 +174,7 @@ class RequestEncoder {
 
 template <std::size_t SeedIndex>
 EncodedRequest encode_seed_form(std::span<const ArgValue> args, BuildOptions options) {
-    const SeedCall<SeedIndex> call(args, options.version);
+    const SeedCall<SeedIndex> call(args, path_version_for(SeedCall<SeedIndex>::spec, options));
     // A refusal, with its message, comes from the one place that words them all.
     if (!call.passes_checks()) validate_call(call.spec, args, options);
     RequestEncoder<SeedCall<SeedIndex>> encoder(call);

@@ -17,12 +17,16 @@
 namespace matrix {
 namespace {
 
-std::string_view struct_name(std::string_view param_name) {
+// Seed forms write members of struct arguments "struct.member"; an operation's parameter names
+// are the spec's, and a '.' in them is part of the name (setReadMarker's "m.fully_read").
+std::string_view struct_name(const EndpointSpec& spec, std::string_view param_name) {
+    if (!is_seed_form(spec)) return param_name;
     const std::size_t dot = param_name.find('.');
     return dot == std::string_view::npos ? param_name : param_name.substr(0, dot);
 }
 
-std::string_view member_name(std::string_view param_name) {
+std::string_view member_name(const EndpointSpec& spec, std::string_view param_name) {
+    if (!is_seed_form(spec)) return {};
     const std::size_t dot = param_name.find('.');
     return dot == std::string_view::npos ? std::string_view() : param_name.substr(dot + 1);
 }
@@ -42,7 +46,7 @@ std::string known_arguments(const EndpointSpec& spec) {
     std::string names;
     std::string_view previous;
     for (const ParamSpec& param : spec.params) {
-        const std::string_view name = struct_name(param.name);
+        const std::string_view name = struct_name(spec, param.name);
         if (name == previous) continue;
         previous = name;
         if (!names.empty()) names += ", ";
@@ -53,9 +57,17 @@ std::string known_arguments(const EndpointSpec& spec) {
 
 bool declares_argument(const EndpointSpec& spec, std::string_view name) {
     for (const ParamSpec& param : spec.params) {
-        if (struct_name(param.name) == name) return true;
+        if (struct_name(spec, param.name) == name) return true;
     }
     return false;
+}
+
+Json::Kind kind_of(const rapidjson::Value& value) {
+    if (value.IsNull()) return Json::Kind::null;
+    if (value.IsBool()) return Json::Kind::boolean;
+    if (detail::is_number(value)) return Json::Kind::number;
+    if (value.IsString()) return Json::Kind::string;
+    return value.IsArray() ? Json::Kind::array : Json::Kind::object;
 }
 
 // Note: FindMember(StringRef) would pick the const char* overload and run strlen past a
@@ -79,8 +91,8 @@ std::optional<std::string> convert(const EndpointSpec& spec, const rapidjson::Va
     }
     out.values.clear();
     for (const ParamSpec& param : spec.params) {
-        const std::string_view top = struct_name(param.name);
-        const std::string_view member = member_name(param.name);
+        const std::string_view top = struct_name(spec, param.name);
+        const std::string_view member = member_name(spec, param.name);
         const auto found =
             args.FindMember(rapidjson::Value(rapidjson::StringRef(top.data(), top.size())));
         const rapidjson::Value* value = found == args.MemberEnd() ? nullptr : &found->value;
@@ -124,17 +136,21 @@ std::optional<std::string> convert(const EndpointSpec& spec, const rapidjson::Va
                 out.values.emplace_back(value->GetBool());
                 break;
             case ParamType::json_object:
-            case ParamType::json_array: {
+            case ParamType::json_array:
+            case ParamType::json_value: {
                 const bool want_object = param.type == ParamType::json_object;
-                if (want_object ? !value->IsObject() : !value->IsArray()) return mistyped();
+                const bool want_array = param.type == ParamType::json_array;
+                if ((want_object && !value->IsObject()) || (want_array && !value->IsArray())) {
+                    return mistyped();
+                }
                 std::string text;
                 detail::StringOutput output{&text};
                 detail::JsonWriter writer(output);
                 // Every number as the caller wrote it.
                 detail::NumberTextOutput<detail::JsonWriter> numbers(writer);
                 value->Accept(numbers);
-                out.json_values.push_back(Json::from_trusted_text(
-                    std::move(text), want_object ? Json::Kind::object : Json::Kind::array));
+                out.json_values.push_back(
+                    Json::from_trusted_text(std::move(text), kind_of(*value)));
                 out.values.emplace_back(JsonArg{&out.json_values.back()});
                 break;
             }
@@ -146,8 +162,8 @@ std::optional<std::string> convert(const EndpointSpec& spec, const rapidjson::Va
         const std::string_view top(it->name.GetString(), it->name.GetStringLength());
         bool is_struct = false;
         for (const ParamSpec& param : spec.params) {
-            is_struct =
-                is_struct || (struct_name(param.name) == top && !member_name(param.name).empty());
+            is_struct = is_struct || (struct_name(spec, param.name) == top &&
+                                      !member_name(spec, param.name).empty());
         }
         if (!is_struct) continue;
         for (auto field = it->value.MemberBegin(); field != it->value.MemberEnd(); ++field) {
@@ -188,17 +204,30 @@ rapidjson::Document parse_args(std::string_view endpoint, std::string_view args_
     return args;
 }
 
+// The forms `endpoint` names. A seed name that is also an operationId (sync, login, logout,
+// logout_all) names the seed's forms and then the operation itself: arguments only the spec has
+// (login's "identifier", sync's "use_state_after") choose the operation.
+std::vector<const EndpointSpec*> forms_named(std::string_view endpoint) {
+    std::vector<const EndpointSpec*> forms;
+    for (const EndpointSpec& form : find_endpoint_forms(endpoint)) forms.push_back(&form);
+    if (!forms.empty() && is_seed_form(*forms.front())) {
+        if (const EndpointSpec* operation = find_operation(endpoint)) forms.push_back(operation);
+    }
+    return forms;
+}
+
 const EndpointSpec& select(std::string_view endpoint, const rapidjson::Value& args,
                            ConvertedArgs& converted) {
-    const auto forms = find_endpoint_forms(endpoint);
+    const std::vector<const EndpointSpec*> forms = forms_named(endpoint);
     if (forms.empty()) throw UnknownEndpoint("unknown endpoint '" + std::string(endpoint) + "'");
     std::string reasons;
-    for (const EndpointSpec& form : forms) {
+    for (const EndpointSpec* form_pointer : forms) {
+        const EndpointSpec& form = *form_pointer;
         const auto problem = convert(form, args, converted);
         if (!problem) return form;
         if (forms.size() == 1) throw ArgumentSchemaError(std::string(endpoint) + ": " + *problem);
         reasons += "; as the ";
-        reasons += to_string(form.method);
+        reasons += is_seed_form(form) ? to_string(form.method) : "spec operation's";
         reasons += " form: " + *problem;
     }
     throw ArgumentSchemaError("arguments fit no form of '" + std::string(endpoint) + "'" + reasons);

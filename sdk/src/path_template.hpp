@@ -32,11 +32,12 @@ struct CompiledPath {
 };
 
 // Splits the template of `spec`; at compile time for the seed declarations (SeedCall).
+// `{path_version}` is the version segment; any other placeholder names a parameter.
 // Throws std::logic_error for a template with more than kMaxPieces pieces or a placeholder that
 // names no parameter.
 constexpr CompiledPath split_path(const EndpointSpec& spec) {
     const auto parameter_index = [&](std::string_view name) {
-        if (name == "version") return PathPiece::kVersion;
+        if (name == "path_version") return PathPiece::kVersion;
         for (std::size_t i = 0; i < spec.params.size(); ++i) {
             if (spec.params[i].name == name) return static_cast<int>(i);
         }
@@ -62,8 +63,8 @@ constexpr CompiledPath split_path(const EndpointSpec& spec) {
     return out;
 }
 
-// The split template of `spec`: cached for the seed declarations; any other is split on every
-// call, into storage of the calling thread that the next call reuses.
+// The split template of `spec`: cached for the declarations of both tables; any other is split
+// on every call, into storage of the calling thread that the next call reuses.
 // Throws std::logic_error for a template with more than kMaxPieces pieces or a placeholder that
 // names no parameter.
 const CompiledPath& compiled_path(const EndpointSpec& spec);

@@ -7,6 +7,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string_view>
 #include <variant>
@@ -83,11 +84,19 @@ class ValidatedCall {
 };
 
 // What every call type derives the same way from its arguments.
+// POST and PUT always send JSON (`{}` when no member is given, as the seed does); a DELETE only
+// when a body argument is given (deleteDevice's optional `auth`); GET never.
 template <typename Call>
 BodyKind body_kind_of(const Call& call) noexcept {
     if (call.template first<ParamLocation::body_raw>() != nullptr) return BodyKind::raw;
-    return call.spec.method == Method::post || call.spec.method == Method::put ? BodyKind::json
-                                                                               : BodyKind::none;
+    if (call.spec.method == Method::post || call.spec.method == Method::put) return BodyKind::json;
+    if (call.spec.method == Method::del &&
+        (call.template first<ParamLocation::body_field>() != nullptr ||
+         call.template first<ParamLocation::body_whole>() != nullptr ||
+         call.template first<ParamLocation::body_merge>() != nullptr)) {
+        return BodyKind::json;
+    }
+    return BodyKind::none;
 }
 
 template <typename Call>
@@ -123,14 +132,14 @@ void with_scalar_text(const ArgValue& value, Use&& use) {
     }
 }
 
-// The path template with `{version}` and `{param}` filled in (each value percent-encoded), then
-// the optional extra segment.
+// The path template with `{path_version}` and `{param}` filled in (each value percent-encoded),
+// then the optional extra segment.
 template <typename Out, typename Call>
 void write_path(Out& out, const Call& call) {
     call.for_each_path_piece([&](std::string_view literal, int placeholder) {
         out.append(literal);
         if (placeholder == PathPiece::kVersion) {
-            out.append(call.version == PathVersion::r0 ? "r0" : "v3");
+            out.append(to_string(call.version));
         } else if (placeholder != PathPiece::kNoPlaceholder) {
             out.append_percent_encoded(text_of(call.args[static_cast<std::size_t>(placeholder)]));
         }
@@ -142,7 +151,8 @@ void write_path(Out& out, const Call& call) {
 }
 
 // An upper bound of what write_path() writes, from the sizes alone: every byte of the template
-// at most once (a placeholder is longer than "r0"/"v3") and every argument byte at most as %XX.
+// at most once (a placeholder is longer than "r0"/"v3"/"v1") and every argument byte at most as
+// %XX.
 template <typename Call>
 std::size_t path_size_bound(const Call& call) noexcept {
     std::size_t bound = call.spec.path_template.size();
@@ -151,11 +161,24 @@ std::size_t path_size_bound(const Call& call) noexcept {
     return bound;
 }
 
+// Calls `use(name, value)` for each element of a query argument that is a JSON array of strings
+// (`via`: one parameter per element) and each member of one that is a JSON object of strings
+// (`fields`: one parameter per member, named by the member). Validated calls hold nothing else.
+void for_each_query_element(std::string_view name, const Json& value,
+                            const std::function<void(std::string_view, std::string_view)>& use);
+
+// True when `value` is a JSON array of strings or a JSON object whose members are all strings.
+bool is_query_list(const Json& value);
+
 // Calls `use(name, value)` for each query parameter, not yet encoded, in declaration order,
 // then for the endpoint's fixed one.
 template <typename Call, typename Use>
 void for_each_query_param(const Call& call, Use&& use) {
     call.template for_each_given<ParamLocation::query>([&](std::size_t i) {
+        if (const auto* json = std::get_if<JsonArg>(&call.args[i])) {
+            for_each_query_element(call.spec.params[i].key(), *json->value, use);
+            return;
+        }
         with_scalar_text(call.args[i],
                          [&](std::string_view value) { use(call.spec.params[i].key(), value); });
     });

@@ -13,7 +13,7 @@
 namespace matrix {
 namespace {
 
-// The `{name}` placeholders of a path template, in order, `{version}` included.
+// The `{name}` placeholders of a path template, in order, `{path_version}` included.
 std::vector<std::string_view> placeholders(std::string_view tmpl) {
     std::vector<std::string_view> names;
     std::size_t pos = 0;
@@ -87,7 +87,7 @@ TEST(Declarations, DeclareTheThreeSeedOverloads) {
 TEST(Declarations, NamePathParametersInEveryTemplatePlaceholder) {
     for (const EndpointSpec& spec : seed_endpoints()) {
         for (const std::string_view name : placeholders(spec.path_template)) {
-            if (name == "version") continue;
+            if (name == "path_version") continue;
             bool declared_as_path = false;
             for (const ParamSpec& param : spec.params) {
                 declared_as_path = declared_as_path ||

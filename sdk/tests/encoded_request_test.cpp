@@ -126,6 +126,9 @@ std::vector<ArgValue> sample_args(const EndpointSpec& spec, bool with_optional) 
             case ParamType::json_array:
                 args.emplace_back(JsonArg{&sample_array()});
                 break;
+            case ParamType::json_value:
+                args.emplace_back(JsonArg{&sample_object()});
+                break;
             case ParamType::bytes: {
                 static const std::string bytes = "\0raw\r\n bytes"s;
                 args.emplace_back(BytesArg{bytes});

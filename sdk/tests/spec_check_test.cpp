@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -22,6 +23,7 @@ struct SpecOperation {
     std::string method;
     std::string path;
     std::string requires_auth;
+    std::string deprecated;
 };
 
 std::vector<std::string> split(std::string_view text, char separator) {
@@ -69,7 +71,8 @@ class SpecTable {
             const std::vector<std::string> fields = split(line, '\t');
             if (column.empty()) {
                 for (std::size_t i = 0; i < fields.size(); ++i) column[fields[i]] = i;
-                for (const char* needed : {"operation_id", "method", "path", "requires_auth"}) {
+                for (const char* needed :
+                     {"operation_id", "method", "path", "requires_auth", "deprecated"}) {
                     if (!column.contains(needed)) {
                         error_ = std::string("header row lacks column ") + needed;
                         return;
@@ -89,7 +92,7 @@ class SpecTable {
                 return;
             }
             operations_[id] = {fields[column["method"]], fields[column["path"]],
-                               fields[column["requires_auth"]]};
+                               fields[column["requires_auth"]], fields[column["deprecated"]]};
         }
         if (operations_.empty()) error_ = std::string("no operations in ") + path;
     }
@@ -98,13 +101,17 @@ class SpecTable {
     std::map<std::string, SpecOperation> operations_;
 };
 
-std::string v3_path(std::string_view path_template) {
+std::string path_at(std::string_view path_template, PathVersion version) {
     std::string path(path_template);
-    const std::string placeholder = "{version}";
+    const std::string placeholder = "{path_version}";
     if (const std::size_t at = path.find(placeholder); at != std::string::npos) {
-        path.replace(at, placeholder.size(), "v3");
+        path.replace(at, placeholder.size(), to_string(version));
     }
     return path;
+}
+
+std::string v3_path(std::string_view path_template) {
+    return path_at(path_template, PathVersion::v3);
 }
 
 bool is_placeholder(std::string_view segment) {
@@ -245,6 +252,65 @@ TEST(SpecCheck, EveryOperationRequiringAuthHasABearerToken) {
             << spec.name << " (" << spec.operation_id << ", " << v3_path(spec.path_template)
             << ") requires auth in the spec but declares no token";
     }
+}
+
+// The declaration table is generated from the spec by sdk/spec/derive_operations.py; the
+// spec table by derive_spec_table.py. A hand edit of either, or one regenerated without the
+// other, shows here.
+TEST(SpecOperations, DeclareEveryOperationOfTheSpecTableAndNoOther) {
+    const SpecTable& table = SpecTable::get();
+    ASSERT_EQ(table.error(), "");
+    std::set<std::string> declared;
+    for (const EndpointSpec& operation : spec_operations()) {
+        declared.insert(std::string(operation.operation_id));
+        EXPECT_NE(table.find(operation.operation_id), nullptr)
+            << operation.operation_id << " is declared but not in the spec table";
+    }
+    for (const auto& [id, op] : table.operations()) {
+        EXPECT_TRUE(declared.contains(id)) << id << " (" << op.path << ") is not declared";
+    }
+    EXPECT_EQ(spec_operations().size(), table.operations().size());
+}
+
+TEST(SpecOperations, AgreeWithTheSpecTableOnMethodPathAuthAndDeprecation) {
+    const SpecTable& table = SpecTable::get();
+    ASSERT_EQ(table.error(), "");
+    for (const EndpointSpec& operation : spec_operations()) {
+        const SpecOperation* op = table.find(operation.operation_id);
+        if (op == nullptr) continue;  // reported above
+        const std::string_view id = operation.operation_id;
+        EXPECT_EQ(to_string(operation.method), op->method) << id;
+        // The spec serves each operation at its newest version.
+        EXPECT_EQ(path_at(operation.path_template, operation.versions.newest()), op->path) << id;
+        EXPECT_EQ(to_string(operation.auth), op->requires_auth) << id;
+        EXPECT_EQ(operation.deprecated ? "yes" : "no", op->deprecated) << id;
+        EXPECT_EQ(has_bearer_token(operation), operation.auth != AuthRequirement::none) << id;
+    }
+}
+
+TEST(SpecOperations, EverySeedFormIsAFormOfADeclaredOperationWithItsMethodAndPath) {
+    for (const EndpointSpec& form : seed_endpoints()) {
+        const EndpointSpec& operation = operation_of(form);
+        ASSERT_NE(&operation, &form)
+            << form.name << ": no declared operation " << form.operation_id;
+        EXPECT_EQ(operation.method, form.method) << form.name;
+        EXPECT_EQ(disagreement(v3_path(form.path_template), v3_path(operation.path_template)), "")
+            << form.name << ": " << form.path_template << " against " << operation.path_template;
+        // Tokens are the seed's own: it sends one to requestToken operations that take none.
+    }
+}
+
+TEST(SpecOperations, AreFoundByOperationIdAndBySnakeCaseName) {
+    const auto by_id = find_endpoint_forms("getPushRules");
+    ASSERT_EQ(by_id.size(), 1U);
+    EXPECT_EQ(by_id[0].name, "get_push_rules");
+    const auto by_name = find_endpoint_forms("get_push_rules");
+    ASSERT_EQ(by_name.size(), 1U);
+    EXPECT_EQ(&by_name[0], &by_id[0]);
+    EXPECT_EQ(find_endpoint_forms("invite_by_3pid").size(), 1U);
+    // A seed name names the seed's forms first.
+    EXPECT_TRUE(is_seed_form(find_endpoint_forms("sync")[0]));
+    EXPECT_TRUE(find_endpoint_forms("getPushRulez").empty());
 }
 
 }  // namespace
