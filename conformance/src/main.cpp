@@ -10,6 +10,7 @@
 #include "matrix/conformance/runner.hpp"
 #include "matrix/conformance/wire.hpp"
 #include "matrix/endpoint.hpp"
+#include "matrix/json.hpp"
 
 namespace {
 
@@ -17,7 +18,7 @@ constexpr const char* kUsage = R"(Usage: matrix-conformance [OPTIONS] FILE|DIR..
 
 Checks every vector in the given vector files (format matrix-conformance-vectors/1) against
 the SDK's request builders: method, percent-encoded path, query, headers and body. A directory
-stands for every *.json file in it.
+stands for every *.json file in it and in its subdirectories.
 
 With --wire, every vector's request is instead sent by the SDK's HTTP client to an in-process
 mock homeserver on a loopback port (the vector's base URL is replaced, and named in failure
@@ -31,7 +32,8 @@ the vector id and the reason, and counts as failed.
 Options:
   --wire             check on the wire, through the mock homeserver
   --junit FILE       also write a JUnit XML report to FILE
-  --list-endpoints   print every endpoint name and form with its arguments, then exit
+  --list-endpoints   print every seed form and spec operation with its arguments, then
+                     exit; --list-endpoints --json prints one JSON object per line
   -h, --help         show this help
 
 Exit status: 0 when every vector passed, 1 when any failed or was malformed, 2 on a usage
@@ -42,16 +44,99 @@ Example:
   matrix-conformance --wire --junit report.xml fixtures/vectors/
 )";
 
-void list_endpoints() {
-    for (const matrix::EndpointSpec& spec : matrix::seed_endpoints()) {
-        std::cout << spec.name;
-        if (!spec.form.empty()) std::cout << " (" << spec.form << ")";
-        std::cout << "  " << matrix::to_string(spec.method) << " " << spec.path_template << "\n   ";
-        for (const matrix::ParamSpec& param : spec.params) {
-            std::cout << " " << param.name << (param.required ? "" : "?") << ":"
-                      << matrix::to_string(param.type);
-        }
-        std::cout << "\n";
+std::string_view location_name(matrix::ParamLocation location) {
+    using enum matrix::ParamLocation;
+    switch (location) {
+        case base_url:
+            return "base_url";
+        case bearer_token:
+            return "header";  // Authorization
+        case path:
+        case path_suffix:
+            return "path";
+        case query:
+            return "query";
+        case header:
+            return "header";
+        case body_field:
+        case body_merge:
+        case body_whole:
+        case body_raw:
+            return "body";
+    }
+    return "?";
+}
+
+std::string json_string(std::string_view text) { return matrix::Json::string(text).text(); }
+
+// The versions of the operation `spec` is (or is a form of), oldest first.
+std::vector<std::string_view> versions_of(const matrix::EndpointSpec& spec) {
+    std::vector<std::string_view> names;
+    const matrix::PathVersions versions = matrix::operation_of(spec).versions;
+    for (const auto version :
+         {matrix::PathVersion::r0, matrix::PathVersion::v3, matrix::PathVersion::v1}) {
+        if (versions.has(version)) names.push_back(matrix::to_string(version));
+    }
+    return names;
+}
+
+void print_json_line(const matrix::EndpointSpec& spec) {
+    const matrix::EndpointSpec& operation = matrix::operation_of(spec);
+    std::string line = "{\"name\":" + json_string(spec.name);
+    line += ",\"form\":" + json_string(spec.form);
+    line += ",\"seed_form\":" + std::string(matrix::is_seed_form(spec) ? "true" : "false");
+    line += ",\"operation_id\":" + json_string(spec.operation_id);
+    line += ",\"method\":" + json_string(matrix::to_string(spec.method));
+    line += ",\"path_template\":" + json_string(spec.path_template);
+    line += ",\"versions\":[";
+    bool first = true;
+    for (const std::string_view version : versions_of(spec)) {
+        line += (first ? "" : ",") + json_string(version);
+        first = false;
+    }
+    line += "],\"auth\":" + json_string(matrix::to_string(operation.auth));
+    line += ",\"rate_limited\":" + std::string(operation.rate_limited ? "true" : "false");
+    line += ",\"deprecated\":" + std::string(operation.deprecated ? "true" : "false");
+    line += ",\"params\":[";
+    first = true;
+    for (const matrix::ParamSpec& param : spec.params) {
+        line += first ? "{" : ",{";
+        first = false;
+        line += "\"name\":" + json_string(param.name);
+        line += ",\"in\":" + json_string(location_name(param.location));
+        line += ",\"wire_name\":" +
+                json_string(param.location == matrix::ParamLocation::bearer_token ? "Authorization"
+                                                                                  : param.key());
+        line += ",\"type\":" + json_string(matrix::to_string(param.type));
+        line += ",\"required\":" + std::string(param.required ? "true" : "false") + "}";
+    }
+    std::cout << line << "]}\n";
+}
+
+void print_plain(const matrix::EndpointSpec& spec) {
+    std::cout << spec.name;
+    if (!spec.form.empty()) std::cout << " (" << spec.form << ")";
+    if (!matrix::is_seed_form(spec) || spec.name != spec.operation_id) {
+        std::cout << " [" << spec.operation_id << "]";
+    }
+    std::cout << "  " << matrix::to_string(spec.method) << " " << spec.path_template;
+    const auto versions = versions_of(spec);
+    for (std::size_t i = 0; i < versions.size(); ++i) {
+        std::cout << (i == 0 ? "  versions " : ",") << versions[i];
+    }
+    std::cout << "\n   ";
+    for (const matrix::ParamSpec& param : spec.params) {
+        std::cout << " " << param.name << (param.required ? "" : "?") << ":"
+                  << matrix::to_string(param.type);
+    }
+    std::cout << "\n";
+}
+
+// The seed's forms, then every operation of the spec; one JSON object per line with --json.
+void list_endpoints(bool json) {
+    for (const auto table : {matrix::seed_endpoints(), matrix::spec_operations()}) {
+        for (const matrix::EndpointSpec& spec : table)
+            json ? print_json_line(spec) : print_plain(spec);
     }
 }
 
@@ -64,7 +149,7 @@ bool collect_files(const std::string& argument, std::vector<std::string>& files)
         return true;
     }
     std::vector<std::string> found;
-    for (const auto& entry : fs::directory_iterator(argument, error)) {
+    for (const auto& entry : fs::recursive_directory_iterator(argument, error)) {
         if (entry.is_regular_file() && entry.path().extension() == ".json") {
             found.push_back(entry.path().string());
         }
@@ -96,7 +181,8 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (argument == "--list-endpoints") {
-            list_endpoints();
+            const bool json = i + 1 < argc && std::string(argv[i + 1]) == "--json";
+            list_endpoints(json);
             return 0;
         }
         if (argument == "--wire") {

@@ -11,7 +11,8 @@ namespace matrix::conformance {
 std::optional<Request> build_vector_request(const Vector& vector, VectorResult& result) {
     result = VectorResult{vector.file, vector.id, Outcome::passed, {}, {}};
     try {
-        Request request = build_by_name(vector.endpoint, vector.args_json);
+        Request request = build_by_name(vector.endpoint, vector.args_json,
+                                        BuildOptions{.version = vector.version});
         if (!vector.expect_error) return request;
         result.outcome = Outcome::failed;
         const WireRequest wire = render(request);

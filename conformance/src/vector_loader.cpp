@@ -201,9 +201,9 @@ Vector read_vector(const Value& entry, const std::string& file, std::size_t inde
     if (!entry.IsObject()) {
         throw BadVector{std::string("a vector must be an object, got ") + type_name(entry)};
     }
-    // Informational keys ("source", "description") may repeat; the format's own may not.
-    if (const auto field =
-            repeated_field(entry, {"id", "endpoint", "args", "expect", "expect_error"})) {
+    // Informational keys ("source", "description", ...) may repeat; the format's own may not.
+    if (const auto field = repeated_field(
+            entry, {"id", "endpoint", "args", "expect", "expect_error", "version"})) {
         throw BadVector{"field '" + *field + "' is given twice"};
     }
     Vector vector;
@@ -217,6 +217,18 @@ Vector read_vector(const Value& entry, const std::string& file, std::size_t inde
         throw BadVector{std::string("field 'args' must be an object, got ") + type_name(args)};
     }
     vector.args_json = compact(args);
+    if (entry.HasMember("version")) {
+        const Value& version = entry["version"];
+        if (!is_text_string(version)) {
+            throw BadVector{std::string("field 'version' must be a string, got ") +
+                            type_name(version)};
+        }
+        vector.version = matrix::path_version_from_string(as_string(version));
+        if (!vector.version) {
+            throw BadVector{"field 'version' is " + compact(version) +
+                            ", expected \"r0\", \"v3\" or \"v1\""};
+        }
+    }
 
     const auto expect = entry.FindMember("expect");
     const auto expect_error = entry.FindMember("expect_error");

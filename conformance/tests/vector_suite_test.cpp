@@ -93,7 +93,7 @@ class CoverageTest : public testing::Test {
 void register_vector_files(const std::filesystem::path& directory) {
     std::vector<Vector> all_vectors;
     std::vector<std::filesystem::path> files;
-    for (const auto& entry : std::filesystem::directory_iterator(directory)) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(directory)) {
         if (entry.path().extension() == ".json") files.push_back(entry.path());
     }
     std::ranges::sort(files);

@@ -84,6 +84,13 @@ TEST(WireLevel, ADoubleEncodedPathOnTheWireIsCaught) {
     EXPECT_NE(mismatches[0].actual.find("%2521"), std::string::npos);
 }
 
+// One vector per client-server operation, from the spec's request examples.
+TEST(WireLevel, EveryShippedSpecVectorPassesOnTheWire) {
+    const RunReport report = run_wire_level({MATRIX_VECTOR_DIR "/spec/operations.json"});
+    EXPECT_EQ(report.failed(), 0u);
+    EXPECT_EQ(report.passed(), 166u);
+}
+
 TEST(WireLevel, EveryShippedSeedVectorPassesOnTheWire) {
     const RunReport report = run_wire_level({MATRIX_VECTOR_DIR "/seed.json"});
     EXPECT_EQ(report.failed(), 0u);

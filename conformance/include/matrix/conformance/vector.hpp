@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "matrix/endpoint.hpp"
 #include "matrix/request.hpp"
 
 namespace matrix::conformance {
@@ -30,6 +31,8 @@ struct Vector {
     std::string id;
     std::string endpoint;
     std::string args_json;  // the "args" object, compact JSON
+    // "version": the path version to build with; absent, the endpoint's default (BuildOptions).
+    std::optional<PathVersion> version;
     std::optional<ExpectedRequest> expect;
     std::optional<std::string> expect_error;  // the reason the builder must refuse
 };
