@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "matrix/endpoint.hpp"
+#include "typed_args.hpp"
 
 namespace matrix::api {
 namespace {
@@ -35,19 +36,10 @@ Result make(const EndpointSpec& spec, std::initializer_list<ArgValue> args) {
     }
 }
 
-ArgValue opt(const std::optional<std::string>& value) {
-    return value ? ArgValue(std::string_view(*value)) : ArgValue();
-}
-ArgValue opt(const std::optional<std::int64_t>& value) {
-    return value ? ArgValue(*value) : ArgValue();
-}
-ArgValue opt(const std::optional<bool>& value) { return value ? ArgValue(*value) : ArgValue(); }
-ArgValue opt(const std::optional<Json>& value) {
-    return value ? ArgValue(JsonArg{&*value}) : ArgValue();
-}
-ArgValue json(const Json& value) { return JsonArg{&value}; }
-ArgValue text(string_view value) { return value; }
-ArgValue integer(std::int64_t value) { return value; }
+using detail::typed_args::integer;
+using detail::typed_args::json;
+using detail::typed_args::opt;
+using detail::typed_args::text;
 
 }  // namespace
 
