@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "matrix/api.hpp"
 #include "matrix/encoded_request.hpp"
 #include "matrix/error.hpp"
 #include "matrix/named_builder.hpp"
@@ -59,6 +60,19 @@ TEST(SeedForms, KeepBuildingR0ByDefaultAndV3WhenAsked) {
               "/_matrix/client/v3/account/whoami");
     EXPECT_NE(refusal_of("whoami", args, {.version = PathVersion::v1}).find("(it has r0, v3)"),
               std::string::npos);
+}
+
+TEST(SeedForms, TypedTakeThePathVersionLast) {
+    EXPECT_EQ(render(api::whoami("https://hs.example", "t")).target,
+              "/_matrix/client/r0/account/whoami");
+    EXPECT_EQ(render(api::whoami("https://hs.example", "t", {.version = PathVersion::v3})).target,
+              "/_matrix/client/v3/account/whoami");
+    EXPECT_EQ(api::room_kick<EncodedRequest>("https://hs.example", "t", "!r:x", "@u:x", {},
+                                             {.version = PathVersion::v3})
+                  .target(),
+              "/_matrix/client/v3/rooms/%21r%3Ax/kick");
+    EXPECT_THROW(api::whoami("https://hs.example", "t", {.version = PathVersion::v1}),
+                 InvalidArgument);
 }
 
 TEST(Operations, SendAQueryArrayAsOneParameterPerElement) {

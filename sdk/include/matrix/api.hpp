@@ -1,6 +1,7 @@
 // Typed builders for every seed endpoint, with the seed's names and argument order
 // (MatrixSDK.Client.Request). Each returns a Request value and does no I/O; optional
 // arguments live in a per-endpoint options struct. All throw InvalidArgument on refused values.
+// Each takes last the BuildOptions: the path version, r0 (the seed's) unless asked for v3.
 //
 // Each builder also encodes: `api::whoami<EncodedRequest>(base_url, token)` is the same request
 // as `render(api::whoami(base_url, token))`, written straight to its HTTP/1.1 bytes in one
@@ -13,6 +14,7 @@
 #include <string_view>
 
 #include "matrix/encoded_request.hpp"
+#include "matrix/endpoint.hpp"
 #include "matrix/events.hpp"
 #include "matrix/json.hpp"
 #include "matrix/request.hpp"
@@ -43,61 +45,66 @@ struct DeviceOptions {
 // ---- Account and third-party identifiers -----------------------------------------------------
 
 template <typename Result = Request>
-Result account_3pids(string_view base_url, string_view token);
+Result account_3pids(string_view base_url, string_view token, BuildOptions build_options = {});
 template <typename Result = Request>
 Result account_add_3pid(string_view base_url, string_view token, string_view client_secret,
-                        string_view sid, const UiAuthOptions& options = {});
+                        string_view sid, const UiAuthOptions& options = {},
+                        BuildOptions build_options = {});
 template <typename Result = Request>
 Result account_bind_3pid(string_view base_url, string_view token, string_view client_secret,
-                         string_view id_server, string_view id_access_token, string_view sid);
+                         string_view id_server, string_view id_access_token, string_view sid,
+                         BuildOptions build_options = {});
 template <typename Result = Request>
 Result account_delete_3pid(string_view base_url, string_view token, string_view medium,
-                           string_view address, const IdServerOptions& options = {});
+                           string_view address, const IdServerOptions& options = {},
+                           BuildOptions build_options = {});
 template <typename Result = Request>
 Result account_email_token(string_view base_url, string_view token, string_view client_secret,
                            string_view email, std::int64_t send_attempt,
-                           const NextLinkOptions& options = {});
+                           const NextLinkOptions& options = {}, BuildOptions build_options = {});
 template <typename Result = Request>
 Result account_msisdn_token(string_view base_url, string_view token, string_view client_secret,
                             string_view country, string_view phone, std::int64_t send_attempt,
-                            const NextLinkOptions& options = {});
+                            const NextLinkOptions& options = {}, BuildOptions build_options = {});
 template <typename Result = Request>
 Result account_unbind_3pid(string_view base_url, string_view token, string_view medium,
-                           string_view address, const IdServerOptions& options = {});
+                           string_view address, const IdServerOptions& options = {},
+                           BuildOptions build_options = {});
 
 struct ChangePasswordOptions {
     std::optional<bool> logout_devices{};
 };
 template <typename Result = Request>
 Result change_password(string_view base_url, string_view new_password, const Json& auth,
-                       const ChangePasswordOptions& options = {});
+                       const ChangePasswordOptions& options = {}, BuildOptions build_options = {});
 template <typename Result = Request>
 Result deactivate_account(string_view base_url, string_view token,
-                          const UiAuthOptions& options = {});
+                          const UiAuthOptions& options = {}, BuildOptions build_options = {});
 template <typename Result = Request>
 Result password_email_token(string_view base_url, string_view client_secret, string_view email,
-                            std::int64_t send_attempt, const NextLinkOptions& options = {});
+                            std::int64_t send_attempt, const NextLinkOptions& options = {},
+                            BuildOptions build_options = {});
 template <typename Result = Request>
 Result password_msisdn_token(string_view base_url, string_view client_secret, string_view country,
                              string_view phone, std::int64_t send_attempt,
-                             const NextLinkOptions& options = {});
+                             const NextLinkOptions& options = {}, BuildOptions build_options = {});
 template <typename Result = Request>
-Result whoami(string_view base_url, string_view token);
+Result whoami(string_view base_url, string_view token, BuildOptions build_options = {});
 
 // ---- Profile -----------------------------------------------------------------------------------
 
 template <typename Result = Request>
-Result avatar_url(string_view base_url, string_view user_id);
+Result avatar_url(string_view base_url, string_view user_id, BuildOptions build_options = {});
 template <typename Result = Request>
-Result display_name(string_view base_url, string_view user_id);
+Result display_name(string_view base_url, string_view user_id, BuildOptions build_options = {});
 template <typename Result = Request>
 Result set_avatar_url(string_view base_url, string_view token, string_view user_id,
-                      string_view avatar_url);
+                      string_view avatar_url, BuildOptions build_options = {});
 template <typename Result = Request>
 Result set_display_name(string_view base_url, string_view token, string_view user_id,
-                        string_view display_name);
+                        string_view display_name, BuildOptions build_options = {});
 template <typename Result = Request>
-Result user_profile(string_view base_url, string_view user_id);
+Result user_profile(string_view base_url, string_view user_id, BuildOptions build_options = {});
 
 struct UserDirectorySearchOptions {
     std::optional<std::int64_t> limit{};
@@ -105,24 +112,28 @@ struct UserDirectorySearchOptions {
 };
 template <typename Result = Request>
 Result user_directory_search(string_view base_url, string_view token, string_view search_term,
-                             const UserDirectorySearchOptions& options = {});
+                             const UserDirectorySearchOptions& options = {},
+                             BuildOptions build_options = {});
 
 // ---- Login, logout, registration ---------------------------------------------------------------
 
 template <typename Result = Request>
-Result login(string_view base_url);  // GET: the supported login flows
+Result login(string_view base_url,
+             BuildOptions build_options = {});  // GET: the supported login flows
 template <typename Result = Request>
-Result login(string_view base_url, const Json& auth, const DeviceOptions& options = {});
+Result login(string_view base_url, const Json& auth, const DeviceOptions& options = {},
+             BuildOptions build_options = {});
 template <typename Result = Request>
-Result logout(string_view base_url, string_view token);
+Result logout(string_view base_url, string_view token, BuildOptions build_options = {});
 template <typename Result = Request>
-Result logout_all(string_view base_url, string_view token);
+Result logout_all(string_view base_url, string_view token, BuildOptions build_options = {});
 
 struct RegisterGuestOptions {
     std::optional<std::string> initial_device_display_name{};
 };
 template <typename Result = Request>
-Result register_guest(string_view base_url, const RegisterGuestOptions& options = {});
+Result register_guest(string_view base_url, const RegisterGuestOptions& options = {},
+                      BuildOptions build_options = {});
 
 struct RegisterUserOptions {
     std::optional<std::string> username{};
@@ -132,16 +143,19 @@ struct RegisterUserOptions {
 };
 template <typename Result = Request>
 Result register_user(string_view base_url, string_view password, const Json& auth,
-                     const RegisterUserOptions& options = {});
+                     const RegisterUserOptions& options = {}, BuildOptions build_options = {});
 template <typename Result = Request>
 Result registration_email_token(string_view base_url, string_view client_secret, string_view email,
-                                std::int64_t send_attempt, const NextLinkOptions& options = {});
+                                std::int64_t send_attempt, const NextLinkOptions& options = {},
+                                BuildOptions build_options = {});
 template <typename Result = Request>
 Result registration_msisdn_token(string_view base_url, string_view client_secret,
                                  string_view country, string_view phone, std::int64_t send_attempt,
-                                 const NextLinkOptions& options = {});
+                                 const NextLinkOptions& options = {},
+                                 BuildOptions build_options = {});
 template <typename Result = Request>
-Result username_availability(string_view base_url, string_view username);
+Result username_availability(string_view base_url, string_view username,
+                             BuildOptions build_options = {});
 
 // ---- Rooms
 // ---------------------------------------------------------------------------------------
@@ -161,27 +175,32 @@ struct CreateRoomOptions {
     std::optional<Json> power_level_content_override{};  // object
 };
 template <typename Result = Request>
-Result create_room(string_view base_url, string_view token, const CreateRoomOptions& options = {});
+Result create_room(string_view base_url, string_view token, const CreateRoomOptions& options = {},
+                   BuildOptions build_options = {});
 template <typename Result = Request>
 Result create_room_alias(string_view base_url, string_view token, string_view room_id,
-                         string_view room_alias);
+                         string_view room_alias, BuildOptions build_options = {});
 template <typename Result = Request>
-Result delete_room_alias(string_view base_url, string_view token, string_view room_alias);
+Result delete_room_alias(string_view base_url, string_view token, string_view room_alias,
+                         BuildOptions build_options = {});
 template <typename Result = Request>
-Result resolve_room_alias(string_view base_url, string_view room_alias);
+Result resolve_room_alias(string_view base_url, string_view room_alias,
+                          BuildOptions build_options = {});
 template <typename Result = Request>
-Result forget_room(string_view base_url, string_view token, string_view room_id);
+Result forget_room(string_view base_url, string_view token, string_view room_id,
+                   BuildOptions build_options = {});
 
 struct JoinRoomOptions {
     std::optional<Json> third_party_signed{};  // object
 };
 template <typename Result = Request>
 Result join_room(string_view base_url, string_view token, string_view room_id_or_alias,
-                 const JoinRoomOptions& options = {});
+                 const JoinRoomOptions& options = {}, BuildOptions build_options = {});
 template <typename Result = Request>
-Result joined_rooms(string_view base_url, string_view token);
+Result joined_rooms(string_view base_url, string_view token, BuildOptions build_options = {});
 template <typename Result = Request>
-Result leave_room(string_view base_url, string_view token, string_view room_id);
+Result leave_room(string_view base_url, string_view token, string_view room_id,
+                  BuildOptions build_options = {});
 
 struct PublicRoomsOptions {
     std::optional<std::int64_t> limit{};
@@ -189,30 +208,33 @@ struct PublicRoomsOptions {
     std::optional<std::string> server{};
 };
 template <typename Result = Request>
-Result public_rooms(string_view base_url, const PublicRoomsOptions& options = {});  // GET
+Result public_rooms(string_view base_url, const PublicRoomsOptions& options = {},
+                    BuildOptions build_options = {});  // GET
 // POST with a filter object (limit, since, filter, include_all_networks, ...).
 template <typename Result = Request>
 Result public_rooms(string_view base_url, string_view token, const Json& filters,
-                    std::optional<std::string> server = std::nullopt);
+                    std::optional<std::string> server = std::nullopt,
+                    BuildOptions build_options = {});
 
 template <typename Result = Request>
 Result redact_room_event(string_view base_url, string_view token, string_view room_id,
                          string_view event_id, string_view transaction_id,
-                         const ReasonOptions& options = {});
+                         const ReasonOptions& options = {}, BuildOptions build_options = {});
 template <typename Result = Request>
 Result room_ban(string_view base_url, string_view token, string_view room_id, string_view user_id,
-                const ReasonOptions& options = {});
+                const ReasonOptions& options = {}, BuildOptions build_options = {});
 template <typename Result = Request>
 Result room_event(string_view base_url, string_view token, string_view room_id,
-                  string_view event_id);
+                  string_view event_id, BuildOptions build_options = {});
 template <typename Result = Request>
 Result room_invite(string_view base_url, string_view token, string_view room_id,
-                   string_view user_id);
+                   string_view user_id, BuildOptions build_options = {});
 template <typename Result = Request>
-Result room_joined_members(string_view base_url, string_view token, string_view room_id);
+Result room_joined_members(string_view base_url, string_view token, string_view room_id,
+                           BuildOptions build_options = {});
 template <typename Result = Request>
 Result room_kick(string_view base_url, string_view token, string_view room_id, string_view user_id,
-                 const ReasonOptions& options = {});
+                 const ReasonOptions& options = {}, BuildOptions build_options = {});
 
 struct RoomMembersOptions {
     std::optional<std::string> at{};
@@ -221,7 +243,7 @@ struct RoomMembersOptions {
 };
 template <typename Result = Request>
 Result room_members(string_view base_url, string_view token, string_view room_id,
-                    const RoomMembersOptions& options = {});
+                    const RoomMembersOptions& options = {}, BuildOptions build_options = {});
 
 struct RoomMessagesOptions {
     std::optional<std::string> to{};
@@ -230,37 +252,45 @@ struct RoomMessagesOptions {
 };
 template <typename Result = Request>
 Result room_messages(string_view base_url, string_view token, string_view room_id, string_view from,
-                     string_view dir, const RoomMessagesOptions& options = {});
+                     string_view dir, const RoomMessagesOptions& options = {},
+                     BuildOptions build_options = {});
 template <typename Result = Request>
-Result room_state(string_view base_url, string_view token, string_view room_id);
+Result room_state(string_view base_url, string_view token, string_view room_id,
+                  BuildOptions build_options = {});
 template <typename Result = Request>
 Result room_state_event(string_view base_url, string_view token, string_view room_id,
-                        string_view event_type, string_view state_key);
+                        string_view event_type, string_view state_key,
+                        BuildOptions build_options = {});
 template <typename Result = Request>
-Result room_unban(string_view base_url, string_view token, string_view room_id,
-                  string_view user_id);
+Result room_unban(string_view base_url, string_view token, string_view room_id, string_view user_id,
+                  BuildOptions build_options = {});
 template <typename Result = Request>
-Result room_visibility(string_view base_url, string_view room_id);  // GET
+Result room_visibility(string_view base_url, string_view room_id,
+                       BuildOptions build_options = {});  // GET
 template <typename Result = Request>
 Result room_visibility(string_view base_url, string_view token, string_view room_id,
-                       string_view visibility);  // PUT
+                       string_view visibility, BuildOptions build_options = {});  // PUT
 template <typename Result = Request>
-Result send_room_event(string_view base_url, string_view token, const RoomEvent& room_event);
+Result send_room_event(string_view base_url, string_view token, const RoomEvent& room_event,
+                       BuildOptions build_options = {});
 template <typename Result = Request>
-Result send_state_event(string_view base_url, string_view token, const StateEvent& state_event);
+Result send_state_event(string_view base_url, string_view token, const StateEvent& state_event,
+                        BuildOptions build_options = {});
 template <typename Result = Request>
 Result set_room_read_markers(string_view base_url, string_view token, string_view room_id,
                              string_view fully_read_event_id,
-                             std::optional<std::string> receipt_read_event_id = std::nullopt);
+                             std::optional<std::string> receipt_read_event_id = std::nullopt,
+                             BuildOptions build_options = {});
 
 // ---- Server, sync, media ------------------------------------------------------------------------
 
 template <typename Result = Request>
-Result server_capabilities(string_view base_url, string_view token);
+Result server_capabilities(string_view base_url, string_view token,
+                           BuildOptions build_options = {});
 template <typename Result = Request>
-Result server_discovery(string_view base_url);
+Result server_discovery(string_view base_url, BuildOptions build_options = {});
 template <typename Result = Request>
-Result spec_versions(string_view base_url);
+Result spec_versions(string_view base_url, BuildOptions build_options = {});
 
 struct SyncOptions {
     std::optional<std::string> filter{};  // a filter ID or inline filter JSON
@@ -270,7 +300,8 @@ struct SyncOptions {
     std::optional<std::int64_t> timeout{};  // milliseconds
 };
 template <typename Result = Request>
-Result sync(string_view base_url, string_view token, const SyncOptions& options = {});
+Result sync(string_view base_url, string_view token, const SyncOptions& options = {},
+            BuildOptions build_options = {});
 
 struct DownloadOptions {
     std::optional<bool> allow_remote{};
@@ -278,7 +309,7 @@ struct DownloadOptions {
 };
 template <typename Result = Request>
 Result download(string_view base_url, string_view server_name, string_view media_id,
-                const DownloadOptions& options = {});
+                const DownloadOptions& options = {}, BuildOptions build_options = {});
 
 struct ThumbnailOptions {
     std::optional<bool> allow_remote{};
@@ -286,7 +317,8 @@ struct ThumbnailOptions {
 };
 template <typename Result = Request>
 Result thumbnail(string_view base_url, string_view server_name, string_view media_id,
-                 std::int64_t width, std::int64_t height, const ThumbnailOptions& options = {});
+                 std::int64_t width, std::int64_t height, const ThumbnailOptions& options = {},
+                 BuildOptions build_options = {});
 
 struct UploadOptions {
     std::optional<std::string> filename{};
@@ -294,6 +326,6 @@ struct UploadOptions {
 };
 template <typename Result = Request>
 Result upload(string_view base_url, string_view token, string_view bytes,
-              const UploadOptions& options = {});
+              const UploadOptions& options = {}, BuildOptions build_options = {});
 
 }  // namespace matrix::api
