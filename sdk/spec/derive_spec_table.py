@@ -17,47 +17,23 @@
 import re
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
+
+from spec_model import SpecShapeError, auth_of, base_path
 
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 PATH_ITEM_NON_OPERATION_KEYS = {"summary", "description", "parameters"}
 COLUMNS = ["operation_id", "method", "path", "requires_auth", "deprecated", "source_file"]
 
 
-class SpecShapeError(Exception):
-    pass
-
-
-def base_path(name, doc):
-    servers = doc.get("servers")
-    if not isinstance(servers, list) or len(servers) != 1:
-        raise SpecShapeError(f"{name}: expected exactly one entry in top-level `servers`, found {servers!r}")
-    server = servers[0]
-    if not isinstance(server, dict) or not isinstance(server.get("url"), str):
-        raise SpecShapeError(f"{name}: `servers[0].url` is missing or not a string")
-    variables = server.get("variables") or {}
-
-    def substitute(match):
-        var = variables.get(match.group(1))
-        if not isinstance(var, dict) or not isinstance(var.get("default"), str):
-            raise SpecShapeError(f"{name}: server variable `{match.group(1)}` has no string default")
-        return var["default"]
-
-    url = re.sub(r"\{([^}]*)\}", substitute, server["url"])
-    path = urlsplit(url).path
-    if not path.startswith("/"):
-        raise SpecShapeError(f"{name}: server URL {server['url']!r} expands to {url!r}, which has no absolute path")
-    return path.rstrip("/")
+# How a file's base path and an operation's auth are read is spec_model.py's, shared with the
+# declarations (derive_operations.py), so the table and the declarations cannot read them apart.
+TABLE_AUTH = {"none": "no", "optional": "optional", "required": "yes"}
 
 
 def requires_auth(name, where, security):
-    if security is None:
-        return "no"
-    if not isinstance(security, list) or not security or not all(isinstance(r, dict) for r in security):
-        raise SpecShapeError(f"{name}: {where}: `security` is not a non-empty list of requirement objects")
-    return "optional" if any(len(r) == 0 for r in security) else "yes"
+    return TABLE_AUTH[auth_of(f"{name}: {where}", security)]
 
 
 def rows_for_file(file):

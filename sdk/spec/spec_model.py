@@ -108,26 +108,35 @@ def merged_object_schema(docs, schema, base):
 
 
 def base_path(name, doc):
+    """The path part of a file's single `servers` URL, server variables at their defaults."""
     servers = doc.get("servers")
     if not isinstance(servers, list) or len(servers) != 1:
-        raise SpecShapeError(f"{name}: expected exactly one entry in top-level `servers`")
+        raise SpecShapeError(f"{name}: expected exactly one entry in top-level `servers`, found {servers!r}")
     server = servers[0]
+    if not isinstance(server, dict) or not isinstance(server.get("url"), str):
+        raise SpecShapeError(f"{name}: `servers[0].url` is missing or not a string")
     variables = server.get("variables") or {}
 
     def substitute(match):
         var = variables.get(match.group(1))
         if not isinstance(var, dict) or not isinstance(var.get("default"), str):
-            raise SpecShapeError(f"{name}: server variable `{match.group(1)}` has no default")
+            raise SpecShapeError(f"{name}: server variable `{match.group(1)}` has no string default")
         return var["default"]
 
-    return urlsplit(re.sub(r"\{([^}]*)\}", substitute, server["url"])).path.rstrip("/")
+    url = re.sub(r"\{([^}]*)\}", substitute, server["url"])
+    path = urlsplit(url).path
+    if not path.startswith("/"):
+        raise SpecShapeError(f"{name}: server URL {server['url']!r} expands to {url!r}, which has no absolute path")
+    return path.rstrip("/")
 
 
 def auth_of(name, security):
+    """As the spec renderer reads it: no `security` -> none; an empty requirement {} among them
+    -> optional; otherwise required."""
     if security is None:
         return "none"
-    if not isinstance(security, list) or not security:
-        raise SpecShapeError(f"{name}: `security` is not a non-empty list")
+    if not isinstance(security, list) or not security or not all(isinstance(r, dict) for r in security):
+        raise SpecShapeError(f"{name}: `security` is not a non-empty list of requirement objects")
     return "optional" if any(len(r) == 0 for r in security) else "required"
 
 
