@@ -2,6 +2,9 @@
 #include "matrix/conformance/wire.hpp"
 
 #include "matrix/client.hpp"
+#include "matrix/encoded_request.hpp"
+#include "matrix/error.hpp"
+#include "matrix/json.hpp"
 #include "matrix/mock/homeserver.hpp"
 #include "matrix/named_builder.hpp"
 
@@ -43,9 +46,20 @@ VectorResult WireLevelChecker::check(const Vector& vector) {
         return result;
     }
     result.detail = "wire: sent to " + server_url() + " for base_url " + request->base_url;
-    request->base_url = server_url();
+    // What goes on the wire is the encoder's bytes (encode_by_name, the benchmarked path), for
+    // the server's base URL; the builder level above checked the Request value.
     try {
-        impl_->client.send(*request);
+        const std::string args = Json::parse(vector.args_json)
+                                     .with_member("base_url", Json::string(server_url()))
+                                     .text();
+        const EncodedRequest encoded =
+            encode_by_name(vector.endpoint, args, BuildOptions{.version = vector.version});
+        impl_->client.send(server_url(), encoded);
+    } catch (const InvalidArgument& e) {
+        result.outcome = Outcome::failed;
+        result.mismatches.push_back(
+            {"encode", "the request the builder built", std::string("refused: ") + e.what()});
+        return result;
     } catch (const TransportError& e) {
         result.outcome = Outcome::failed;
         result.mismatches.push_back({"transport", "a response", e.what()});

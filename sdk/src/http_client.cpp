@@ -41,6 +41,21 @@ bool has_header(const httplib::Headers& headers, const std::string& name) {
     return headers.find(name) != headers.end();  // Headers compares names ignoring case
 }
 
+// What goes on the wire, from a Request value or from the encoder's bytes: the full target
+// (with the base URL's path prefix and the query), the request's own headers and the body.
+struct Outgoing {
+    Method method = Method::get;
+    std::string target;
+    std::vector<Header> headers;
+    std::string_view body;
+    BodyKind body_kind = BodyKind::none;
+    std::string_view path;  // for messages: the target without its query (may hold credentials)
+};
+
+std::string_view without_query(std::string_view target) {
+    return target.substr(0, target.find('?'));
+}
+
 // One origin's client. cpp-httplib's client keeps one socket, which must not carry two
 // requests at once, so sends take turns under `mutex`.
 struct Connection {
@@ -87,13 +102,15 @@ struct HttpClient::Impl {
         return connection;
     }
 
+    // Sends, and again as options.retry says. Throws TransportError when no response came.
+    Response send_with_retries(const Outgoing& request, const detail::BaseUrl& url);
+
     // Sends once. Throws TransportError when no response came.
-    Response send_once(const Request& request, const detail::BaseUrl& url) {
-        std::string target = url.path_prefix;
-        append_target(target, request);
+    Response send_once(const Outgoing& request, const detail::BaseUrl& url) {
+        const std::string& target = request.target;
         // What messages name: never the query (it may carry credentials) nor headers.
         const std::string what = std::string(to_string(request.method)) + " " + url.origin() +
-                                 url.path_prefix + request.path + ": ";
+                                 std::string(request.path) + ": ";
 
         httplib::Headers headers;
         for (const Header& header : request.headers) headers.emplace(header.name, header.value);
@@ -128,15 +145,15 @@ struct HttpClient::Impl {
         throw failure(result.error(), what, url, elapsed, connection);
     }
 
-    static httplib::Result transmit(httplib::ClientImpl& client, const Request& request,
+    static httplib::Result transmit(httplib::ClientImpl& client, const Outgoing& request,
                                     const std::string& target, const httplib::Headers& headers) {
         const bool untyped_body = !request.body.empty() && !has_header(headers, "Content-Type");
         if (untyped_body && (request.method == Method::post || request.method == Method::put)) {
             // Given the body as a string, cpp-httplib labels it text/plain; given a content
             // provider it adds no Content-Type, so an upload without one goes out without one.
-            const std::string& body = request.body;
-            httplib::ContentProvider provider = [&body](std::size_t offset, std::size_t length,
-                                                        httplib::DataSink& sink) {
+            const std::string_view body = request.body;
+            httplib::ContentProvider provider = [body](std::size_t offset, std::size_t length,
+                                                       httplib::DataSink& sink) {
                 return sink.write(body.data() + offset, length);
             };
             return request.method == Method::post
@@ -147,7 +164,7 @@ struct HttpClient::Impl {
         wire.method = std::string(to_string(request.method));
         wire.path = target;
         wire.headers = headers;
-        wire.body = request.body;
+        wire.body = std::string(request.body);
         return client.send(wire);
     }
 
@@ -218,15 +235,51 @@ Response HttpClient::send(const Request& request) {
         throw TransportError(e.kind(), std::string(to_string(request.method)) + " " + request.path +
                                            ": " + e.what());
     }
+    Outgoing outgoing{request.method, url.path_prefix,   request.headers,
+                      request.body,   request.body_kind, {}};
+    append_target(outgoing.target, request);
+    outgoing.path = without_query(outgoing.target);
+    return impl_->send_with_retries(outgoing, url);
+}
 
-    const RetryPolicy& policy = impl_->options.retry;
+Response HttpClient::send(std::string_view base_url, const EncodedRequest& request) {
+    Outgoing outgoing{Method::get,    std::string(request.target()), {},
+                      request.body(), request.body_kind(),           {}};
+    outgoing.path = without_query(outgoing.target);
+    const std::string_view method = request.method();
+    bool known_method = false;
+    for (const Method candidate : {Method::get, Method::post, Method::put, Method::del}) {
+        if (to_string(candidate) != method) continue;
+        outgoing.method = candidate;
+        known_method = true;
+    }
+    if (!known_method) {
+        throw TransportError(TransportErrorKind::other, std::string(method) + " " +
+                                                            std::string(outgoing.path) +
+                                                            ": not a method this client sends");
+    }
+    for (const HeaderView header : request.headers()) {
+        outgoing.headers.push_back({std::string(header.name), std::string(header.value)});
+    }
+    detail::BaseUrl url;
+    try {
+        url = detail::parse_base_url(base_url);
+    } catch (const TransportError& e) {
+        throw TransportError(
+            e.kind(), std::string(method) + " " + std::string(outgoing.path) + ": " + e.what());
+    }
+    return impl_->send_with_retries(outgoing, url);
+}
+
+Response HttpClient::Impl::send_with_retries(const Outgoing& request, const detail::BaseUrl& url) {
+    const RetryPolicy& policy = options.retry;
     const int max_attempts = policy.enabled ? std::max(1, policy.max_attempts) : 1;
     detail::RetryPlan plan(policy, request.method);
     std::vector<std::chrono::milliseconds> waits;
     for (int attempt = 1;; ++attempt) {
         std::optional<std::chrono::milliseconds> wait;
         try {
-            Response response = impl_->send_once(request, url);
+            Response response = send_once(request, url);
             if (attempt < max_attempts) wait = plan.after(response);
             if (!wait) {
                 response.attempts = attempt;
@@ -242,8 +295,8 @@ Response HttpClient::send(const Request& request) {
             }
         }
         waits.push_back(*wait);
-        if (impl_->options.sleep) {
-            impl_->options.sleep(*wait);
+        if (options.sleep) {
+            options.sleep(*wait);
         } else {
             std::this_thread::sleep_for(*wait);
         }

@@ -101,6 +101,46 @@ TEST(HttpClientWire, SendsEachBuiltTargetByteForByte) {
     }
 }
 
+TEST(HttpClientWire, SendsTheEncodersTargetBodyAndHeadersAsTheyAre) {
+    MockHomeserver hs;
+    hs.on(RequestPattern());  // answers everything
+    const std::string base = hs.url();
+    const std::vector<EncodedRequest> requests = {
+        api::room_messages<EncodedRequest>(base, kToken, "!r%25:example.org", "s1&next=2+3 4", "b",
+                                           {.limit = 5}),
+        api::send_room_event<EncodedRequest>(
+            base, kToken,
+            RoomEvent{"!abc:example.org", "m.room.message", "txn/1 2",
+                      Json::parse(R"({"body":"hi é"})")},
+            {.version = PathVersion::v3}),
+        api::upload<EncodedRequest>(base, kToken, "raw\r\nbytes", {.content_type = "text/plain"}),
+    };
+    HttpClient client;
+    for (const EncodedRequest& request : requests) client.send(base, request);
+
+    const auto entries = hs.journal().entries();
+    ASSERT_EQ(entries.size(), requests.size());
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        const WireRequest received = entries[i].wire();
+        EXPECT_EQ(received.method, requests[i].method());
+        EXPECT_EQ(received.target, requests[i].target());
+        EXPECT_EQ(received.body, requests[i].body());
+        for (const HeaderView header : requests[i].headers()) {
+            bool seen = false;
+            for (const Header& got : received.headers) {
+                seen = seen || (got.name == header.name && got.value == header.value);
+            }
+            EXPECT_TRUE(seen) << header.name << " of request " << i;
+        }
+    }
+    bool json_labelled = false;
+    for (const Header& header : entries[1].headers) {
+        json_labelled =
+            json_labelled || (header.name == "Content-Type" && header.value == "application/json");
+    }
+    EXPECT_TRUE(json_labelled);
+}
+
 TEST(HttpClientWire, SendsAJsonBodyLabelledApplicationJson) {
     MockHomeserver hs;
     hs.on("login").respond_json(200, R"({"user_id":"@a:x","access_token":"t","device_id":"D"})");

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "matrix/encoded_request.hpp"
 #include "matrix/json.hpp"
 #include "matrix/request.hpp"
 
@@ -123,6 +124,11 @@ class HttpClient {
     // Sends `request` to request.base_url. Throws TransportError when no response came (after
     // retries, when enabled). A non-2xx response is returned, not thrown.
     Response send(const Request& request);
+
+    // Sends the encoder's bytes as they are: its target (which holds the base URL's path
+    // prefix) and body, its own headers, to `base_url`, the base URL it was encoded for.
+    // Transport headers (Host, Content-Length, User-Agent) are the connection's, as for send().
+    Response send(std::string_view base_url, const EncodedRequest& request);
 
     const ClientOptions& options() const noexcept;
 
