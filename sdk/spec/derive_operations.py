@@ -128,6 +128,8 @@ def typed_source(operations):
         "// clang-format off",
         '#include "matrix/operations.hpp"',
         "",
+        "#include <array>",
+        "",
         '#include "generated/spec_operations.hpp"',
         '#include "typed_args.hpp"',
         "",
@@ -143,13 +145,16 @@ def typed_source(operations):
             _, _, convert, convert_optional = MEMBER_TYPES[param["type"]]
             member = "args." + member_name(param["name"])
             values.append(f"{convert if param['required'] else convert_optional}({member})")
+        # The arguments are converted in one place per operation, which build and encode
+        # share: half the code to compile of converting them in each.
+        out.append(f"static std::array<ArgValue, {len(values)}> values_of(const {name}& args) {{")
+        out.append(f"    return {{{', '.join(values)}}};")
+        out.append("}")
         out.append(f"Request build(const {name}& args, BuildOptions options) {{")
-        out.append(f"    const ArgValue values[] = {{{', '.join(values)}}};")
-        out.append(f"    return matrix::build(operations::all[{index}], values, options);")
+        out.append(f"    return matrix::build(operations::all[{index}], values_of(args), options);")
         out.append("}")
         out.append(f"EncodedRequest encode(const {name}& args, BuildOptions options) {{")
-        out.append(f"    const ArgValue values[] = {{{', '.join(values)}}};")
-        out.append(f"    return matrix::encode(operations::all[{index}], values, options);")
+        out.append(f"    return matrix::encode(operations::all[{index}], values_of(args), options);")
         out.append("}")
         out.append("")
     out += ["}  // namespace matrix::ops", "// clang-format on"]

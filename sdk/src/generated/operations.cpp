@@ -5,6 +5,8 @@
 // clang-format off
 #include "matrix/operations.hpp"
 
+#include <array>
+
 #include "generated/spec_operations.hpp"
 #include "typed_args.hpp"
 
@@ -12,1498 +14,1664 @@ namespace matrix::ops {
 
 using namespace detail::typed_args;
 
+static std::array<ArgValue, 1> values_of(const GetWellknown& args) {
+    return {text(args.base_url)};
+}
 Request build(const GetWellknown& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url)};
-    return matrix::build(operations::all[0], values, options);
+    return matrix::build(operations::all[0], values_of(args), options);
 }
 EncodedRequest encode(const GetWellknown& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url)};
-    return matrix::encode(operations::all[0], values, options);
+    return matrix::encode(operations::all[0], values_of(args), options);
 }
 
+static std::array<ArgValue, 1> values_of(const GetWellknownPolicy& args) {
+    return {text(args.base_url)};
+}
 Request build(const GetWellknownPolicy& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url)};
-    return matrix::build(operations::all[1], values, options);
+    return matrix::build(operations::all[1], values_of(args), options);
 }
 EncodedRequest encode(const GetWellknownPolicy& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url)};
-    return matrix::encode(operations::all[1], values, options);
+    return matrix::encode(operations::all[1], values_of(args), options);
 }
 
+static std::array<ArgValue, 1> values_of(const GetWellknownSupport& args) {
+    return {text(args.base_url)};
+}
 Request build(const GetWellknownSupport& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url)};
-    return matrix::build(operations::all[2], values, options);
+    return matrix::build(operations::all[2], values_of(args), options);
 }
 EncodedRequest encode(const GetWellknownSupport& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url)};
-    return matrix::encode(operations::all[2], values, options);
+    return matrix::encode(operations::all[2], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const GetAdminLockUser& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id)};
+}
 Request build(const GetAdminLockUser& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id)};
-    return matrix::build(operations::all[3], values, options);
+    return matrix::build(operations::all[3], values_of(args), options);
 }
 EncodedRequest encode(const GetAdminLockUser& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id)};
-    return matrix::encode(operations::all[3], values, options);
+    return matrix::encode(operations::all[3], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const SetAdminLockUser& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id), boolean(args.locked)};
+}
 Request build(const SetAdminLockUser& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), boolean(args.locked)};
-    return matrix::build(operations::all[4], values, options);
+    return matrix::build(operations::all[4], values_of(args), options);
 }
 EncodedRequest encode(const SetAdminLockUser& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), boolean(args.locked)};
-    return matrix::encode(operations::all[4], values, options);
+    return matrix::encode(operations::all[4], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const GetAdminSuspendUser& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id)};
+}
 Request build(const GetAdminSuspendUser& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id)};
-    return matrix::build(operations::all[5], values, options);
+    return matrix::build(operations::all[5], values_of(args), options);
 }
 EncodedRequest encode(const GetAdminSuspendUser& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id)};
-    return matrix::encode(operations::all[5], values, options);
+    return matrix::encode(operations::all[5], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const SetAdminSuspendUser& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id), boolean(args.suspended)};
+}
 Request build(const SetAdminSuspendUser& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), boolean(args.suspended)};
-    return matrix::build(operations::all[6], values, options);
+    return matrix::build(operations::all[6], values_of(args), options);
 }
 EncodedRequest encode(const SetAdminSuspendUser& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), boolean(args.suspended)};
-    return matrix::encode(operations::all[6], values, options);
+    return matrix::encode(operations::all[6], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const PingAppservice& args) {
+    return {text(args.base_url), text(args.token), text(args.appservice_id), opt(args.transaction_id)};
+}
 Request build(const PingAppservice& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.appservice_id), opt(args.transaction_id)};
-    return matrix::build(operations::all[7], values, options);
+    return matrix::build(operations::all[7], values_of(args), options);
 }
 EncodedRequest encode(const PingAppservice& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.appservice_id), opt(args.transaction_id)};
-    return matrix::encode(operations::all[7], values, options);
+    return matrix::encode(operations::all[7], values_of(args), options);
 }
 
+static std::array<ArgValue, 1> values_of(const GetAuthMetadata& args) {
+    return {text(args.base_url)};
+}
 Request build(const GetAuthMetadata& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url)};
-    return matrix::build(operations::all[8], values, options);
+    return matrix::build(operations::all[8], values_of(args), options);
 }
 EncodedRequest encode(const GetAuthMetadata& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url)};
-    return matrix::encode(operations::all[8], values, options);
+    return matrix::encode(operations::all[8], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const GenerateLoginToken& args) {
+    return {text(args.base_url), text(args.token), opt(args.auth)};
+}
 Request build(const GenerateLoginToken& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.auth)};
-    return matrix::build(operations::all[9], values, options);
+    return matrix::build(operations::all[9], values_of(args), options);
 }
 EncodedRequest encode(const GenerateLoginToken& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.auth)};
-    return matrix::encode(operations::all[9], values, options);
+    return matrix::encode(operations::all[9], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const GetConfigAuthed& args) {
+    return {text(args.base_url), text(args.token)};
+}
 Request build(const GetConfigAuthed& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::build(operations::all[10], values, options);
+    return matrix::build(operations::all[10], values_of(args), options);
 }
 EncodedRequest encode(const GetConfigAuthed& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::encode(operations::all[10], values, options);
+    return matrix::encode(operations::all[10], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const GetContentAuthed& args) {
+    return {text(args.base_url), text(args.token), text(args.server_name), text(args.media_id), opt(args.timeout_ms)};
+}
 Request build(const GetContentAuthed& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.server_name), text(args.media_id), opt(args.timeout_ms)};
-    return matrix::build(operations::all[11], values, options);
+    return matrix::build(operations::all[11], values_of(args), options);
 }
 EncodedRequest encode(const GetContentAuthed& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.server_name), text(args.media_id), opt(args.timeout_ms)};
-    return matrix::encode(operations::all[11], values, options);
+    return matrix::encode(operations::all[11], values_of(args), options);
 }
 
+static std::array<ArgValue, 6> values_of(const GetContentOverrideNameAuthed& args) {
+    return {text(args.base_url), text(args.token), text(args.server_name), text(args.media_id), text(args.file_name), opt(args.timeout_ms)};
+}
 Request build(const GetContentOverrideNameAuthed& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.server_name), text(args.media_id), text(args.file_name), opt(args.timeout_ms)};
-    return matrix::build(operations::all[12], values, options);
+    return matrix::build(operations::all[12], values_of(args), options);
 }
 EncodedRequest encode(const GetContentOverrideNameAuthed& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.server_name), text(args.media_id), text(args.file_name), opt(args.timeout_ms)};
-    return matrix::encode(operations::all[12], values, options);
+    return matrix::encode(operations::all[12], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const GetUrlPreviewAuthed& args) {
+    return {text(args.base_url), text(args.token), text(args.url), opt(args.ts)};
+}
 Request build(const GetUrlPreviewAuthed& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.url), opt(args.ts)};
-    return matrix::build(operations::all[13], values, options);
+    return matrix::build(operations::all[13], values_of(args), options);
 }
 EncodedRequest encode(const GetUrlPreviewAuthed& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.url), opt(args.ts)};
-    return matrix::encode(operations::all[13], values, options);
+    return matrix::encode(operations::all[13], values_of(args), options);
 }
 
+static std::array<ArgValue, 9> values_of(const GetContentThumbnailAuthed& args) {
+    return {text(args.base_url), text(args.token), text(args.server_name), text(args.media_id), integer(args.width), integer(args.height), opt(args.method), opt(args.timeout_ms), opt(args.animated)};
+}
 Request build(const GetContentThumbnailAuthed& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.server_name), text(args.media_id), integer(args.width), integer(args.height), opt(args.method), opt(args.timeout_ms), opt(args.animated)};
-    return matrix::build(operations::all[14], values, options);
+    return matrix::build(operations::all[14], values_of(args), options);
 }
 EncodedRequest encode(const GetContentThumbnailAuthed& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.server_name), text(args.media_id), integer(args.width), integer(args.height), opt(args.method), opt(args.timeout_ms), opt(args.animated)};
-    return matrix::encode(operations::all[14], values, options);
+    return matrix::encode(operations::all[14], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const GetMutualRooms& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id), opt(args.from)};
+}
 Request build(const GetMutualRooms& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), opt(args.from)};
-    return matrix::build(operations::all[15], values, options);
+    return matrix::build(operations::all[15], values_of(args), options);
 }
 EncodedRequest encode(const GetMutualRooms& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), opt(args.from)};
-    return matrix::encode(operations::all[15], values, options);
+    return matrix::encode(operations::all[15], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const RegistrationTokenValidity& args) {
+    return {text(args.base_url), text(args.token)};
+}
 Request build(const RegistrationTokenValidity& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::build(operations::all[16], values, options);
+    return matrix::build(operations::all[16], values_of(args), options);
 }
 EncodedRequest encode(const RegistrationTokenValidity& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::encode(operations::all[16], values, options);
+    return matrix::encode(operations::all[16], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const GetRoomSummary& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id_or_alias), opt(args.via)};
+}
 Request build(const GetRoomSummary& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id_or_alias), opt(args.via)};
-    return matrix::build(operations::all[17], values, options);
+    return matrix::build(operations::all[17], values_of(args), options);
 }
 EncodedRequest encode(const GetRoomSummary& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id_or_alias), opt(args.via)};
-    return matrix::encode(operations::all[17], values, options);
+    return matrix::encode(operations::all[17], values_of(args), options);
 }
 
+static std::array<ArgValue, 7> values_of(const GetSpaceHierarchy& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), opt(args.suggested_only), opt(args.limit), opt(args.max_depth), opt(args.from)};
+}
 Request build(const GetSpaceHierarchy& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), opt(args.suggested_only), opt(args.limit), opt(args.max_depth), opt(args.from)};
-    return matrix::build(operations::all[18], values, options);
+    return matrix::build(operations::all[18], values_of(args), options);
 }
 EncodedRequest encode(const GetSpaceHierarchy& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), opt(args.suggested_only), opt(args.limit), opt(args.max_depth), opt(args.from)};
-    return matrix::encode(operations::all[18], values, options);
+    return matrix::encode(operations::all[18], values_of(args), options);
 }
 
+static std::array<ArgValue, 9> values_of(const GetRelatingEvents& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id), opt(args.from), opt(args.to), opt(args.limit), opt(args.dir), opt(args.recurse)};
+}
 Request build(const GetRelatingEvents& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id), opt(args.from), opt(args.to), opt(args.limit), opt(args.dir), opt(args.recurse)};
-    return matrix::build(operations::all[19], values, options);
+    return matrix::build(operations::all[19], values_of(args), options);
 }
 EncodedRequest encode(const GetRelatingEvents& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id), opt(args.from), opt(args.to), opt(args.limit), opt(args.dir), opt(args.recurse)};
-    return matrix::encode(operations::all[19], values, options);
+    return matrix::encode(operations::all[19], values_of(args), options);
 }
 
+static std::array<ArgValue, 10> values_of(const GetRelatingEventsWithRelType& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id), text(args.rel_type), opt(args.from), opt(args.to), opt(args.limit), opt(args.dir), opt(args.recurse)};
+}
 Request build(const GetRelatingEventsWithRelType& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id), text(args.rel_type), opt(args.from), opt(args.to), opt(args.limit), opt(args.dir), opt(args.recurse)};
-    return matrix::build(operations::all[20], values, options);
+    return matrix::build(operations::all[20], values_of(args), options);
 }
 EncodedRequest encode(const GetRelatingEventsWithRelType& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id), text(args.rel_type), opt(args.from), opt(args.to), opt(args.limit), opt(args.dir), opt(args.recurse)};
-    return matrix::encode(operations::all[20], values, options);
+    return matrix::encode(operations::all[20], values_of(args), options);
 }
 
+static std::array<ArgValue, 11> values_of(const GetRelatingEventsWithRelTypeAndEventType& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id), text(args.rel_type), text(args.event_type), opt(args.from), opt(args.to), opt(args.limit), opt(args.dir), opt(args.recurse)};
+}
 Request build(const GetRelatingEventsWithRelTypeAndEventType& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id), text(args.rel_type), text(args.event_type), opt(args.from), opt(args.to), opt(args.limit), opt(args.dir), opt(args.recurse)};
-    return matrix::build(operations::all[21], values, options);
+    return matrix::build(operations::all[21], values_of(args), options);
 }
 EncodedRequest encode(const GetRelatingEventsWithRelTypeAndEventType& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id), text(args.rel_type), text(args.event_type), opt(args.from), opt(args.to), opt(args.limit), opt(args.dir), opt(args.recurse)};
-    return matrix::encode(operations::all[21], values, options);
+    return matrix::encode(operations::all[21], values_of(args), options);
 }
 
+static std::array<ArgValue, 6> values_of(const GetThreadRoots& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), opt(args.include), opt(args.limit), opt(args.from)};
+}
 Request build(const GetThreadRoots& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), opt(args.include), opt(args.limit), opt(args.from)};
-    return matrix::build(operations::all[22], values, options);
+    return matrix::build(operations::all[22], values_of(args), options);
 }
 EncodedRequest encode(const GetThreadRoots& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), opt(args.include), opt(args.limit), opt(args.from)};
-    return matrix::encode(operations::all[22], values, options);
+    return matrix::encode(operations::all[22], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const GetEventByTimestamp& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), integer(args.ts), text(args.dir)};
+}
 Request build(const GetEventByTimestamp& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), integer(args.ts), text(args.dir)};
-    return matrix::build(operations::all[23], values, options);
+    return matrix::build(operations::all[23], values_of(args), options);
 }
 EncodedRequest encode(const GetEventByTimestamp& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), integer(args.ts), text(args.dir)};
-    return matrix::encode(operations::all[23], values, options);
+    return matrix::encode(operations::all[23], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const GetAccount3PIDs& args) {
+    return {text(args.base_url), text(args.token)};
+}
 Request build(const GetAccount3PIDs& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::build(operations::all[24], values, options);
+    return matrix::build(operations::all[24], values_of(args), options);
 }
 EncodedRequest encode(const GetAccount3PIDs& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::encode(operations::all[24], values, options);
+    return matrix::encode(operations::all[24], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const Post3PIDs& args) {
+    return {text(args.base_url), text(args.token), json(args.three_pid_creds)};
+}
 Request build(const Post3PIDs& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), json(args.three_pid_creds)};
-    return matrix::build(operations::all[25], values, options);
+    return matrix::build(operations::all[25], values_of(args), options);
 }
 EncodedRequest encode(const Post3PIDs& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), json(args.three_pid_creds)};
-    return matrix::encode(operations::all[25], values, options);
+    return matrix::encode(operations::all[25], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const Add3PID& args) {
+    return {text(args.base_url), text(args.token), opt(args.auth), text(args.client_secret), text(args.sid)};
+}
 Request build(const Add3PID& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.auth), text(args.client_secret), text(args.sid)};
-    return matrix::build(operations::all[26], values, options);
+    return matrix::build(operations::all[26], values_of(args), options);
 }
 EncodedRequest encode(const Add3PID& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.auth), text(args.client_secret), text(args.sid)};
-    return matrix::encode(operations::all[26], values, options);
+    return matrix::encode(operations::all[26], values_of(args), options);
 }
 
+static std::array<ArgValue, 6> values_of(const Bind3PID& args) {
+    return {text(args.base_url), text(args.token), text(args.client_secret), text(args.id_server), text(args.id_access_token), text(args.sid)};
+}
 Request build(const Bind3PID& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.client_secret), text(args.id_server), text(args.id_access_token), text(args.sid)};
-    return matrix::build(operations::all[27], values, options);
+    return matrix::build(operations::all[27], values_of(args), options);
 }
 EncodedRequest encode(const Bind3PID& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.client_secret), text(args.id_server), text(args.id_access_token), text(args.sid)};
-    return matrix::encode(operations::all[27], values, options);
+    return matrix::encode(operations::all[27], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const Delete3pidFromAccount& args) {
+    return {text(args.base_url), text(args.token), opt(args.id_server), text(args.medium), text(args.address)};
+}
 Request build(const Delete3pidFromAccount& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.id_server), text(args.medium), text(args.address)};
-    return matrix::build(operations::all[28], values, options);
+    return matrix::build(operations::all[28], values_of(args), options);
 }
 EncodedRequest encode(const Delete3pidFromAccount& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.id_server), text(args.medium), text(args.address)};
-    return matrix::encode(operations::all[28], values, options);
+    return matrix::encode(operations::all[28], values_of(args), options);
 }
 
+static std::array<ArgValue, 7> values_of(const RequestTokenTo3PIDEmail& args) {
+    return {text(args.base_url), text(args.client_secret), text(args.email), integer(args.send_attempt), opt(args.next_link), opt(args.id_server), opt(args.id_access_token)};
+}
 Request build(const RequestTokenTo3PIDEmail& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.client_secret), text(args.email), integer(args.send_attempt), opt(args.next_link), opt(args.id_server), opt(args.id_access_token)};
-    return matrix::build(operations::all[29], values, options);
+    return matrix::build(operations::all[29], values_of(args), options);
 }
 EncodedRequest encode(const RequestTokenTo3PIDEmail& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.client_secret), text(args.email), integer(args.send_attempt), opt(args.next_link), opt(args.id_server), opt(args.id_access_token)};
-    return matrix::encode(operations::all[29], values, options);
+    return matrix::encode(operations::all[29], values_of(args), options);
 }
 
+static std::array<ArgValue, 8> values_of(const RequestTokenTo3PIDMSISDN& args) {
+    return {text(args.base_url), text(args.client_secret), text(args.country), text(args.phone_number), integer(args.send_attempt), opt(args.next_link), opt(args.id_server), opt(args.id_access_token)};
+}
 Request build(const RequestTokenTo3PIDMSISDN& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.client_secret), text(args.country), text(args.phone_number), integer(args.send_attempt), opt(args.next_link), opt(args.id_server), opt(args.id_access_token)};
-    return matrix::build(operations::all[30], values, options);
+    return matrix::build(operations::all[30], values_of(args), options);
 }
 EncodedRequest encode(const RequestTokenTo3PIDMSISDN& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.client_secret), text(args.country), text(args.phone_number), integer(args.send_attempt), opt(args.next_link), opt(args.id_server), opt(args.id_access_token)};
-    return matrix::encode(operations::all[30], values, options);
+    return matrix::encode(operations::all[30], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const Unbind3pidFromAccount& args) {
+    return {text(args.base_url), text(args.token), opt(args.id_server), text(args.medium), text(args.address)};
+}
 Request build(const Unbind3pidFromAccount& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.id_server), text(args.medium), text(args.address)};
-    return matrix::build(operations::all[31], values, options);
+    return matrix::build(operations::all[31], values_of(args), options);
 }
 EncodedRequest encode(const Unbind3pidFromAccount& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.id_server), text(args.medium), text(args.address)};
-    return matrix::encode(operations::all[31], values, options);
+    return matrix::encode(operations::all[31], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const DeactivateAccount& args) {
+    return {text(args.base_url), opt(args.token), opt(args.auth), opt(args.id_server), opt(args.erase)};
+}
 Request build(const DeactivateAccount& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), opt(args.token), opt(args.auth), opt(args.id_server), opt(args.erase)};
-    return matrix::build(operations::all[32], values, options);
+    return matrix::build(operations::all[32], values_of(args), options);
 }
 EncodedRequest encode(const DeactivateAccount& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), opt(args.token), opt(args.auth), opt(args.id_server), opt(args.erase)};
-    return matrix::encode(operations::all[32], values, options);
+    return matrix::encode(operations::all[32], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const ChangePassword& args) {
+    return {text(args.base_url), opt(args.token), text(args.new_password), opt(args.logout_devices), opt(args.auth)};
+}
 Request build(const ChangePassword& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), opt(args.token), text(args.new_password), opt(args.logout_devices), opt(args.auth)};
-    return matrix::build(operations::all[33], values, options);
+    return matrix::build(operations::all[33], values_of(args), options);
 }
 EncodedRequest encode(const ChangePassword& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), opt(args.token), text(args.new_password), opt(args.logout_devices), opt(args.auth)};
-    return matrix::encode(operations::all[33], values, options);
+    return matrix::encode(operations::all[33], values_of(args), options);
 }
 
+static std::array<ArgValue, 7> values_of(const RequestTokenToResetPasswordEmail& args) {
+    return {text(args.base_url), text(args.client_secret), text(args.email), integer(args.send_attempt), opt(args.next_link), opt(args.id_server), opt(args.id_access_token)};
+}
 Request build(const RequestTokenToResetPasswordEmail& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.client_secret), text(args.email), integer(args.send_attempt), opt(args.next_link), opt(args.id_server), opt(args.id_access_token)};
-    return matrix::build(operations::all[34], values, options);
+    return matrix::build(operations::all[34], values_of(args), options);
 }
 EncodedRequest encode(const RequestTokenToResetPasswordEmail& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.client_secret), text(args.email), integer(args.send_attempt), opt(args.next_link), opt(args.id_server), opt(args.id_access_token)};
-    return matrix::encode(operations::all[34], values, options);
+    return matrix::encode(operations::all[34], values_of(args), options);
 }
 
+static std::array<ArgValue, 8> values_of(const RequestTokenToResetPasswordMSISDN& args) {
+    return {text(args.base_url), text(args.client_secret), text(args.country), text(args.phone_number), integer(args.send_attempt), opt(args.next_link), opt(args.id_server), opt(args.id_access_token)};
+}
 Request build(const RequestTokenToResetPasswordMSISDN& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.client_secret), text(args.country), text(args.phone_number), integer(args.send_attempt), opt(args.next_link), opt(args.id_server), opt(args.id_access_token)};
-    return matrix::build(operations::all[35], values, options);
+    return matrix::build(operations::all[35], values_of(args), options);
 }
 EncodedRequest encode(const RequestTokenToResetPasswordMSISDN& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.client_secret), text(args.country), text(args.phone_number), integer(args.send_attempt), opt(args.next_link), opt(args.id_server), opt(args.id_access_token)};
-    return matrix::encode(operations::all[35], values, options);
+    return matrix::encode(operations::all[35], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const GetTokenOwner& args) {
+    return {text(args.base_url), text(args.token)};
+}
 Request build(const GetTokenOwner& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::build(operations::all[36], values, options);
+    return matrix::build(operations::all[36], values_of(args), options);
 }
 EncodedRequest encode(const GetTokenOwner& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::encode(operations::all[36], values, options);
+    return matrix::encode(operations::all[36], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const GetWhoIs& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id)};
+}
 Request build(const GetWhoIs& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id)};
-    return matrix::build(operations::all[37], values, options);
+    return matrix::build(operations::all[37], values_of(args), options);
 }
 EncodedRequest encode(const GetWhoIs& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id)};
-    return matrix::encode(operations::all[37], values, options);
+    return matrix::encode(operations::all[37], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const GetCapabilities& args) {
+    return {text(args.base_url), text(args.token)};
+}
 Request build(const GetCapabilities& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::build(operations::all[38], values, options);
+    return matrix::build(operations::all[38], values_of(args), options);
 }
 EncodedRequest encode(const GetCapabilities& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::encode(operations::all[38], values, options);
+    return matrix::encode(operations::all[38], values_of(args), options);
 }
 
+static std::array<ArgValue, 14> values_of(const CreateRoom& args) {
+    return {text(args.base_url), text(args.token), opt(args.visibility), opt(args.room_alias_name), opt(args.name), opt(args.topic), opt(args.invite), opt(args.invite_3pid), opt(args.room_version), opt(args.creation_content), opt(args.initial_state), opt(args.preset), opt(args.is_direct), opt(args.power_level_content_override)};
+}
 Request build(const CreateRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.visibility), opt(args.room_alias_name), opt(args.name), opt(args.topic), opt(args.invite), opt(args.invite_3pid), opt(args.room_version), opt(args.creation_content), opt(args.initial_state), opt(args.preset), opt(args.is_direct), opt(args.power_level_content_override)};
-    return matrix::build(operations::all[39], values, options);
+    return matrix::build(operations::all[39], values_of(args), options);
 }
 EncodedRequest encode(const CreateRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.visibility), opt(args.room_alias_name), opt(args.name), opt(args.topic), opt(args.invite), opt(args.invite_3pid), opt(args.room_version), opt(args.creation_content), opt(args.initial_state), opt(args.preset), opt(args.is_direct), opt(args.power_level_content_override)};
-    return matrix::encode(operations::all[39], values, options);
+    return matrix::encode(operations::all[39], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const DeleteDevices& args) {
+    return {text(args.base_url), text(args.token), json(args.devices), opt(args.auth)};
+}
 Request build(const DeleteDevices& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), json(args.devices), opt(args.auth)};
-    return matrix::build(operations::all[40], values, options);
+    return matrix::build(operations::all[40], values_of(args), options);
 }
 EncodedRequest encode(const DeleteDevices& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), json(args.devices), opt(args.auth)};
-    return matrix::encode(operations::all[40], values, options);
+    return matrix::encode(operations::all[40], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const GetDevices& args) {
+    return {text(args.base_url), text(args.token)};
+}
 Request build(const GetDevices& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::build(operations::all[41], values, options);
+    return matrix::build(operations::all[41], values_of(args), options);
 }
 EncodedRequest encode(const GetDevices& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::encode(operations::all[41], values, options);
+    return matrix::encode(operations::all[41], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const DeleteDevice& args) {
+    return {text(args.base_url), text(args.token), text(args.device_id), opt(args.auth)};
+}
 Request build(const DeleteDevice& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.device_id), opt(args.auth)};
-    return matrix::build(operations::all[42], values, options);
+    return matrix::build(operations::all[42], values_of(args), options);
 }
 EncodedRequest encode(const DeleteDevice& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.device_id), opt(args.auth)};
-    return matrix::encode(operations::all[42], values, options);
+    return matrix::encode(operations::all[42], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const GetDevice& args) {
+    return {text(args.base_url), text(args.token), text(args.device_id)};
+}
 Request build(const GetDevice& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.device_id)};
-    return matrix::build(operations::all[43], values, options);
+    return matrix::build(operations::all[43], values_of(args), options);
 }
 EncodedRequest encode(const GetDevice& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.device_id)};
-    return matrix::encode(operations::all[43], values, options);
+    return matrix::encode(operations::all[43], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const UpdateDevice& args) {
+    return {text(args.base_url), text(args.token), text(args.device_id), opt(args.display_name)};
+}
 Request build(const UpdateDevice& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.device_id), opt(args.display_name)};
-    return matrix::build(operations::all[44], values, options);
+    return matrix::build(operations::all[44], values_of(args), options);
 }
 EncodedRequest encode(const UpdateDevice& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.device_id), opt(args.display_name)};
-    return matrix::encode(operations::all[44], values, options);
+    return matrix::encode(operations::all[44], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const UpdateAppserviceRoomDirectoryVisibility& args) {
+    return {text(args.base_url), text(args.token), text(args.network_id), text(args.room_id), text(args.visibility)};
+}
 Request build(const UpdateAppserviceRoomDirectoryVisibility& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.network_id), text(args.room_id), text(args.visibility)};
-    return matrix::build(operations::all[45], values, options);
+    return matrix::build(operations::all[45], values_of(args), options);
 }
 EncodedRequest encode(const UpdateAppserviceRoomDirectoryVisibility& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.network_id), text(args.room_id), text(args.visibility)};
-    return matrix::encode(operations::all[45], values, options);
+    return matrix::encode(operations::all[45], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const GetRoomVisibilityOnDirectory& args) {
+    return {text(args.base_url), text(args.room_id)};
+}
 Request build(const GetRoomVisibilityOnDirectory& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.room_id)};
-    return matrix::build(operations::all[46], values, options);
+    return matrix::build(operations::all[46], values_of(args), options);
 }
 EncodedRequest encode(const GetRoomVisibilityOnDirectory& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.room_id)};
-    return matrix::encode(operations::all[46], values, options);
+    return matrix::encode(operations::all[46], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const SetRoomVisibilityOnDirectory& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), opt(args.visibility)};
+}
 Request build(const SetRoomVisibilityOnDirectory& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), opt(args.visibility)};
-    return matrix::build(operations::all[47], values, options);
+    return matrix::build(operations::all[47], values_of(args), options);
 }
 EncodedRequest encode(const SetRoomVisibilityOnDirectory& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), opt(args.visibility)};
-    return matrix::encode(operations::all[47], values, options);
+    return matrix::encode(operations::all[47], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const DeleteRoomAlias& args) {
+    return {text(args.base_url), text(args.token), text(args.room_alias)};
+}
 Request build(const DeleteRoomAlias& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_alias)};
-    return matrix::build(operations::all[48], values, options);
+    return matrix::build(operations::all[48], values_of(args), options);
 }
 EncodedRequest encode(const DeleteRoomAlias& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_alias)};
-    return matrix::encode(operations::all[48], values, options);
+    return matrix::encode(operations::all[48], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const GetRoomIdByAlias& args) {
+    return {text(args.base_url), text(args.room_alias)};
+}
 Request build(const GetRoomIdByAlias& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.room_alias)};
-    return matrix::build(operations::all[49], values, options);
+    return matrix::build(operations::all[49], values_of(args), options);
 }
 EncodedRequest encode(const GetRoomIdByAlias& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.room_alias)};
-    return matrix::encode(operations::all[49], values, options);
+    return matrix::encode(operations::all[49], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const SetRoomAlias& args) {
+    return {text(args.base_url), text(args.token), text(args.room_alias), text(args.room_id)};
+}
 Request build(const SetRoomAlias& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_alias), text(args.room_id)};
-    return matrix::build(operations::all[50], values, options);
+    return matrix::build(operations::all[50], values_of(args), options);
 }
 EncodedRequest encode(const SetRoomAlias& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_alias), text(args.room_id)};
-    return matrix::encode(operations::all[50], values, options);
+    return matrix::encode(operations::all[50], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const GetEvents& args) {
+    return {text(args.base_url), text(args.token), opt(args.from), opt(args.timeout)};
+}
 Request build(const GetEvents& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.from), opt(args.timeout)};
-    return matrix::build(operations::all[51], values, options);
+    return matrix::build(operations::all[51], values_of(args), options);
 }
 EncodedRequest encode(const GetEvents& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.from), opt(args.timeout)};
-    return matrix::encode(operations::all[51], values, options);
+    return matrix::encode(operations::all[51], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const PeekEvents& args) {
+    return {text(args.base_url), text(args.token), opt(args.from), opt(args.timeout), text(args.room_id)};
+}
 Request build(const PeekEvents& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.from), opt(args.timeout), text(args.room_id)};
-    return matrix::build(operations::all[52], values, options);
+    return matrix::build(operations::all[52], values_of(args), options);
 }
 EncodedRequest encode(const PeekEvents& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.from), opt(args.timeout), text(args.room_id)};
-    return matrix::encode(operations::all[52], values, options);
+    return matrix::encode(operations::all[52], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const GetOneEvent& args) {
+    return {text(args.base_url), text(args.token), text(args.event_id)};
+}
 Request build(const GetOneEvent& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.event_id)};
-    return matrix::build(operations::all[53], values, options);
+    return matrix::build(operations::all[53], values_of(args), options);
 }
 EncodedRequest encode(const GetOneEvent& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.event_id)};
-    return matrix::encode(operations::all[53], values, options);
+    return matrix::encode(operations::all[53], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const InitialSync& args) {
+    return {text(args.base_url), text(args.token), opt(args.limit), opt(args.archived)};
+}
 Request build(const InitialSync& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.limit), opt(args.archived)};
-    return matrix::build(operations::all[54], values, options);
+    return matrix::build(operations::all[54], values_of(args), options);
 }
 EncodedRequest encode(const InitialSync& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.limit), opt(args.archived)};
-    return matrix::encode(operations::all[54], values, options);
+    return matrix::encode(operations::all[54], values_of(args), options);
 }
 
+static std::array<ArgValue, 6> values_of(const JoinRoom& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id_or_alias), opt(args.via), opt(args.third_party_signed), opt(args.reason)};
+}
 Request build(const JoinRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id_or_alias), opt(args.via), opt(args.third_party_signed), opt(args.reason)};
-    return matrix::build(operations::all[55], values, options);
+    return matrix::build(operations::all[55], values_of(args), options);
 }
 EncodedRequest encode(const JoinRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id_or_alias), opt(args.via), opt(args.third_party_signed), opt(args.reason)};
-    return matrix::encode(operations::all[55], values, options);
+    return matrix::encode(operations::all[55], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const GetJoinedRooms& args) {
+    return {text(args.base_url), text(args.token)};
+}
 Request build(const GetJoinedRooms& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::build(operations::all[56], values, options);
+    return matrix::build(operations::all[56], values_of(args), options);
 }
 EncodedRequest encode(const GetJoinedRooms& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::encode(operations::all[56], values, options);
+    return matrix::encode(operations::all[56], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const GetKeysChanges& args) {
+    return {text(args.base_url), text(args.token), text(args.from), text(args.to)};
+}
 Request build(const GetKeysChanges& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.from), text(args.to)};
-    return matrix::build(operations::all[57], values, options);
+    return matrix::build(operations::all[57], values_of(args), options);
 }
 EncodedRequest encode(const GetKeysChanges& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.from), text(args.to)};
-    return matrix::encode(operations::all[57], values, options);
+    return matrix::encode(operations::all[57], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const ClaimKeys& args) {
+    return {text(args.base_url), text(args.token), opt(args.timeout), json(args.one_time_keys)};
+}
 Request build(const ClaimKeys& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.timeout), json(args.one_time_keys)};
-    return matrix::build(operations::all[58], values, options);
+    return matrix::build(operations::all[58], values_of(args), options);
 }
 EncodedRequest encode(const ClaimKeys& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.timeout), json(args.one_time_keys)};
-    return matrix::encode(operations::all[58], values, options);
+    return matrix::encode(operations::all[58], values_of(args), options);
 }
 
+static std::array<ArgValue, 6> values_of(const UploadCrossSigningKeys& args) {
+    return {text(args.base_url), text(args.token), opt(args.master_key), opt(args.self_signing_key), opt(args.user_signing_key), opt(args.auth)};
+}
 Request build(const UploadCrossSigningKeys& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.master_key), opt(args.self_signing_key), opt(args.user_signing_key), opt(args.auth)};
-    return matrix::build(operations::all[59], values, options);
+    return matrix::build(operations::all[59], values_of(args), options);
 }
 EncodedRequest encode(const UploadCrossSigningKeys& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.master_key), opt(args.self_signing_key), opt(args.user_signing_key), opt(args.auth)};
-    return matrix::encode(operations::all[59], values, options);
+    return matrix::encode(operations::all[59], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const QueryKeys& args) {
+    return {text(args.base_url), text(args.token), opt(args.timeout), json(args.device_keys)};
+}
 Request build(const QueryKeys& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.timeout), json(args.device_keys)};
-    return matrix::build(operations::all[60], values, options);
+    return matrix::build(operations::all[60], values_of(args), options);
 }
 EncodedRequest encode(const QueryKeys& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.timeout), json(args.device_keys)};
-    return matrix::encode(operations::all[60], values, options);
+    return matrix::encode(operations::all[60], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const UploadCrossSigningSignatures& args) {
+    return {text(args.base_url), text(args.token), json(args.body)};
+}
 Request build(const UploadCrossSigningSignatures& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), json(args.body)};
-    return matrix::build(operations::all[61], values, options);
+    return matrix::build(operations::all[61], values_of(args), options);
 }
 EncodedRequest encode(const UploadCrossSigningSignatures& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), json(args.body)};
-    return matrix::encode(operations::all[61], values, options);
+    return matrix::encode(operations::all[61], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const UploadKeys& args) {
+    return {text(args.base_url), text(args.token), opt(args.device_keys), opt(args.one_time_keys), opt(args.fallback_keys)};
+}
 Request build(const UploadKeys& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.device_keys), opt(args.one_time_keys), opt(args.fallback_keys)};
-    return matrix::build(operations::all[62], values, options);
+    return matrix::build(operations::all[62], values_of(args), options);
 }
 EncodedRequest encode(const UploadKeys& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.device_keys), opt(args.one_time_keys), opt(args.fallback_keys)};
-    return matrix::encode(operations::all[62], values, options);
+    return matrix::encode(operations::all[62], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const KnockRoom& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id_or_alias), opt(args.via), opt(args.reason)};
+}
 Request build(const KnockRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id_or_alias), opt(args.via), opt(args.reason)};
-    return matrix::build(operations::all[63], values, options);
+    return matrix::build(operations::all[63], values_of(args), options);
 }
 EncodedRequest encode(const KnockRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id_or_alias), opt(args.via), opt(args.reason)};
-    return matrix::encode(operations::all[63], values, options);
+    return matrix::encode(operations::all[63], values_of(args), options);
 }
 
+static std::array<ArgValue, 1> values_of(const GetLoginFlows& args) {
+    return {text(args.base_url)};
+}
 Request build(const GetLoginFlows& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url)};
-    return matrix::build(operations::all[64], values, options);
+    return matrix::build(operations::all[64], values_of(args), options);
 }
 EncodedRequest encode(const GetLoginFlows& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url)};
-    return matrix::encode(operations::all[64], values, options);
+    return matrix::encode(operations::all[64], values_of(args), options);
 }
 
+static std::array<ArgValue, 11> values_of(const Login& args) {
+    return {text(args.base_url), text(args.type), opt(args.identifier), opt(args.user), opt(args.medium), opt(args.address), opt(args.password), opt(args.token), opt(args.device_id), opt(args.initial_device_display_name), opt(args.refresh_token)};
+}
 Request build(const Login& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.type), opt(args.identifier), opt(args.user), opt(args.medium), opt(args.address), opt(args.password), opt(args.token), opt(args.device_id), opt(args.initial_device_display_name), opt(args.refresh_token)};
-    return matrix::build(operations::all[65], values, options);
+    return matrix::build(operations::all[65], values_of(args), options);
 }
 EncodedRequest encode(const Login& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.type), opt(args.identifier), opt(args.user), opt(args.medium), opt(args.address), opt(args.password), opt(args.token), opt(args.device_id), opt(args.initial_device_display_name), opt(args.refresh_token)};
-    return matrix::encode(operations::all[65], values, options);
+    return matrix::encode(operations::all[65], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const RedirectToSSO& args) {
+    return {text(args.base_url), text(args.redirect_url), opt(args.action)};
+}
 Request build(const RedirectToSSO& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.redirect_url), opt(args.action)};
-    return matrix::build(operations::all[66], values, options);
+    return matrix::build(operations::all[66], values_of(args), options);
 }
 EncodedRequest encode(const RedirectToSSO& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.redirect_url), opt(args.action)};
-    return matrix::encode(operations::all[66], values, options);
+    return matrix::encode(operations::all[66], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const RedirectToIdP& args) {
+    return {text(args.base_url), text(args.idp_id), text(args.redirect_url), opt(args.action)};
+}
 Request build(const RedirectToIdP& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.idp_id), text(args.redirect_url), opt(args.action)};
-    return matrix::build(operations::all[67], values, options);
+    return matrix::build(operations::all[67], values_of(args), options);
 }
 EncodedRequest encode(const RedirectToIdP& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.idp_id), text(args.redirect_url), opt(args.action)};
-    return matrix::encode(operations::all[67], values, options);
+    return matrix::encode(operations::all[67], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const Logout& args) {
+    return {text(args.base_url), text(args.token)};
+}
 Request build(const Logout& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::build(operations::all[68], values, options);
+    return matrix::build(operations::all[68], values_of(args), options);
 }
 EncodedRequest encode(const Logout& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::encode(operations::all[68], values, options);
+    return matrix::encode(operations::all[68], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const LogoutAll& args) {
+    return {text(args.base_url), text(args.token)};
+}
 Request build(const LogoutAll& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::build(operations::all[69], values, options);
+    return matrix::build(operations::all[69], values_of(args), options);
 }
 EncodedRequest encode(const LogoutAll& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::encode(operations::all[69], values, options);
+    return matrix::encode(operations::all[69], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const GetNotifications& args) {
+    return {text(args.base_url), text(args.token), opt(args.from), opt(args.limit), opt(args.only)};
+}
 Request build(const GetNotifications& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.from), opt(args.limit), opt(args.only)};
-    return matrix::build(operations::all[70], values, options);
+    return matrix::build(operations::all[70], values_of(args), options);
 }
 EncodedRequest encode(const GetNotifications& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.from), opt(args.limit), opt(args.only)};
-    return matrix::encode(operations::all[70], values, options);
+    return matrix::encode(operations::all[70], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const GetPresence& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id)};
+}
 Request build(const GetPresence& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id)};
-    return matrix::build(operations::all[71], values, options);
+    return matrix::build(operations::all[71], values_of(args), options);
 }
 EncodedRequest encode(const GetPresence& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id)};
-    return matrix::encode(operations::all[71], values, options);
+    return matrix::encode(operations::all[71], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const SetPresence& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id), text(args.presence), opt(args.status_msg)};
+}
 Request build(const SetPresence& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.presence), opt(args.status_msg)};
-    return matrix::build(operations::all[72], values, options);
+    return matrix::build(operations::all[72], values_of(args), options);
 }
 EncodedRequest encode(const SetPresence& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.presence), opt(args.status_msg)};
-    return matrix::encode(operations::all[72], values, options);
+    return matrix::encode(operations::all[72], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const GetUserProfile& args) {
+    return {text(args.base_url), text(args.user_id)};
+}
 Request build(const GetUserProfile& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.user_id)};
-    return matrix::build(operations::all[73], values, options);
+    return matrix::build(operations::all[73], values_of(args), options);
 }
 EncodedRequest encode(const GetUserProfile& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.user_id)};
-    return matrix::encode(operations::all[73], values, options);
+    return matrix::encode(operations::all[73], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const DeleteProfileField& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id), text(args.key_name)};
+}
 Request build(const DeleteProfileField& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.key_name)};
-    return matrix::build(operations::all[74], values, options);
+    return matrix::build(operations::all[74], values_of(args), options);
 }
 EncodedRequest encode(const DeleteProfileField& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.key_name)};
-    return matrix::encode(operations::all[74], values, options);
+    return matrix::encode(operations::all[74], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const GetProfileField& args) {
+    return {text(args.base_url), text(args.user_id), text(args.key_name)};
+}
 Request build(const GetProfileField& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.user_id), text(args.key_name)};
-    return matrix::build(operations::all[75], values, options);
+    return matrix::build(operations::all[75], values_of(args), options);
 }
 EncodedRequest encode(const GetProfileField& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.user_id), text(args.key_name)};
-    return matrix::encode(operations::all[75], values, options);
+    return matrix::encode(operations::all[75], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const SetProfileField& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id), text(args.key_name), json(args.body)};
+}
 Request build(const SetProfileField& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.key_name), json(args.body)};
-    return matrix::build(operations::all[76], values, options);
+    return matrix::build(operations::all[76], values_of(args), options);
 }
 EncodedRequest encode(const SetProfileField& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.key_name), json(args.body)};
-    return matrix::encode(operations::all[76], values, options);
+    return matrix::encode(operations::all[76], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const GetPublicRooms& args) {
+    return {text(args.base_url), opt(args.limit), opt(args.since), opt(args.server)};
+}
 Request build(const GetPublicRooms& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), opt(args.limit), opt(args.since), opt(args.server)};
-    return matrix::build(operations::all[77], values, options);
+    return matrix::build(operations::all[77], values_of(args), options);
 }
 EncodedRequest encode(const GetPublicRooms& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), opt(args.limit), opt(args.since), opt(args.server)};
-    return matrix::encode(operations::all[77], values, options);
+    return matrix::encode(operations::all[77], values_of(args), options);
 }
 
+static std::array<ArgValue, 8> values_of(const QueryPublicRooms& args) {
+    return {text(args.base_url), text(args.token), opt(args.server), opt(args.limit), opt(args.since), opt(args.filter), opt(args.include_all_networks), opt(args.third_party_instance_id)};
+}
 Request build(const QueryPublicRooms& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.server), opt(args.limit), opt(args.since), opt(args.filter), opt(args.include_all_networks), opt(args.third_party_instance_id)};
-    return matrix::build(operations::all[78], values, options);
+    return matrix::build(operations::all[78], values_of(args), options);
 }
 EncodedRequest encode(const QueryPublicRooms& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.server), opt(args.limit), opt(args.since), opt(args.filter), opt(args.include_all_networks), opt(args.third_party_instance_id)};
-    return matrix::encode(operations::all[78], values, options);
+    return matrix::encode(operations::all[78], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const GetPushers& args) {
+    return {text(args.base_url), text(args.token)};
+}
 Request build(const GetPushers& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::build(operations::all[79], values, options);
+    return matrix::build(operations::all[79], values_of(args), options);
 }
 EncodedRequest encode(const GetPushers& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::encode(operations::all[79], values, options);
+    return matrix::encode(operations::all[79], values_of(args), options);
 }
 
+static std::array<ArgValue, 11> values_of(const PostPusher& args) {
+    return {text(args.base_url), text(args.token), text(args.pushkey), text(args.kind), text(args.app_id), opt(args.app_display_name), opt(args.device_display_name), opt(args.profile_tag), opt(args.lang), opt(args.data), opt(args.append)};
+}
 Request build(const PostPusher& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.pushkey), text(args.kind), text(args.app_id), opt(args.app_display_name), opt(args.device_display_name), opt(args.profile_tag), opt(args.lang), opt(args.data), opt(args.append)};
-    return matrix::build(operations::all[80], values, options);
+    return matrix::build(operations::all[80], values_of(args), options);
 }
 EncodedRequest encode(const PostPusher& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.pushkey), text(args.kind), text(args.app_id), opt(args.app_display_name), opt(args.device_display_name), opt(args.profile_tag), opt(args.lang), opt(args.data), opt(args.append)};
-    return matrix::encode(operations::all[80], values, options);
+    return matrix::encode(operations::all[80], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const GetPushRules& args) {
+    return {text(args.base_url), text(args.token)};
+}
 Request build(const GetPushRules& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::build(operations::all[81], values, options);
+    return matrix::build(operations::all[81], values_of(args), options);
 }
 EncodedRequest encode(const GetPushRules& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::encode(operations::all[81], values, options);
+    return matrix::encode(operations::all[81], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const GetPushRulesGlobal& args) {
+    return {text(args.base_url), text(args.token)};
+}
 Request build(const GetPushRulesGlobal& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::build(operations::all[82], values, options);
+    return matrix::build(operations::all[82], values_of(args), options);
 }
 EncodedRequest encode(const GetPushRulesGlobal& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::encode(operations::all[82], values, options);
+    return matrix::encode(operations::all[82], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const DeletePushRule& args) {
+    return {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id)};
+}
 Request build(const DeletePushRule& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id)};
-    return matrix::build(operations::all[83], values, options);
+    return matrix::build(operations::all[83], values_of(args), options);
 }
 EncodedRequest encode(const DeletePushRule& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id)};
-    return matrix::encode(operations::all[83], values, options);
+    return matrix::encode(operations::all[83], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const GetPushRule& args) {
+    return {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id)};
+}
 Request build(const GetPushRule& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id)};
-    return matrix::build(operations::all[84], values, options);
+    return matrix::build(operations::all[84], values_of(args), options);
 }
 EncodedRequest encode(const GetPushRule& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id)};
-    return matrix::encode(operations::all[84], values, options);
+    return matrix::encode(operations::all[84], values_of(args), options);
 }
 
+static std::array<ArgValue, 9> values_of(const SetPushRule& args) {
+    return {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id), opt(args.before), opt(args.after), json(args.actions), opt(args.conditions), opt(args.pattern)};
+}
 Request build(const SetPushRule& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id), opt(args.before), opt(args.after), json(args.actions), opt(args.conditions), opt(args.pattern)};
-    return matrix::build(operations::all[85], values, options);
+    return matrix::build(operations::all[85], values_of(args), options);
 }
 EncodedRequest encode(const SetPushRule& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id), opt(args.before), opt(args.after), json(args.actions), opt(args.conditions), opt(args.pattern)};
-    return matrix::encode(operations::all[85], values, options);
+    return matrix::encode(operations::all[85], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const GetPushRuleActions& args) {
+    return {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id)};
+}
 Request build(const GetPushRuleActions& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id)};
-    return matrix::build(operations::all[86], values, options);
+    return matrix::build(operations::all[86], values_of(args), options);
 }
 EncodedRequest encode(const GetPushRuleActions& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id)};
-    return matrix::encode(operations::all[86], values, options);
+    return matrix::encode(operations::all[86], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const SetPushRuleActions& args) {
+    return {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id), json(args.actions)};
+}
 Request build(const SetPushRuleActions& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id), json(args.actions)};
-    return matrix::build(operations::all[87], values, options);
+    return matrix::build(operations::all[87], values_of(args), options);
 }
 EncodedRequest encode(const SetPushRuleActions& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id), json(args.actions)};
-    return matrix::encode(operations::all[87], values, options);
+    return matrix::encode(operations::all[87], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const IsPushRuleEnabled& args) {
+    return {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id)};
+}
 Request build(const IsPushRuleEnabled& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id)};
-    return matrix::build(operations::all[88], values, options);
+    return matrix::build(operations::all[88], values_of(args), options);
 }
 EncodedRequest encode(const IsPushRuleEnabled& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id)};
-    return matrix::encode(operations::all[88], values, options);
+    return matrix::encode(operations::all[88], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const SetPushRuleEnabled& args) {
+    return {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id), boolean(args.enabled)};
+}
 Request build(const SetPushRuleEnabled& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id), boolean(args.enabled)};
-    return matrix::build(operations::all[89], values, options);
+    return matrix::build(operations::all[89], values_of(args), options);
 }
 EncodedRequest encode(const SetPushRuleEnabled& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.kind), text(args.rule_id), boolean(args.enabled)};
-    return matrix::encode(operations::all[89], values, options);
+    return matrix::encode(operations::all[89], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const Refresh& args) {
+    return {text(args.base_url), text(args.refresh_token)};
+}
 Request build(const Refresh& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.refresh_token)};
-    return matrix::build(operations::all[90], values, options);
+    return matrix::build(operations::all[90], values_of(args), options);
 }
 EncodedRequest encode(const Refresh& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.refresh_token)};
-    return matrix::encode(operations::all[90], values, options);
+    return matrix::encode(operations::all[90], values_of(args), options);
 }
 
+static std::array<ArgValue, 9> values_of(const Register& args) {
+    return {text(args.base_url), opt(args.kind), opt(args.auth), opt(args.username), opt(args.password), opt(args.device_id), opt(args.initial_device_display_name), opt(args.inhibit_login), opt(args.refresh_token)};
+}
 Request build(const Register& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), opt(args.kind), opt(args.auth), opt(args.username), opt(args.password), opt(args.device_id), opt(args.initial_device_display_name), opt(args.inhibit_login), opt(args.refresh_token)};
-    return matrix::build(operations::all[91], values, options);
+    return matrix::build(operations::all[91], values_of(args), options);
 }
 EncodedRequest encode(const Register& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), opt(args.kind), opt(args.auth), opt(args.username), opt(args.password), opt(args.device_id), opt(args.initial_device_display_name), opt(args.inhibit_login), opt(args.refresh_token)};
-    return matrix::encode(operations::all[91], values, options);
+    return matrix::encode(operations::all[91], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const CheckUsernameAvailability& args) {
+    return {text(args.base_url), text(args.username)};
+}
 Request build(const CheckUsernameAvailability& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.username)};
-    return matrix::build(operations::all[92], values, options);
+    return matrix::build(operations::all[92], values_of(args), options);
 }
 EncodedRequest encode(const CheckUsernameAvailability& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.username)};
-    return matrix::encode(operations::all[92], values, options);
+    return matrix::encode(operations::all[92], values_of(args), options);
 }
 
+static std::array<ArgValue, 7> values_of(const RequestTokenToRegisterEmail& args) {
+    return {text(args.base_url), text(args.client_secret), text(args.email), integer(args.send_attempt), opt(args.next_link), opt(args.id_server), opt(args.id_access_token)};
+}
 Request build(const RequestTokenToRegisterEmail& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.client_secret), text(args.email), integer(args.send_attempt), opt(args.next_link), opt(args.id_server), opt(args.id_access_token)};
-    return matrix::build(operations::all[93], values, options);
+    return matrix::build(operations::all[93], values_of(args), options);
 }
 EncodedRequest encode(const RequestTokenToRegisterEmail& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.client_secret), text(args.email), integer(args.send_attempt), opt(args.next_link), opt(args.id_server), opt(args.id_access_token)};
-    return matrix::encode(operations::all[93], values, options);
+    return matrix::encode(operations::all[93], values_of(args), options);
 }
 
+static std::array<ArgValue, 8> values_of(const RequestTokenToRegisterMSISDN& args) {
+    return {text(args.base_url), text(args.client_secret), text(args.country), text(args.phone_number), integer(args.send_attempt), opt(args.next_link), opt(args.id_server), opt(args.id_access_token)};
+}
 Request build(const RequestTokenToRegisterMSISDN& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.client_secret), text(args.country), text(args.phone_number), integer(args.send_attempt), opt(args.next_link), opt(args.id_server), opt(args.id_access_token)};
-    return matrix::build(operations::all[94], values, options);
+    return matrix::build(operations::all[94], values_of(args), options);
 }
 EncodedRequest encode(const RequestTokenToRegisterMSISDN& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.client_secret), text(args.country), text(args.phone_number), integer(args.send_attempt), opt(args.next_link), opt(args.id_server), opt(args.id_access_token)};
-    return matrix::encode(operations::all[94], values, options);
+    return matrix::encode(operations::all[94], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const DeleteRoomKeys& args) {
+    return {text(args.base_url), text(args.token), text(args.version)};
+}
 Request build(const DeleteRoomKeys& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.version)};
-    return matrix::build(operations::all[95], values, options);
+    return matrix::build(operations::all[95], values_of(args), options);
 }
 EncodedRequest encode(const DeleteRoomKeys& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.version)};
-    return matrix::encode(operations::all[95], values, options);
+    return matrix::encode(operations::all[95], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const GetRoomKeys& args) {
+    return {text(args.base_url), text(args.token), text(args.version)};
+}
 Request build(const GetRoomKeys& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.version)};
-    return matrix::build(operations::all[96], values, options);
+    return matrix::build(operations::all[96], values_of(args), options);
 }
 EncodedRequest encode(const GetRoomKeys& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.version)};
-    return matrix::encode(operations::all[96], values, options);
+    return matrix::encode(operations::all[96], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const PutRoomKeys& args) {
+    return {text(args.base_url), text(args.token), text(args.version), json(args.rooms)};
+}
 Request build(const PutRoomKeys& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.version), json(args.rooms)};
-    return matrix::build(operations::all[97], values, options);
+    return matrix::build(operations::all[97], values_of(args), options);
 }
 EncodedRequest encode(const PutRoomKeys& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.version), json(args.rooms)};
-    return matrix::encode(operations::all[97], values, options);
+    return matrix::encode(operations::all[97], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const DeleteRoomKeysByRoomId& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.version)};
+}
 Request build(const DeleteRoomKeysByRoomId& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.version)};
-    return matrix::build(operations::all[98], values, options);
+    return matrix::build(operations::all[98], values_of(args), options);
 }
 EncodedRequest encode(const DeleteRoomKeysByRoomId& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.version)};
-    return matrix::encode(operations::all[98], values, options);
+    return matrix::encode(operations::all[98], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const GetRoomKeysByRoomId& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.version)};
+}
 Request build(const GetRoomKeysByRoomId& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.version)};
-    return matrix::build(operations::all[99], values, options);
+    return matrix::build(operations::all[99], values_of(args), options);
 }
 EncodedRequest encode(const GetRoomKeysByRoomId& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.version)};
-    return matrix::encode(operations::all[99], values, options);
+    return matrix::encode(operations::all[99], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const PutRoomKeysByRoomId& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.version), json(args.sessions)};
+}
 Request build(const PutRoomKeysByRoomId& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.version), json(args.sessions)};
-    return matrix::build(operations::all[100], values, options);
+    return matrix::build(operations::all[100], values_of(args), options);
 }
 EncodedRequest encode(const PutRoomKeysByRoomId& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.version), json(args.sessions)};
-    return matrix::encode(operations::all[100], values, options);
+    return matrix::encode(operations::all[100], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const DeleteRoomKeyBySessionId& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.session_id), text(args.version)};
+}
 Request build(const DeleteRoomKeyBySessionId& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.session_id), text(args.version)};
-    return matrix::build(operations::all[101], values, options);
+    return matrix::build(operations::all[101], values_of(args), options);
 }
 EncodedRequest encode(const DeleteRoomKeyBySessionId& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.session_id), text(args.version)};
-    return matrix::encode(operations::all[101], values, options);
+    return matrix::encode(operations::all[101], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const GetRoomKeyBySessionId& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.session_id), text(args.version)};
+}
 Request build(const GetRoomKeyBySessionId& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.session_id), text(args.version)};
-    return matrix::build(operations::all[102], values, options);
+    return matrix::build(operations::all[102], values_of(args), options);
 }
 EncodedRequest encode(const GetRoomKeyBySessionId& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.session_id), text(args.version)};
-    return matrix::encode(operations::all[102], values, options);
+    return matrix::encode(operations::all[102], values_of(args), options);
 }
 
+static std::array<ArgValue, 9> values_of(const PutRoomKeyBySessionId& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.session_id), text(args.version), integer(args.first_message_index), integer(args.forwarded_count), boolean(args.is_verified), json(args.session_data)};
+}
 Request build(const PutRoomKeyBySessionId& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.session_id), text(args.version), integer(args.first_message_index), integer(args.forwarded_count), boolean(args.is_verified), json(args.session_data)};
-    return matrix::build(operations::all[103], values, options);
+    return matrix::build(operations::all[103], values_of(args), options);
 }
 EncodedRequest encode(const PutRoomKeyBySessionId& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.session_id), text(args.version), integer(args.first_message_index), integer(args.forwarded_count), boolean(args.is_verified), json(args.session_data)};
-    return matrix::encode(operations::all[103], values, options);
+    return matrix::encode(operations::all[103], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const GetRoomKeysVersionCurrent& args) {
+    return {text(args.base_url), text(args.token)};
+}
 Request build(const GetRoomKeysVersionCurrent& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::build(operations::all[104], values, options);
+    return matrix::build(operations::all[104], values_of(args), options);
 }
 EncodedRequest encode(const GetRoomKeysVersionCurrent& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::encode(operations::all[104], values, options);
+    return matrix::encode(operations::all[104], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const PostRoomKeysVersion& args) {
+    return {text(args.base_url), text(args.token), text(args.algorithm), json(args.auth_data)};
+}
 Request build(const PostRoomKeysVersion& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.algorithm), json(args.auth_data)};
-    return matrix::build(operations::all[105], values, options);
+    return matrix::build(operations::all[105], values_of(args), options);
 }
 EncodedRequest encode(const PostRoomKeysVersion& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.algorithm), json(args.auth_data)};
-    return matrix::encode(operations::all[105], values, options);
+    return matrix::encode(operations::all[105], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const DeleteRoomKeysVersion& args) {
+    return {text(args.base_url), text(args.token), text(args.version)};
+}
 Request build(const DeleteRoomKeysVersion& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.version)};
-    return matrix::build(operations::all[106], values, options);
+    return matrix::build(operations::all[106], values_of(args), options);
 }
 EncodedRequest encode(const DeleteRoomKeysVersion& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.version)};
-    return matrix::encode(operations::all[106], values, options);
+    return matrix::encode(operations::all[106], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const GetRoomKeysVersion& args) {
+    return {text(args.base_url), text(args.token), text(args.version)};
+}
 Request build(const GetRoomKeysVersion& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.version)};
-    return matrix::build(operations::all[107], values, options);
+    return matrix::build(operations::all[107], values_of(args), options);
 }
 EncodedRequest encode(const GetRoomKeysVersion& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.version)};
-    return matrix::encode(operations::all[107], values, options);
+    return matrix::encode(operations::all[107], values_of(args), options);
 }
 
+static std::array<ArgValue, 6> values_of(const PutRoomKeysVersion& args) {
+    return {text(args.base_url), text(args.token), text(args.version), text(args.algorithm), json(args.auth_data), opt(args.body_version)};
+}
 Request build(const PutRoomKeysVersion& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.version), text(args.algorithm), json(args.auth_data), opt(args.body_version)};
-    return matrix::build(operations::all[108], values, options);
+    return matrix::build(operations::all[108], values_of(args), options);
 }
 EncodedRequest encode(const PutRoomKeysVersion& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.version), text(args.algorithm), json(args.auth_data), opt(args.body_version)};
-    return matrix::encode(operations::all[108], values, options);
+    return matrix::encode(operations::all[108], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const GetLocalAliases& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id)};
+}
 Request build(const GetLocalAliases& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id)};
-    return matrix::build(operations::all[109], values, options);
+    return matrix::build(operations::all[109], values_of(args), options);
 }
 EncodedRequest encode(const GetLocalAliases& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id)};
-    return matrix::encode(operations::all[109], values, options);
+    return matrix::encode(operations::all[109], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const Ban& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.user_id), opt(args.reason)};
+}
 Request build(const Ban& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.user_id), opt(args.reason)};
-    return matrix::build(operations::all[110], values, options);
+    return matrix::build(operations::all[110], values_of(args), options);
 }
 EncodedRequest encode(const Ban& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.user_id), opt(args.reason)};
-    return matrix::encode(operations::all[110], values, options);
+    return matrix::encode(operations::all[110], values_of(args), options);
 }
 
+static std::array<ArgValue, 6> values_of(const GetEventContext& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id), opt(args.limit), opt(args.filter)};
+}
 Request build(const GetEventContext& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id), opt(args.limit), opt(args.filter)};
-    return matrix::build(operations::all[111], values, options);
+    return matrix::build(operations::all[111], values_of(args), options);
 }
 EncodedRequest encode(const GetEventContext& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id), opt(args.limit), opt(args.filter)};
-    return matrix::encode(operations::all[111], values, options);
+    return matrix::encode(operations::all[111], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const GetOneRoomEvent& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id)};
+}
 Request build(const GetOneRoomEvent& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id)};
-    return matrix::build(operations::all[112], values, options);
+    return matrix::build(operations::all[112], values_of(args), options);
 }
 EncodedRequest encode(const GetOneRoomEvent& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id)};
-    return matrix::encode(operations::all[112], values, options);
+    return matrix::encode(operations::all[112], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const ForgetRoom& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id)};
+}
 Request build(const ForgetRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id)};
-    return matrix::build(operations::all[113], values, options);
+    return matrix::build(operations::all[113], values_of(args), options);
 }
 EncodedRequest encode(const ForgetRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id)};
-    return matrix::encode(operations::all[113], values, options);
+    return matrix::encode(operations::all[113], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const RoomInitialSync& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id)};
+}
 Request build(const RoomInitialSync& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id)};
-    return matrix::build(operations::all[114], values, options);
+    return matrix::build(operations::all[114], values_of(args), options);
 }
 EncodedRequest encode(const RoomInitialSync& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id)};
-    return matrix::encode(operations::all[114], values, options);
+    return matrix::encode(operations::all[114], values_of(args), options);
 }
 
+static std::array<ArgValue, 7> values_of(const InviteBy3PID& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.id_server), text(args.id_access_token), text(args.medium), text(args.address)};
+}
 Request build(const InviteBy3PID& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.id_server), text(args.id_access_token), text(args.medium), text(args.address)};
-    return matrix::build(operations::all[115], values, options);
+    return matrix::build(operations::all[115], values_of(args), options);
 }
 EncodedRequest encode(const InviteBy3PID& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.id_server), text(args.id_access_token), text(args.medium), text(args.address)};
-    return matrix::encode(operations::all[115], values, options);
+    return matrix::encode(operations::all[115], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const InviteUser& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.user_id), opt(args.reason)};
+}
 Request build(const InviteUser& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.user_id), opt(args.reason)};
-    return matrix::build(operations::all[116], values, options);
+    return matrix::build(operations::all[116], values_of(args), options);
 }
 EncodedRequest encode(const InviteUser& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.user_id), opt(args.reason)};
-    return matrix::encode(operations::all[116], values, options);
+    return matrix::encode(operations::all[116], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const JoinRoomById& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), opt(args.third_party_signed), opt(args.reason)};
+}
 Request build(const JoinRoomById& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), opt(args.third_party_signed), opt(args.reason)};
-    return matrix::build(operations::all[117], values, options);
+    return matrix::build(operations::all[117], values_of(args), options);
 }
 EncodedRequest encode(const JoinRoomById& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), opt(args.third_party_signed), opt(args.reason)};
-    return matrix::encode(operations::all[117], values, options);
+    return matrix::encode(operations::all[117], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const GetJoinedMembersByRoom& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id)};
+}
 Request build(const GetJoinedMembersByRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id)};
-    return matrix::build(operations::all[118], values, options);
+    return matrix::build(operations::all[118], values_of(args), options);
 }
 EncodedRequest encode(const GetJoinedMembersByRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id)};
-    return matrix::encode(operations::all[118], values, options);
+    return matrix::encode(operations::all[118], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const Kick& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.user_id), opt(args.reason)};
+}
 Request build(const Kick& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.user_id), opt(args.reason)};
-    return matrix::build(operations::all[119], values, options);
+    return matrix::build(operations::all[119], values_of(args), options);
 }
 EncodedRequest encode(const Kick& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.user_id), opt(args.reason)};
-    return matrix::encode(operations::all[119], values, options);
+    return matrix::encode(operations::all[119], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const LeaveRoom& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), opt(args.reason)};
+}
 Request build(const LeaveRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), opt(args.reason)};
-    return matrix::build(operations::all[120], values, options);
+    return matrix::build(operations::all[120], values_of(args), options);
 }
 EncodedRequest encode(const LeaveRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), opt(args.reason)};
-    return matrix::encode(operations::all[120], values, options);
+    return matrix::encode(operations::all[120], values_of(args), options);
 }
 
+static std::array<ArgValue, 6> values_of(const GetMembersByRoom& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), opt(args.at), opt(args.membership), opt(args.not_membership)};
+}
 Request build(const GetMembersByRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), opt(args.at), opt(args.membership), opt(args.not_membership)};
-    return matrix::build(operations::all[121], values, options);
+    return matrix::build(operations::all[121], values_of(args), options);
 }
 EncodedRequest encode(const GetMembersByRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), opt(args.at), opt(args.membership), opt(args.not_membership)};
-    return matrix::encode(operations::all[121], values, options);
+    return matrix::encode(operations::all[121], values_of(args), options);
 }
 
+static std::array<ArgValue, 8> values_of(const GetRoomEvents& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), opt(args.from), opt(args.to), text(args.dir), opt(args.limit), opt(args.filter)};
+}
 Request build(const GetRoomEvents& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), opt(args.from), opt(args.to), text(args.dir), opt(args.limit), opt(args.filter)};
-    return matrix::build(operations::all[122], values, options);
+    return matrix::build(operations::all[122], values_of(args), options);
 }
 EncodedRequest encode(const GetRoomEvents& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), opt(args.from), opt(args.to), text(args.dir), opt(args.limit), opt(args.filter)};
-    return matrix::encode(operations::all[122], values, options);
+    return matrix::encode(operations::all[122], values_of(args), options);
 }
 
+static std::array<ArgValue, 6> values_of(const SetReadMarker& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), opt(args.m_fully_read), opt(args.m_read), opt(args.m_read_private)};
+}
 Request build(const SetReadMarker& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), opt(args.m_fully_read), opt(args.m_read), opt(args.m_read_private)};
-    return matrix::build(operations::all[123], values, options);
+    return matrix::build(operations::all[123], values_of(args), options);
 }
 EncodedRequest encode(const SetReadMarker& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), opt(args.m_fully_read), opt(args.m_read), opt(args.m_read_private)};
-    return matrix::encode(operations::all[123], values, options);
+    return matrix::encode(operations::all[123], values_of(args), options);
 }
 
+static std::array<ArgValue, 6> values_of(const PostReceipt& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.receipt_type), text(args.event_id), opt(args.thread_id)};
+}
 Request build(const PostReceipt& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.receipt_type), text(args.event_id), opt(args.thread_id)};
-    return matrix::build(operations::all[124], values, options);
+    return matrix::build(operations::all[124], values_of(args), options);
 }
 EncodedRequest encode(const PostReceipt& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.receipt_type), text(args.event_id), opt(args.thread_id)};
-    return matrix::encode(operations::all[124], values, options);
+    return matrix::encode(operations::all[124], values_of(args), options);
 }
 
+static std::array<ArgValue, 6> values_of(const RedactEvent& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id), text(args.txn_id), opt(args.reason)};
+}
 Request build(const RedactEvent& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id), text(args.txn_id), opt(args.reason)};
-    return matrix::build(operations::all[125], values, options);
+    return matrix::build(operations::all[125], values_of(args), options);
 }
 EncodedRequest encode(const RedactEvent& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id), text(args.txn_id), opt(args.reason)};
-    return matrix::encode(operations::all[125], values, options);
+    return matrix::encode(operations::all[125], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const ReportRoom& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.reason)};
+}
 Request build(const ReportRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.reason)};
-    return matrix::build(operations::all[126], values, options);
+    return matrix::build(operations::all[126], values_of(args), options);
 }
 EncodedRequest encode(const ReportRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.reason)};
-    return matrix::encode(operations::all[126], values, options);
+    return matrix::encode(operations::all[126], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const ReportEvent& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id), opt(args.reason)};
+}
 Request build(const ReportEvent& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id), opt(args.reason)};
-    return matrix::build(operations::all[127], values, options);
+    return matrix::build(operations::all[127], values_of(args), options);
 }
 EncodedRequest encode(const ReportEvent& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.event_id), opt(args.reason)};
-    return matrix::encode(operations::all[127], values, options);
+    return matrix::encode(operations::all[127], values_of(args), options);
 }
 
+static std::array<ArgValue, 6> values_of(const SendMessage& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.event_type), text(args.txn_id), json(args.body)};
+}
 Request build(const SendMessage& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.event_type), text(args.txn_id), json(args.body)};
-    return matrix::build(operations::all[128], values, options);
+    return matrix::build(operations::all[128], values_of(args), options);
 }
 EncodedRequest encode(const SendMessage& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.event_type), text(args.txn_id), json(args.body)};
-    return matrix::encode(operations::all[128], values, options);
+    return matrix::encode(operations::all[128], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const GetRoomState& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id)};
+}
 Request build(const GetRoomState& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id)};
-    return matrix::build(operations::all[129], values, options);
+    return matrix::build(operations::all[129], values_of(args), options);
 }
 EncodedRequest encode(const GetRoomState& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id)};
-    return matrix::encode(operations::all[129], values, options);
+    return matrix::encode(operations::all[129], values_of(args), options);
 }
 
+static std::array<ArgValue, 6> values_of(const GetRoomStateWithKey& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.event_type), text(args.state_key), opt(args.format)};
+}
 Request build(const GetRoomStateWithKey& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.event_type), text(args.state_key), opt(args.format)};
-    return matrix::build(operations::all[130], values, options);
+    return matrix::build(operations::all[130], values_of(args), options);
 }
 EncodedRequest encode(const GetRoomStateWithKey& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.event_type), text(args.state_key), opt(args.format)};
-    return matrix::encode(operations::all[130], values, options);
+    return matrix::encode(operations::all[130], values_of(args), options);
 }
 
+static std::array<ArgValue, 6> values_of(const SetRoomStateWithKey& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.event_type), text(args.state_key), json(args.body)};
+}
 Request build(const SetRoomStateWithKey& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.event_type), text(args.state_key), json(args.body)};
-    return matrix::build(operations::all[131], values, options);
+    return matrix::build(operations::all[131], values_of(args), options);
 }
 EncodedRequest encode(const SetRoomStateWithKey& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.event_type), text(args.state_key), json(args.body)};
-    return matrix::encode(operations::all[131], values, options);
+    return matrix::encode(operations::all[131], values_of(args), options);
 }
 
+static std::array<ArgValue, 6> values_of(const SetTyping& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.user_id), boolean(args.typing), opt(args.timeout)};
+}
 Request build(const SetTyping& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.user_id), boolean(args.typing), opt(args.timeout)};
-    return matrix::build(operations::all[132], values, options);
+    return matrix::build(operations::all[132], values_of(args), options);
 }
 EncodedRequest encode(const SetTyping& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.user_id), boolean(args.typing), opt(args.timeout)};
-    return matrix::encode(operations::all[132], values, options);
+    return matrix::encode(operations::all[132], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const Unban& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.user_id), opt(args.reason)};
+}
 Request build(const Unban& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.user_id), opt(args.reason)};
-    return matrix::build(operations::all[133], values, options);
+    return matrix::build(operations::all[133], values_of(args), options);
 }
 EncodedRequest encode(const Unban& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.user_id), opt(args.reason)};
-    return matrix::encode(operations::all[133], values, options);
+    return matrix::encode(operations::all[133], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const UpgradeRoom& args) {
+    return {text(args.base_url), text(args.token), text(args.room_id), text(args.new_version), opt(args.additional_creators)};
+}
 Request build(const UpgradeRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.new_version), opt(args.additional_creators)};
-    return matrix::build(operations::all[134], values, options);
+    return matrix::build(operations::all[134], values_of(args), options);
 }
 EncodedRequest encode(const UpgradeRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.room_id), text(args.new_version), opt(args.additional_creators)};
-    return matrix::encode(operations::all[134], values, options);
+    return matrix::encode(operations::all[134], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const Search& args) {
+    return {text(args.base_url), text(args.token), opt(args.next_batch), json(args.search_categories)};
+}
 Request build(const Search& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.next_batch), json(args.search_categories)};
-    return matrix::build(operations::all[135], values, options);
+    return matrix::build(operations::all[135], values_of(args), options);
 }
 EncodedRequest encode(const Search& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.next_batch), json(args.search_categories)};
-    return matrix::encode(operations::all[135], values, options);
+    return matrix::encode(operations::all[135], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const SendToDevice& args) {
+    return {text(args.base_url), text(args.token), text(args.event_type), text(args.txn_id), json(args.messages)};
+}
 Request build(const SendToDevice& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.event_type), text(args.txn_id), json(args.messages)};
-    return matrix::build(operations::all[136], values, options);
+    return matrix::build(operations::all[136], values_of(args), options);
 }
 EncodedRequest encode(const SendToDevice& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.event_type), text(args.txn_id), json(args.messages)};
-    return matrix::encode(operations::all[136], values, options);
+    return matrix::encode(operations::all[136], values_of(args), options);
 }
 
+static std::array<ArgValue, 8> values_of(const Sync& args) {
+    return {text(args.base_url), text(args.token), opt(args.filter), opt(args.since), opt(args.full_state), opt(args.set_presence), opt(args.timeout), opt(args.use_state_after)};
+}
 Request build(const Sync& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.filter), opt(args.since), opt(args.full_state), opt(args.set_presence), opt(args.timeout), opt(args.use_state_after)};
-    return matrix::build(operations::all[137], values, options);
+    return matrix::build(operations::all[137], values_of(args), options);
 }
 EncodedRequest encode(const Sync& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.filter), opt(args.since), opt(args.full_state), opt(args.set_presence), opt(args.timeout), opt(args.use_state_after)};
-    return matrix::encode(operations::all[137], values, options);
+    return matrix::encode(operations::all[137], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const QueryLocationByAlias& args) {
+    return {text(args.base_url), text(args.token), text(args.alias)};
+}
 Request build(const QueryLocationByAlias& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.alias)};
-    return matrix::build(operations::all[138], values, options);
+    return matrix::build(operations::all[138], values_of(args), options);
 }
 EncodedRequest encode(const QueryLocationByAlias& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.alias)};
-    return matrix::encode(operations::all[138], values, options);
+    return matrix::encode(operations::all[138], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const QueryLocationByProtocol& args) {
+    return {text(args.base_url), text(args.token), text(args.protocol), opt(args.fields)};
+}
 Request build(const QueryLocationByProtocol& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.protocol), opt(args.fields)};
-    return matrix::build(operations::all[139], values, options);
+    return matrix::build(operations::all[139], values_of(args), options);
 }
 EncodedRequest encode(const QueryLocationByProtocol& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.protocol), opt(args.fields)};
-    return matrix::encode(operations::all[139], values, options);
+    return matrix::encode(operations::all[139], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const GetProtocolMetadata& args) {
+    return {text(args.base_url), text(args.token), text(args.protocol)};
+}
 Request build(const GetProtocolMetadata& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.protocol)};
-    return matrix::build(operations::all[140], values, options);
+    return matrix::build(operations::all[140], values_of(args), options);
 }
 EncodedRequest encode(const GetProtocolMetadata& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.protocol)};
-    return matrix::encode(operations::all[140], values, options);
+    return matrix::encode(operations::all[140], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const GetProtocols& args) {
+    return {text(args.base_url), text(args.token)};
+}
 Request build(const GetProtocols& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::build(operations::all[141], values, options);
+    return matrix::build(operations::all[141], values_of(args), options);
 }
 EncodedRequest encode(const GetProtocols& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::encode(operations::all[141], values, options);
+    return matrix::encode(operations::all[141], values_of(args), options);
 }
 
+static std::array<ArgValue, 3> values_of(const QueryUserByID& args) {
+    return {text(args.base_url), text(args.token), text(args.userid)};
+}
 Request build(const QueryUserByID& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.userid)};
-    return matrix::build(operations::all[142], values, options);
+    return matrix::build(operations::all[142], values_of(args), options);
 }
 EncodedRequest encode(const QueryUserByID& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.userid)};
-    return matrix::encode(operations::all[142], values, options);
+    return matrix::encode(operations::all[142], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const QueryUserByProtocol& args) {
+    return {text(args.base_url), text(args.token), text(args.protocol), opt(args.fields)};
+}
 Request build(const QueryUserByProtocol& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.protocol), opt(args.fields)};
-    return matrix::build(operations::all[143], values, options);
+    return matrix::build(operations::all[143], values_of(args), options);
 }
 EncodedRequest encode(const QueryUserByProtocol& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.protocol), opt(args.fields)};
-    return matrix::encode(operations::all[143], values, options);
+    return matrix::encode(operations::all[143], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const GetAccountData& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id), text(args.type)};
+}
 Request build(const GetAccountData& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.type)};
-    return matrix::build(operations::all[144], values, options);
+    return matrix::build(operations::all[144], values_of(args), options);
 }
 EncodedRequest encode(const GetAccountData& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.type)};
-    return matrix::encode(operations::all[144], values, options);
+    return matrix::encode(operations::all[144], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const SetAccountData& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id), text(args.type), json(args.body)};
+}
 Request build(const SetAccountData& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.type), json(args.body)};
-    return matrix::build(operations::all[145], values, options);
+    return matrix::build(operations::all[145], values_of(args), options);
 }
 EncodedRequest encode(const SetAccountData& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.type), json(args.body)};
-    return matrix::encode(operations::all[145], values, options);
+    return matrix::encode(operations::all[145], values_of(args), options);
 }
 
+static std::array<ArgValue, 8> values_of(const DefineFilter& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id), opt(args.event_fields), opt(args.event_format), opt(args.presence), opt(args.account_data), opt(args.room)};
+}
 Request build(const DefineFilter& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), opt(args.event_fields), opt(args.event_format), opt(args.presence), opt(args.account_data), opt(args.room)};
-    return matrix::build(operations::all[146], values, options);
+    return matrix::build(operations::all[146], values_of(args), options);
 }
 EncodedRequest encode(const DefineFilter& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), opt(args.event_fields), opt(args.event_format), opt(args.presence), opt(args.account_data), opt(args.room)};
-    return matrix::encode(operations::all[146], values, options);
+    return matrix::encode(operations::all[146], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const GetFilter& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id), text(args.filter_id)};
+}
 Request build(const GetFilter& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.filter_id)};
-    return matrix::build(operations::all[147], values, options);
+    return matrix::build(operations::all[147], values_of(args), options);
 }
 EncodedRequest encode(const GetFilter& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.filter_id)};
-    return matrix::encode(operations::all[147], values, options);
+    return matrix::encode(operations::all[147], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const RequestOpenIdToken& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id), json(args.body)};
+}
 Request build(const RequestOpenIdToken& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), json(args.body)};
-    return matrix::build(operations::all[148], values, options);
+    return matrix::build(operations::all[148], values_of(args), options);
 }
 EncodedRequest encode(const RequestOpenIdToken& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), json(args.body)};
-    return matrix::encode(operations::all[148], values, options);
+    return matrix::encode(operations::all[148], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const GetAccountDataPerRoom& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id), text(args.room_id), text(args.type)};
+}
 Request build(const GetAccountDataPerRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.room_id), text(args.type)};
-    return matrix::build(operations::all[149], values, options);
+    return matrix::build(operations::all[149], values_of(args), options);
 }
 EncodedRequest encode(const GetAccountDataPerRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.room_id), text(args.type)};
-    return matrix::encode(operations::all[149], values, options);
+    return matrix::encode(operations::all[149], values_of(args), options);
 }
 
+static std::array<ArgValue, 6> values_of(const SetAccountDataPerRoom& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id), text(args.room_id), text(args.type), json(args.body)};
+}
 Request build(const SetAccountDataPerRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.room_id), text(args.type), json(args.body)};
-    return matrix::build(operations::all[150], values, options);
+    return matrix::build(operations::all[150], values_of(args), options);
 }
 EncodedRequest encode(const SetAccountDataPerRoom& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.room_id), text(args.type), json(args.body)};
-    return matrix::encode(operations::all[150], values, options);
+    return matrix::encode(operations::all[150], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const GetRoomTags& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id), text(args.room_id)};
+}
 Request build(const GetRoomTags& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.room_id)};
-    return matrix::build(operations::all[151], values, options);
+    return matrix::build(operations::all[151], values_of(args), options);
 }
 EncodedRequest encode(const GetRoomTags& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.room_id)};
-    return matrix::encode(operations::all[151], values, options);
+    return matrix::encode(operations::all[151], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const DeleteRoomTag& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id), text(args.room_id), text(args.tag)};
+}
 Request build(const DeleteRoomTag& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.room_id), text(args.tag)};
-    return matrix::build(operations::all[152], values, options);
+    return matrix::build(operations::all[152], values_of(args), options);
 }
 EncodedRequest encode(const DeleteRoomTag& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.room_id), text(args.tag)};
-    return matrix::encode(operations::all[152], values, options);
+    return matrix::encode(operations::all[152], values_of(args), options);
 }
 
+static std::array<ArgValue, 6> values_of(const SetRoomTag& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id), text(args.room_id), text(args.tag), opt(args.order)};
+}
 Request build(const SetRoomTag& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.room_id), text(args.tag), opt(args.order)};
-    return matrix::build(operations::all[153], values, options);
+    return matrix::build(operations::all[153], values_of(args), options);
 }
 EncodedRequest encode(const SetRoomTag& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.room_id), text(args.tag), opt(args.order)};
-    return matrix::encode(operations::all[153], values, options);
+    return matrix::encode(operations::all[153], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const SearchUserDirectory& args) {
+    return {text(args.base_url), text(args.token), text(args.search_term), opt(args.limit)};
+}
 Request build(const SearchUserDirectory& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.search_term), opt(args.limit)};
-    return matrix::build(operations::all[154], values, options);
+    return matrix::build(operations::all[154], values_of(args), options);
 }
 EncodedRequest encode(const SearchUserDirectory& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.search_term), opt(args.limit)};
-    return matrix::encode(operations::all[154], values, options);
+    return matrix::encode(operations::all[154], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const ReportUser& args) {
+    return {text(args.base_url), text(args.token), text(args.user_id), text(args.reason)};
+}
 Request build(const ReportUser& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.reason)};
-    return matrix::build(operations::all[155], values, options);
+    return matrix::build(operations::all[155], values_of(args), options);
 }
 EncodedRequest encode(const ReportUser& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.user_id), text(args.reason)};
-    return matrix::encode(operations::all[155], values, options);
+    return matrix::encode(operations::all[155], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const GetTurnServer& args) {
+    return {text(args.base_url), text(args.token)};
+}
 Request build(const GetTurnServer& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::build(operations::all[156], values, options);
+    return matrix::build(operations::all[156], values_of(args), options);
 }
 EncodedRequest encode(const GetTurnServer& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::encode(operations::all[156], values, options);
+    return matrix::encode(operations::all[156], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const GetVersions& args) {
+    return {text(args.base_url), opt(args.token)};
+}
 Request build(const GetVersions& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), opt(args.token)};
-    return matrix::build(operations::all[157], values, options);
+    return matrix::build(operations::all[157], values_of(args), options);
 }
 EncodedRequest encode(const GetVersions& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), opt(args.token)};
-    return matrix::encode(operations::all[157], values, options);
+    return matrix::encode(operations::all[157], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const CreateContent& args) {
+    return {text(args.base_url), text(args.token)};
+}
 Request build(const CreateContent& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::build(operations::all[158], values, options);
+    return matrix::build(operations::all[158], values_of(args), options);
 }
 EncodedRequest encode(const CreateContent& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::encode(operations::all[158], values, options);
+    return matrix::encode(operations::all[158], values_of(args), options);
 }
 
+static std::array<ArgValue, 2> values_of(const GetConfig& args) {
+    return {text(args.base_url), text(args.token)};
+}
 Request build(const GetConfig& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::build(operations::all[159], values, options);
+    return matrix::build(operations::all[159], values_of(args), options);
 }
 EncodedRequest encode(const GetConfig& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token)};
-    return matrix::encode(operations::all[159], values, options);
+    return matrix::encode(operations::all[159], values_of(args), options);
 }
 
+static std::array<ArgValue, 6> values_of(const GetContent& args) {
+    return {text(args.base_url), text(args.server_name), text(args.media_id), opt(args.allow_remote), opt(args.timeout_ms), opt(args.allow_redirect)};
+}
 Request build(const GetContent& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.server_name), text(args.media_id), opt(args.allow_remote), opt(args.timeout_ms), opt(args.allow_redirect)};
-    return matrix::build(operations::all[160], values, options);
+    return matrix::build(operations::all[160], values_of(args), options);
 }
 EncodedRequest encode(const GetContent& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.server_name), text(args.media_id), opt(args.allow_remote), opt(args.timeout_ms), opt(args.allow_redirect)};
-    return matrix::encode(operations::all[160], values, options);
+    return matrix::encode(operations::all[160], values_of(args), options);
 }
 
+static std::array<ArgValue, 7> values_of(const GetContentOverrideName& args) {
+    return {text(args.base_url), text(args.server_name), text(args.media_id), text(args.file_name), opt(args.allow_remote), opt(args.timeout_ms), opt(args.allow_redirect)};
+}
 Request build(const GetContentOverrideName& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.server_name), text(args.media_id), text(args.file_name), opt(args.allow_remote), opt(args.timeout_ms), opt(args.allow_redirect)};
-    return matrix::build(operations::all[161], values, options);
+    return matrix::build(operations::all[161], values_of(args), options);
 }
 EncodedRequest encode(const GetContentOverrideName& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.server_name), text(args.media_id), text(args.file_name), opt(args.allow_remote), opt(args.timeout_ms), opt(args.allow_redirect)};
-    return matrix::encode(operations::all[161], values, options);
+    return matrix::encode(operations::all[161], values_of(args), options);
 }
 
+static std::array<ArgValue, 4> values_of(const GetUrlPreview& args) {
+    return {text(args.base_url), text(args.token), text(args.url), opt(args.ts)};
+}
 Request build(const GetUrlPreview& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.url), opt(args.ts)};
-    return matrix::build(operations::all[162], values, options);
+    return matrix::build(operations::all[162], values_of(args), options);
 }
 EncodedRequest encode(const GetUrlPreview& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.url), opt(args.ts)};
-    return matrix::encode(operations::all[162], values, options);
+    return matrix::encode(operations::all[162], values_of(args), options);
 }
 
+static std::array<ArgValue, 10> values_of(const GetContentThumbnail& args) {
+    return {text(args.base_url), text(args.server_name), text(args.media_id), integer(args.width), integer(args.height), opt(args.method), opt(args.allow_remote), opt(args.timeout_ms), opt(args.allow_redirect), opt(args.animated)};
+}
 Request build(const GetContentThumbnail& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.server_name), text(args.media_id), integer(args.width), integer(args.height), opt(args.method), opt(args.allow_remote), opt(args.timeout_ms), opt(args.allow_redirect), opt(args.animated)};
-    return matrix::build(operations::all[163], values, options);
+    return matrix::build(operations::all[163], values_of(args), options);
 }
 EncodedRequest encode(const GetContentThumbnail& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.server_name), text(args.media_id), integer(args.width), integer(args.height), opt(args.method), opt(args.allow_remote), opt(args.timeout_ms), opt(args.allow_redirect), opt(args.animated)};
-    return matrix::encode(operations::all[163], values, options);
+    return matrix::encode(operations::all[163], values_of(args), options);
 }
 
+static std::array<ArgValue, 5> values_of(const UploadContent& args) {
+    return {text(args.base_url), text(args.token), opt(args.content_type), opt(args.filename), bytes(args.body)};
+}
 Request build(const UploadContent& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.content_type), opt(args.filename), bytes(args.body)};
-    return matrix::build(operations::all[164], values, options);
+    return matrix::build(operations::all[164], values_of(args), options);
 }
 EncodedRequest encode(const UploadContent& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), opt(args.content_type), opt(args.filename), bytes(args.body)};
-    return matrix::encode(operations::all[164], values, options);
+    return matrix::encode(operations::all[164], values_of(args), options);
 }
 
+static std::array<ArgValue, 7> values_of(const UploadContentToMXC& args) {
+    return {text(args.base_url), text(args.token), text(args.server_name), text(args.media_id), opt(args.content_type), opt(args.filename), bytes(args.body)};
+}
 Request build(const UploadContentToMXC& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.server_name), text(args.media_id), opt(args.content_type), opt(args.filename), bytes(args.body)};
-    return matrix::build(operations::all[165], values, options);
+    return matrix::build(operations::all[165], values_of(args), options);
 }
 EncodedRequest encode(const UploadContentToMXC& args, BuildOptions options) {
-    const ArgValue values[] = {text(args.base_url), text(args.token), text(args.server_name), text(args.media_id), opt(args.content_type), opt(args.filename), bytes(args.body)};
-    return matrix::encode(operations::all[165], values, options);
+    return matrix::encode(operations::all[165], values_of(args), options);
 }
 
 }  // namespace matrix::ops
