@@ -7,6 +7,7 @@
 #include "generated/spec_operations.hpp"
 #include "matrix/endpoint.hpp"
 #include "matrix/error.hpp"
+#include "path_template.hpp"
 #include "seed_endpoints.hpp"
 
 namespace matrix {
@@ -32,15 +33,8 @@ std::string_view to_string(ParamType type) noexcept {
 }
 
 std::string_view to_string(PathVersion version) noexcept {
-    switch (version) {
-        case PathVersion::r0:
-            return "r0";
-        case PathVersion::v3:
-            return "v3";
-        case PathVersion::v1:
-            return "v1";
-    }
-    return "?";
+    if (version > PathVersion::v1) return "?";  // a value cast from a number no version has
+    return detail::path_version_text(version);
 }
 
 std::string_view to_string(AuthRequirement auth) noexcept {

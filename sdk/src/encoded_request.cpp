@@ -174,7 +174,11 @@ class RequestEncoder {
 
 template <std::size_t SeedIndex>
 EncodedRequest encode_seed_form(std::span<const ArgValue> args, BuildOptions options) {
-    const SeedCall<SeedIndex> call(args, path_version_for(SeedCall<SeedIndex>::spec, options));
+    // A seed form is built at r0 unless asked otherwise (path_version_for says the same, out
+    // of line and after looking the form up).
+    const SeedCall<SeedIndex> call(args, options.version
+                                             ? path_version_for(SeedCall<SeedIndex>::spec, options)
+                                             : PathVersion::r0);
     // A refusal, with its message, comes from the one place that words them all.
     if (!call.passes_checks()) validate_call(call.spec, args, options);
     RequestEncoder<SeedCall<SeedIndex>> encoder(call);

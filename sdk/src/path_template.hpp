@@ -12,6 +12,13 @@
 
 namespace matrix::detail {
 
+// The version segment's text (to_string(PathVersion) returns it too). Every version is two
+// bytes, so writing one is a fixed-size copy, not a call and a sized copy on every request.
+constexpr std::string_view path_version_text(PathVersion version) noexcept {
+    constexpr std::string_view kTexts = "r0v3v1";
+    return kTexts.substr(2 * static_cast<std::size_t>(version), 2);
+}
+
 struct PathPiece {
     static constexpr int kNoPlaceholder = -1;
     static constexpr int kVersion = -2;

@@ -139,7 +139,7 @@ void write_path(Out& out, const Call& call) {
     call.for_each_path_piece([&](std::string_view literal, int placeholder) {
         out.append(literal);
         if (placeholder == PathPiece::kVersion) {
-            out.append(to_string(call.version));
+            out.append(path_version_text(call.version));
         } else if (placeholder != PathPiece::kNoPlaceholder) {
             out.append_percent_encoded(text_of(call.args[static_cast<std::size_t>(placeholder)]));
         }
