@@ -6,6 +6,7 @@
 
 #include "admin_api.hpp"
 #include "http/server.hpp"
+#include "matrix/operation_match.hpp"
 #include "matrix/percent_encoding.hpp"
 #include "request_limits.hpp"
 #include "timer_thread.hpp"
@@ -18,8 +19,15 @@ bool is_loopback(const std::string& address) {
            address.rfind("::ffff:127.", 0) == 0;
 }
 
-std::string unmatched_message(const JournalEntry& entry, const std::vector<NearMiss>& misses) {
+// Names the spec operation the request is, when it is one: the client sent a request the spec
+// has, and what is missing is a stub (or the simulation's handler) for it.
+std::string unmatched_message(const JournalEntry& entry, const std::vector<NearMiss>& misses,
+                              bool simulating) {
     std::string message = "No stub matches " + entry.method + " " + entry.target;
+    if (const auto match = match_operation(entry.method, std::string_view(entry.raw_path))) {
+        message += " (spec operation " + std::string(match->operation->operation_id) +
+                   (simulating ? ", which the simulation does not answer yet)" : ")");
+    }
     if (misses.empty()) return message + " (no stubs are mounted)";
     message += "; nearest: ";
     for (std::size_t i = 0; i < misses.size(); ++i) {
@@ -131,8 +139,9 @@ struct MockHomeserver::Impl final : http::Handler {
             auto shared = std::make_shared<JournalEntry>(std::move(entry));
             if (!simulate(shared, exchange)) {
                 ResponseDefinition response = ResponseDefinition::matrix_error(
-                    "M_UNRECOGNIZED", unmatched_message(*shared, selection.near_misses), {}, {},
-                    404);
+                    "M_UNRECOGNIZED",
+                    unmatched_message(*shared, selection.near_misses, simulation != nullptr), {},
+                    {}, 404);
                 shared->near_misses = std::move(selection.near_misses);
                 finish(std::move(*shared), std::move(response), exchange);
             }

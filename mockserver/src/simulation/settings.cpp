@@ -77,12 +77,9 @@ Reply handle_settings(State& state, Call& call) {
     const bool pushrules = !p.empty() && p[0] == "pushrules";
     const bool user_scoped =
         p.size() >= 3 && p[0] == "user" && (p[2] == "filter" || p[2] == "account_data");
-    // The spec's user/{userId}/rooms/{roomId}/account_data/{type}, and the shorter
-    // rooms/{roomId}/account_data/{type} some clients were seen to use.
-    const bool user_room_data =
-        p.size() == 6 && p[0] == "user" && p[2] == "rooms" && p[4] == "account_data";
+    // user/{userId}/rooms/{roomId}/account_data/{type}
     const bool room_data =
-        (p.size() == 4 && p[0] == "rooms" && p[2] == "account_data") || user_room_data;
+        p.size() == 6 && p[0] == "user" && p[2] == "rooms" && p[4] == "account_data";
     if (!capabilities && !pushrules && !user_scoped && !room_data) return std::nullopt;
 
     const Auth auth = authenticate(state, call);
@@ -108,8 +105,7 @@ Reply handle_settings(State& state, Call& call) {
         return error("M_NOT_FOUND", "No such push rule", 404);
     }
 
-    const std::string target = room_data && !user_room_data ? device.user_id : p[1];
-    if (target != device.user_id) {
+    if (p[1] != device.user_id) {
         return error("M_FORBIDDEN", "Cannot access another user's settings", 403);
     }
     User& user = state.users[device.user_id];
@@ -136,15 +132,12 @@ Reply handle_settings(State& state, Call& call) {
     }
 
     // Account data: user/{userId}/account_data/{type} or
-    // user/{userId}/rooms/{roomId}/account_data/{type} or rooms/{roomId}/account_data/{type}.
+    // user/{userId}/rooms/{roomId}/account_data/{type}.
     std::string room_id;
     std::string type;
-    if (user_room_data) {
+    if (room_data) {
         room_id = p[3];
         type = p[5];
-    } else if (room_data) {
-        room_id = p[1];
-        type = p[3];
     } else if (p.size() == 4) {
         type = p[3];
     } else {

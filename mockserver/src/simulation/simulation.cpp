@@ -1,8 +1,13 @@
-// The Simulation facade: routes each request to its endpoint group under one lock.
+// The Simulation facade: identifies each request's spec operation from the SDK's declarations
+// (match_operation) and routes it, under one lock, to the handler the route table names for it.
 #include "matrix/mock/simulation.hpp"
 
 #include <condition_variable>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
 
+#include "matrix/operation_match.hpp"
 #include "matrix/percent_encoding.hpp"
 #include "simulation/state.hpp"
 
@@ -29,7 +34,137 @@ std::optional<std::vector<std::string>> split_path(const std::string& path) {
     return segments;
 }
 
+using Handler = sim::Reply (*)(sim::State&, sim::Call&);
+
+sim::Reply handle_legacy_media(sim::State& state, sim::Call& call) {
+    return sim::handle_media(state, call, false);
+}
+sim::Reply handle_authenticated_media(sim::State& state, sim::Call& call) {
+    return sim::handle_media(state, call, true);
+}
+
+// The operations the simulation answers, by operationId, and the handler of each. Adding one
+// means its handler and a line here; which requests are that operation (method, path, versions)
+// comes from the declarations. A name no operation has stops the first request (a test routes
+// one through every line).
+struct Route {
+    std::string_view operation_id;
+    Handler handler;
+};
+constexpr Route kRoutes[] = {
+    {"getVersions", sim::handle_versions},
+    // accounts.cpp: registration, login, logout, profile, password, deactivation
+    {"register", sim::handle_accounts},
+    {"checkUsernameAvailability", sim::handle_accounts},
+    {"getLoginFlows", sim::handle_accounts},
+    {"login", sim::handle_accounts},
+    {"logout", sim::handle_accounts},
+    {"logout_all", sim::handle_accounts},
+    {"getTokenOwner", sim::handle_accounts},
+    {"changePassword", sim::handle_accounts},
+    {"deactivateAccount", sim::handle_accounts},
+    {"getUserProfile", sim::handle_accounts},
+    {"getProfileField", sim::handle_accounts},
+    {"setProfileField", sim::handle_accounts},
+    // settings.cpp: capabilities, push rules, filters, account data
+    {"getCapabilities", sim::handle_settings},
+    {"getPushRules", sim::handle_settings},
+    {"getPushRulesGlobal", sim::handle_settings},
+    {"getPushRule", sim::handle_settings},
+    {"setPushRule", sim::handle_settings},
+    {"deletePushRule", sim::handle_settings},
+    {"getPushRuleActions", sim::handle_settings},
+    {"setPushRuleActions", sim::handle_settings},
+    {"isPushRuleEnabled", sim::handle_settings},
+    {"setPushRuleEnabled", sim::handle_settings},
+    {"defineFilter", sim::handle_settings},
+    {"getFilter", sim::handle_settings},
+    {"getAccountData", sim::handle_settings},
+    {"setAccountData", sim::handle_settings},
+    {"getAccountDataPerRoom", sim::handle_settings},
+    {"setAccountDataPerRoom", sim::handle_settings},
+    // rooms.cpp: creation, membership, state, aliases, the directory
+    {"createRoom", sim::handle_rooms},
+    {"joinRoom", sim::handle_rooms},
+    {"joinRoomById", sim::handle_rooms},
+    {"leaveRoom", sim::handle_rooms},
+    {"forgetRoom", sim::handle_rooms},
+    {"inviteUser", sim::handle_rooms},
+    {"inviteBy3PID", sim::handle_rooms},
+    {"kick", sim::handle_rooms},
+    {"ban", sim::handle_rooms},
+    {"unban", sim::handle_rooms},
+    {"getJoinedRooms", sim::handle_rooms},
+    {"getMembersByRoom", sim::handle_rooms},
+    {"getJoinedMembersByRoom", sim::handle_rooms},
+    {"getRoomState", sim::handle_rooms},
+    {"getRoomStateWithKey", sim::handle_rooms},
+    {"setRoomStateWithKey", sim::handle_rooms},
+    {"getRoomIdByAlias", sim::handle_rooms},
+    {"setRoomAlias", sim::handle_rooms},
+    {"deleteRoomAlias", sim::handle_rooms},
+    {"getPublicRooms", sim::handle_rooms},
+    {"queryPublicRooms", sim::handle_rooms},
+    // events.cpp: sending, redacting, reading, receipts, typing
+    {"sendMessage", sim::handle_events},
+    {"redactEvent", sim::handle_events},
+    {"getOneRoomEvent", sim::handle_events},
+    {"getRoomEvents", sim::handle_events},
+    {"setReadMarker", sim::handle_events},
+    {"postReceipt", sim::handle_events},
+    {"setTyping", sim::handle_events},
+    // devices.cpp: devices and presence
+    {"getDevices", sim::handle_devices},
+    {"getDevice", sim::handle_devices},
+    {"updateDevice", sim::handle_devices},
+    {"deleteDevice", sim::handle_devices},
+    {"getPresence", sim::handle_devices},
+    {"setPresence", sim::handle_devices},
+    // sync.cpp
+    {"sync", sim::handle_sync},
+    // media.cpp: /_matrix/media/{r0,v3} and the authenticated /_matrix/client/v1/media
+    {"uploadContent", handle_legacy_media},
+    {"getConfig", handle_legacy_media},
+    {"getContent", handle_legacy_media},
+    {"getContentOverrideName", handle_legacy_media},
+    {"getContentThumbnail", handle_legacy_media},
+    {"getConfigAuthed", handle_authenticated_media},
+    {"getContentAuthed", handle_authenticated_media},
+    {"getContentOverrideNameAuthed", handle_authenticated_media},
+    {"getContentThumbnailAuthed", handle_authenticated_media},
+};
+
+const std::unordered_map<std::string_view, Handler>& route_table() {
+    static const std::unordered_map<std::string_view, Handler> table = [] {
+        std::unordered_map<std::string_view, Handler> routes;
+        for (const Route& route : kRoutes) {
+            if (find_operation(route.operation_id) == nullptr) {
+                throw std::logic_error("simulation route names no spec operation: " +
+                                       std::string(route.operation_id));
+            }
+            routes.emplace(route.operation_id, route.handler);
+        }
+        return routes;
+    }();
+    return table;
+}
+
+// What the handlers read as the path: the segments after the version segment
+// (`/_matrix/client/v3/`, `/_matrix/media/v3/`), and after `media/` for authenticated media.
+std::vector<std::string> handler_path(std::vector<std::string>&& segments, Handler handler) {
+    const std::size_t skipped = handler == handle_authenticated_media ? 4 : 3;
+    if (segments.size() <= skipped) return {};
+    segments.erase(segments.begin(), segments.begin() + static_cast<std::ptrdiff_t>(skipped));
+    return std::move(segments);
+}
+
 }  // namespace
+
+std::vector<std::string_view> Simulation::answered_operations() {
+    std::vector<std::string_view> ids;
+    for (const Route& route : kRoutes) ids.push_back(route.operation_id);
+    return ids;
+}
 
 Simulation::Simulation(SimulationOptions options)
     : state_(std::make_unique<State>(std::move(options))) {}
@@ -42,31 +177,16 @@ Simulation::~Simulation() {
 SimulationDispatch Simulation::handle_async(const JournalEntry& request, SimulationCallback done) {
     if (request.raw_path.empty() || request.raw_path.front() != '/') return {};
     auto segments = split_path(request.raw_path);
-    if (!segments || segments->size() < 3 || (*segments)[0] != "_matrix") return {};
-    const std::string area = (*segments)[1];
-    const std::string version = (*segments)[2];
-    sim::Call call{request, request.method, {}, {}};
+    if (!segments) return {};
+    const std::optional<OperationMatch> operation = match_operation(request.method, *segments);
+    if (!operation) return {};
+    const auto route = route_table().find(operation->operation->operation_id);
+    if (route == route_table().end()) return {};
+    const Handler handler = route->second;
+    sim::Call call{request, request.method, handler_path(std::move(*segments), handler), {}};
     call.done = &done;
     std::unique_lock lock(state_->mutex);
-    sim::Reply reply;
-    if (area == "client" && version == "versions" && segments->size() == 3) {
-        reply = sim::handle_versions(*state_, call);
-    } else if (area == "client" && (version == "r0" || version == "v3")) {
-        call.path.assign(segments->begin() + 3, segments->end());
-        reply = sim::handle_accounts(*state_, call);
-        if (!reply) reply = sim::handle_settings(*state_, call);
-        if (!reply) reply = sim::handle_rooms(*state_, call);
-        if (!reply) reply = sim::handle_events(*state_, call);
-        if (!reply) reply = sim::handle_devices(*state_, call);
-        if (!reply) reply = sim::handle_sync(*state_, call);
-    } else if (area == "media" && (version == "r0" || version == "v3")) {
-        call.path.assign(segments->begin() + 3, segments->end());
-        reply = sim::handle_media(*state_, call, false);
-    } else if (area == "client" && version == "v1" && segments->size() > 4 &&
-               (*segments)[3] == "media") {
-        call.path.assign(segments->begin() + 4, segments->end());
-        reply = sim::handle_media(*state_, call, true);
-    }
+    sim::Reply reply = handler(*state_, call);
     if (!reply) return {};
     const SimulationDispatch dispatch{true, call.held};
     if (call.held == 0) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "matrix/mock/journal.hpp"
@@ -56,7 +57,12 @@ class Simulation {
     Simulation(const Simulation&) = delete;
     Simulation& operator=(const Simulation&) = delete;
 
-    // Answers `request` as a homeserver would, on r0 and v3 paths (and the media paths).
+    // The spec operations the simulation answers (operationIds). A request is routed by the
+    // operation it is (match_operation: method and path, on every version the operation's path
+    // has had); a request that is no operation, or one not listed here, is not handled.
+    static std::vector<std::string_view> answered_operations();
+
+    // Answers `request` as a homeserver would, when it is one of answered_operations().
     // `done` gets the answer exactly once: before this returns, or, for an incremental /sync
     // with nothing new (held), later on another thread: the one whose change woke it (only
     // syncs of users who can see a change are woken), or the timer thread at its timeout. A
