@@ -22,7 +22,7 @@ struct TypedOutcome {
 
 struct TypedCase {
     const char* operation_id;
-    const char* args_json;            // the same arguments, for build_by_name
+    const char* args_json;               // the same arguments, for build_by_name
     std::optional<PathVersion> version;  // the vector's "version", when it names one
     TypedOutcome (*run)(BuildOptions);
 };
