@@ -20,8 +20,8 @@ TEST(OperationMatch, EveryOperationsRequestIsThatOperationAtEveryVersion) {
         const EndpointSpec& operation = *find_operation(typed.operation_id);
         // Where two operations share a method and path (getEvents and peekEvents, told apart by
         // the query), the request is the first one declared: the other is not expected back.
-        const EndpointSpec& first_with_that_path = *std::ranges::find_if(
-            spec_operations(), [&](const EndpointSpec& other) {
+        const EndpointSpec& first_with_that_path =
+            *std::ranges::find_if(spec_operations(), [&](const EndpointSpec& other) {
                 return other.method == operation.method &&
                        other.path_template == operation.path_template;
             });
