@@ -7,21 +7,20 @@
 
 namespace matrix_bench {
 
-// Relaxed is enough: benchmarks run single-threaded and only the total matters.
-std::atomic<std::uint64_t> allocation_count{0};
+thread_local std::uint64_t allocation_count = 0;
 
 }  // namespace matrix_bench
 
 namespace {
 
 void* counted_malloc(std::size_t size) noexcept {
-    matrix_bench::allocation_count.fetch_add(1, std::memory_order_relaxed);
+    ++matrix_bench::allocation_count;
     // malloc(0) may return nullptr, which operator new must not.
     return std::malloc(size == 0 ? 1 : size);
 }
 
 void* counted_aligned(std::size_t size, std::align_val_t alignment) noexcept {
-    matrix_bench::allocation_count.fetch_add(1, std::memory_order_relaxed);
+    ++matrix_bench::allocation_count;
     const auto align = static_cast<std::size_t>(alignment);
     // aligned_alloc wants a size that is a non-zero multiple of the alignment.
     const std::size_t rounded = size == 0 ? align : (size + align - 1) / align * align;
