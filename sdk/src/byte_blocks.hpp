@@ -18,6 +18,9 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#if defined(__GNUC__)
+#include <tmmintrin.h>  // SSSE3, used only by functions compiled for it (target attribute)
+#endif
 #endif
 
 #include "matrix/percent_encoding.hpp"
@@ -111,6 +114,33 @@ inline LaneMask percent_escaped_lanes(Block block) noexcept {
         _mm_or_si128(_mm_or_si128(letters, digits), _mm_or_si128(dash_dot, underscore_tilde));
     return ~sse2::lanes(unreserved) & lanes_between(0, kBlockSize);
 }
+
+#if defined(__GNUC__)
+#define MATRIX_HAVE_SSSE3_PERCENT_LANES 1
+
+// The same classification with SSSE3's byte shuffle (x86-64 CPUs since about 2006 have it; it
+// is chosen at run time, see wire_text.hpp): each byte's low and high nibble index a table of
+// group bits, and a byte is unreserved when both tables give it a common group. Nine
+// instructions per block instead of about twenty.
+//   bit 0: 0x2D-0x2E (- .)      bit 1: 0x30-0x39 (digits)   bit 2: 0x41-0x4F, 0x61-0x6F
+//   bit 3: 0x50-0x5A, 0x70-0x7A  bit 4: 0x5F (_)            bit 5: 0x7E (~)
+// Bytes from 0x80 have a high nibble whose table entry is 0: always escaped.
+[[gnu::target("ssse3")]] inline LaneMask percent_escaped_lanes_ssse3(Block block) noexcept {
+    // Indexed by the low nibble, 0x0 to 0xF.
+    const __m128i by_low = _mm_setr_epi8(0x0A, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E,
+                                         0x0C, 0x04, 0x04, 0x05, 0x25, 0x14);
+    // Indexed by the high nibble: 0x2 to 0x7 have groups, the others none.
+    const __m128i by_high =
+        _mm_setr_epi8(0x00, 0x00, 0x01, 0x02, 0x04, 0x18, 0x04, 0x28, 0, 0, 0, 0, 0, 0, 0, 0);
+    const __m128i nibble = _mm_set1_epi8(0x0F);
+    const __m128i low = _mm_and_si128(block.bytes, nibble);
+    const __m128i high = _mm_and_si128(_mm_srli_epi16(block.bytes, 4), nibble);
+    const __m128i groups =
+        _mm_and_si128(_mm_shuffle_epi8(by_low, low), _mm_shuffle_epi8(by_high, high));
+    return sse2::lanes(_mm_cmpeq_epi8(groups, _mm_setzero_si128()));
+}
+
+#endif
 
 // Bytes a JSON string escapes: control bytes, '"' and '\'.
 inline LaneMask json_escaped_lanes(Block block) noexcept {

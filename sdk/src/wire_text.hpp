@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <bit>
 #include <charconv>
 #include <cstddef>
@@ -177,9 +178,22 @@ inline std::size_t percent_encoded_size(std::string_view value) noexcept {
     return encoded_size<percent_escaped_lanes>(kPercentEncoded, value);
 }
 
+// Percent-encoding writers, one per classification (percent_writer.cpp): SSE2 on every x86-64
+// CPU (a byte loop elsewhere), and SSSE3's shuffle where the CPU has it.
+using PercentWriter = char* (*)(char* out, std::string_view value, LaneMask* non_ascii) noexcept;
+char* write_percent_encoded_baseline(char* out, std::string_view value,
+                                     LaneMask* non_ascii) noexcept;
+#if defined(MATRIX_HAVE_SSSE3_PERCENT_LANES)
+char* write_percent_encoded_ssse3(char* out, std::string_view value, LaneMask* non_ascii) noexcept;
+#endif
+
+// The writer for this CPU. It starts as one that picks it and stores it here, so it is right
+// even for a request encoded by a static initializer; the relaxed load is a plain move.
+extern std::atomic<PercentWriter> percent_writer;
+
 inline char* write_percent_encoded(char* out, std::string_view value,
                                    LaneMask* non_ascii = nullptr) noexcept {
-    return write_encoded<percent_escaped_lanes>(out, kPercentEncoded, value, non_ascii);
+    return percent_writer.load(std::memory_order_relaxed)(out, value, non_ascii);
 }
 
 // The quoted, escaped size of `value` as a JSON string.

@@ -41,6 +41,13 @@ TEST(ByteBlocks, ClassifiesEveryByteInEveryLaneAsTheByteLoopDoes) {
     expect_same_lanes_as_scalar<is_header_break>(header_break_lanes, "header break");
 }
 
+#if defined(MATRIX_HAVE_SSSE3_PERCENT_LANES)
+TEST(ByteBlocks, ClassifiesWithSsse3AsTheByteLoopDoes) {
+    if (!__builtin_cpu_supports("ssse3")) GTEST_SKIP() << "this CPU has no SSSE3";
+    expect_same_lanes_as_scalar<is_percent_escaped>(percent_escaped_lanes_ssse3, "percent");
+}
+#endif
+
 // Random text of every length from 0 to 80, from an alphabet that mixes bytes each class
 // flags with bytes it does not.
 std::vector<std::string> sample_texts() {
@@ -82,10 +89,37 @@ void expect_writes(Expected&& expected_of, Write&& write, Size&& size) {
     }
 }
 
+// Every writer this CPU can run, and the one encoding uses.
+std::vector<PercentWriter> percent_writers() {
+    std::vector<PercentWriter> writers = {
+        &write_percent_encoded_baseline,
+        [](char* out, std::string_view text, LaneMask* non_ascii) noexcept {
+            return write_percent_encoded(out, text, non_ascii);
+        }};
+#if defined(MATRIX_HAVE_SSSE3_PERCENT_LANES)
+    if (__builtin_cpu_supports("ssse3")) writers.push_back(&write_percent_encoded_ssse3);
+#endif
+    return writers;
+}
+
 TEST(ByteBlocks, PercentEncodesAsTheTableDoesByteByByte) {
-    expect_writes([](std::string_view text) { return byte_by_byte(kPercentEncoded, text); },
-                  [](char* out, std::string_view text) { return write_percent_encoded(out, text); },
-                  percent_encoded_size);
+    for (const PercentWriter writer : percent_writers()) {
+        expect_writes([](std::string_view text) { return byte_by_byte(kPercentEncoded, text); },
+                      [&](char* out, std::string_view text) { return writer(out, text, nullptr); },
+                      percent_encoded_size);
+    }
+}
+
+TEST(ByteBlocks, EncodingUsesSsse3WhereTheCpuHasIt) {
+    std::string out(8 + kWriteSlack, '?');
+    write_percent_encoded(out.data(), "a b");  // the first call chooses
+#if defined(MATRIX_HAVE_SSSE3_PERCENT_LANES)
+    if (__builtin_cpu_supports("ssse3")) {
+        EXPECT_EQ(percent_writer.load(), &write_percent_encoded_ssse3);
+        return;
+    }
+#endif
+    EXPECT_EQ(percent_writer.load(), &write_percent_encoded_baseline);
 }
 
 TEST(ByteBlocks, EscapesJsonStringsAsTheTableDoesByteByByte) {
@@ -98,10 +132,12 @@ TEST(ByteBlocks, ReportsNonAsciiBytesItPercentEncodes) {
     for (const std::string& text : sample_texts()) {
         bool has_non_ascii = false;
         for (const char c : text) has_non_ascii = has_non_ascii || is_non_ascii(c);
-        std::string written(3 * text.size() + kWriteSlack, '?');
-        LaneMask non_ascii = 0;
-        write_percent_encoded(written.data(), text, &non_ascii);
-        ASSERT_EQ(non_ascii != 0, has_non_ascii) << "text of " << text.size() << " bytes";
+        for (const PercentWriter writer : percent_writers()) {
+            std::string written(3 * text.size() + kWriteSlack, '?');
+            LaneMask non_ascii = 0;
+            writer(written.data(), text, &non_ascii);
+            ASSERT_EQ(non_ascii != 0, has_non_ascii) << "text of " << text.size() << " bytes";
+        }
     }
 }
 
