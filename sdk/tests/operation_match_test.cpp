@@ -18,8 +18,8 @@ TEST(OperationMatch, EveryOperationsRequestIsThatOperationAtEveryVersion) {
     std::size_t checked = 0;
     for (const typed_cases::TypedCase& typed : typed_cases::all()) {
         const EndpointSpec& operation = *find_operation(typed.operation_id);
-        // Where two operations share a method and path (getEvents and peekEvents, told apart by
-        // the query), the request is the first one declared: the other is not expected back.
+        // Where two operations share a method and path (getEvents and peekEvents, inviteBy3PID
+        // and inviteUser), the request is the first one declared: the other is not expected back.
         const EndpointSpec& first_with_that_path =
             *std::ranges::find_if(spec_operations(), [&](const EndpointSpec& other) {
                 return other.method == operation.method &&

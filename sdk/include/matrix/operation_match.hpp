@@ -34,7 +34,8 @@ struct OperationMatch {
 // (stateKey). A last placeholder that may be empty may also be left out with its slash, as
 // homeservers accept (`/state/m.room.name` is `/state/m.room.name/`). When several operations
 // match, the one with more literal segments wins; between operations with the same method and
-// path (getEvents and peekEvents, which only the query tells apart), the first declared.
+// path (getEvents and peekEvents, told apart by the query; inviteBy3PID and inviteUser, by the
+// body), the first declared.
 std::optional<OperationMatch> match_operation(std::string_view method,
                                               std::span<const std::string> segments);
 
