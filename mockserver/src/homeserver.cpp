@@ -24,8 +24,8 @@ bool is_loopback(const std::string& address) {
 std::string unmatched_message(const JournalEntry& entry, const std::vector<NearMiss>& misses,
                               bool simulating) {
     std::string message = "No stub matches " + entry.method + " " + entry.target;
-    if (const auto match = match_operation(entry.method, std::string_view(entry.raw_path))) {
-        message += " (spec operation " + std::string(match->operation->operation_id) +
+    if (entry.operation != nullptr) {
+        message += " (spec operation " + std::string(entry.operation->operation_id) +
                    (simulating ? ", which the simulation does not answer yet)" : ")");
     }
     if (misses.empty()) return message + " (no stubs are mounted)";
@@ -47,6 +47,10 @@ JournalEntry entry_from(http::Request&& request) {
     entry.arrived = std::chrono::system_clock::now();
     entry.remote = request.remote_address + ":" + std::to_string(request.remote_port);
     split_target(entry);
+    if (const auto match = match_operation(entry.method, std::string_view(entry.raw_path))) {
+        entry.operation = match->operation;
+        entry.path_version = match->version;
+    }
     return entry;
 }
 

@@ -394,6 +394,18 @@ std::string to_json(const JournalEntry& entry) {
     }
     writer.Key("status");
     writer.Int(entry.status);
+    writer.Key("operation");
+    if (entry.operation != nullptr) {
+        write_string(writer, entry.operation->operation_id);
+    } else {
+        writer.Null();
+    }
+    writer.Key("path_version");
+    if (entry.path_version) {
+        write_string(writer, to_string(*entry.path_version));
+    } else {
+        writer.Null();
+    }
     writer.Key("near_misses");
     writer.StartArray();
     for (const NearMiss& miss : entry.near_misses) {

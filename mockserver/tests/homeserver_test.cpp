@@ -100,6 +100,31 @@ TEST(MockHomeserver, AnswersUnmatchedRequestsWithMUnrecognizedAndNamesTheNearest
         << unmatched[0].near_misses[0].failed_predicate;
 }
 
+TEST(MockHomeserver, RecordsTheSpecOperationOfEveryRequestWhoeverAnswersIt) {
+    MockHomeserver hs;
+    const StubHandle stub = hs.on("whoami").respond_json(200, R"({"user_id":"@a:b"})");
+    send_raw(hs.port(), http_request("GET", "/_matrix/client/r0/account/whoami"));
+    send_raw(hs.port(), http_request("GET", "/_matrix/client/versions"));
+    send_raw(hs.port(), http_request("PUT", "/_matrix/client/v3/rooms/%21r%3Ax/state/m.room.name"));
+    send_raw(hs.port(), http_request("GET", "/_matrix/client/v3/no/such/thing"));
+    const auto entries = hs.journal().entries();
+    ASSERT_EQ(entries.size(), 4u);
+    ASSERT_NE(entries[0].operation, nullptr);
+    EXPECT_EQ(entries[0].operation->operation_id, "getTokenOwner");  // answered by the stub
+    EXPECT_EQ(entries[0].path_version, PathVersion::r0);
+    ASSERT_NE(entries[1].operation, nullptr);
+    EXPECT_EQ(entries[1].operation->operation_id, "getVersions");  // answered by no one
+    EXPECT_FALSE(entries[1].path_version.has_value());
+    ASSERT_NE(entries[2].operation, nullptr);
+    EXPECT_EQ(entries[2].operation->operation_id, "setRoomStateWithKey");
+    EXPECT_EQ(entries[2].path_version, PathVersion::v3);
+    EXPECT_EQ(entries[3].operation, nullptr);
+    EXPECT_NE(to_json(entries[0]).find(R"("operation":"getTokenOwner","path_version":"r0")"),
+              std::string::npos);
+    EXPECT_NE(to_json(entries[3]).find(R"("operation":null,"path_version":null)"),
+              std::string::npos);
+}
+
 TEST(MockHomeserver, AnswersFromAStubMountedByEndpointNameOnEveryPathVersion) {
     MockHomeserver hs;
     const StubHandle stub = hs.on("whoami").respond_json(200, R"({"user_id":"@a:b"})");

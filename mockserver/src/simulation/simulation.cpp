@@ -178,9 +178,14 @@ SimulationDispatch Simulation::handle_async(const JournalEntry& request, Simulat
     if (request.raw_path.empty() || request.raw_path.front() != '/') return {};
     auto segments = split_path(request.raw_path);
     if (!segments) return {};
-    const std::optional<OperationMatch> operation = match_operation(request.method, *segments);
-    if (!operation) return {};
-    const auto route = route_table().find(operation->operation->operation_id);
+    // The mock server identified it on arrival; a request handed over directly is identified here.
+    const EndpointSpec* operation = request.operation;
+    if (operation == nullptr) {
+        const std::optional<OperationMatch> match = match_operation(request.method, *segments);
+        if (!match) return {};
+        operation = match->operation;
+    }
+    const auto route = route_table().find(operation->operation_id);
     if (route == route_table().end()) return {};
     const Handler handler = route->second;
     sim::Call call{request, request.method, handler_path(std::move(*segments), handler), {}};

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "matrix/endpoint.hpp"
 #include "matrix/mock/shared_bytes.hpp"
 #include "matrix/request.hpp"
 
@@ -46,6 +47,11 @@ struct JournalEntry {
     std::vector<NearMiss> near_misses;        // for unmatched requests
     bool simulated = false;                   // answered by the simulation, not a stub
     std::vector<std::string> flags;           // client mistakes the simulation noticed
+    // The spec operation the request is (matrix::match_operation(): its method and path, on any
+    // version the operation's path has had), or nullptr; set on arrival, whoever answers.
+    const EndpointSpec* operation = nullptr;
+    // The version segment of its path; none for paths without one (/versions, /.well-known).
+    std::optional<PathVersion> path_version;
 
     // The request in the form the conformance comparator reads.
     WireRequest wire() const { return {method, target, headers, body.str()}; }
