@@ -136,6 +136,12 @@ std::size_t footprint(const JournalEntry& entry) {
     }
     bytes += entry.flags.capacity() * sizeof(std::string);
     for (const std::string& flag : entry.flags) bytes += string_footprint(flag);
+    bytes += string_footprint(entry.canonical_path);
+    bytes += entry.violations.capacity() * sizeof(SpecViolation);
+    for (const SpecViolation& violation : entry.violations) {
+        bytes += string_footprint(violation.where) + string_footprint(violation.rule) +
+                 string_footprint(violation.message);
+    }
     return bytes;
 }
 
@@ -406,6 +412,25 @@ std::string to_json(const JournalEntry& entry) {
     } else {
         writer.Null();
     }
+    writer.Key("path_canonical");
+    writer.Bool(entry.path_canonical);
+    if (!entry.path_canonical) {
+        writer.Key("canonical_path");
+        write_string(writer, entry.canonical_path);
+    }
+    writer.Key("violations");
+    writer.StartArray();
+    for (const SpecViolation& violation : entry.violations) {
+        writer.StartObject();
+        writer.Key("where");
+        write_string(writer, violation.where);
+        writer.Key("rule");
+        write_string(writer, violation.rule);
+        writer.Key("message");
+        write_string(writer, violation.message);
+        writer.EndObject();
+    }
+    writer.EndArray();
     writer.Key("near_misses");
     writer.StartArray();
     for (const NearMiss& miss : entry.near_misses) {

@@ -16,6 +16,7 @@
 #include "matrix/endpoint.hpp"
 #include "matrix/mock/shared_bytes.hpp"
 #include "matrix/request.hpp"
+#include "matrix/spec_validation.hpp"
 
 namespace matrix::mock {
 
@@ -52,6 +53,13 @@ struct JournalEntry {
     const EndpointSpec* operation = nullptr;
     // The version segment of its path; none for paths without one (/versions, /.well-known).
     std::optional<PathVersion> path_version;
+    // What the request breaks of its operation's rules (matrix::validate_request()); empty when
+    // it conforms or is no operation.
+    std::vector<SpecViolation> violations;
+    // Whether the path is the RFC 3986 encoding of its decoded segments; when not, the
+    // canonical form (a warning only: servers accept both).
+    bool path_canonical = true;
+    std::string canonical_path;
 
     // The request in the form the conformance comparator reads.
     WireRequest wire() const { return {method, target, headers, body.str()}; }
@@ -141,7 +149,9 @@ namespace matrix::mock {
 // One entry as the admin API and --journal-out write it: {"id", "method", "target", "path",
 // "query": [[name, value], ...], "headers": [[name, value], ...], "body" (when valid UTF-8) or
 // "body_base64", "arrived" (RFC 3339, UTC, microseconds), "remote", "matched": id | null,
-// "status", "near_misses": [...]} on one line.
+// "status", "operation": operationId | null, "path_version": "r0" | "v3" | "v1" | null,
+// "path_canonical", "canonical_path" (only when path_canonical is false), "violations":
+// [{"where", "rule", "message"}, ...], "near_misses": [...]} on one line.
 std::string to_json(const JournalEntry& entry);
 
 std::string base64_encode(std::string_view bytes);
