@@ -9,6 +9,7 @@
 #include "matrix/operation_match.hpp"
 #include "matrix/percent_encoding.hpp"
 #include "request_limits.hpp"
+#include "strict_spec.hpp"
 #include "timer_thread.hpp"
 
 namespace matrix::mock {
@@ -38,7 +39,19 @@ std::string unmatched_message(const JournalEntry& entry, const std::vector<NearM
     return message;
 }
 
-JournalEntry entry_from(http::Request&& request) {
+// The path verdict and what the request breaks of its operation's rules.
+void validate(JournalEntry& entry, const OperationMatch* match) {
+    const std::optional<std::string> canonical = canonical_path(entry.raw_path);
+    entry.path_canonical = canonical && *canonical == entry.raw_path;
+    if (!entry.path_canonical && canonical) entry.canonical_path = *canonical;
+    if (match == nullptr) return;
+    const ArrivedRequest arrived{entry.method, entry.target, entry.headers, entry.body.view()};
+    entry.violations = validate_identified_request(arrived, *match->operation, match->path_params);
+}
+
+// `validate` is false for requests refused before their body was read: a partial body would
+// read as a client's mistake.
+JournalEntry entry_from(http::Request&& request, bool validate_request) {
     JournalEntry entry;
     entry.method = std::move(request.head.method);
     entry.target = std::move(request.head.target);  // raw, byte for byte
@@ -47,10 +60,12 @@ JournalEntry entry_from(http::Request&& request) {
     entry.arrived = std::chrono::system_clock::now();
     entry.remote = request.remote_address + ":" + std::to_string(request.remote_port);
     split_target(entry);
-    if (const auto match = match_operation(entry.method, std::string_view(entry.raw_path))) {
+    const auto match = match_operation(entry.method, std::string_view(entry.raw_path));
+    if (match) {
         entry.operation = match->operation;
         entry.path_version = match->version;
     }
+    if (validate_request) validate(entry, match ? &*match : nullptr);
     return entry;
 }
 
@@ -115,7 +130,7 @@ struct MockHomeserver::Impl final : http::Handler {
 
     void refused(http::Request request, const Refusal& refusal) override {
         if (options.admin_api && is_admin_path(decoded_path(request.head.target))) return;
-        JournalEntry entry = entry_from(std::move(request));  // with what arrived of its body
+        JournalEntry entry = entry_from(std::move(request), false);  // what arrived of its body
         entry.status = refusal.status;
         journal.record(std::move(entry));
     }
@@ -128,7 +143,13 @@ struct MockHomeserver::Impl final : http::Handler {
                 return;
             }
         }
-        JournalEntry entry = entry_from(std::move(request));
+        JournalEntry entry = entry_from(std::move(request), options.validate_requests);
+        if (options.strict_spec) {
+            if (std::optional<ResponseDefinition> refusal = strict_refusal(entry.violations)) {
+                finish(std::move(entry), std::move(*refusal), exchange);
+                return;
+            }
+        }
         Selection selection = stubs.select(entry);
         if (selection.stub_id) {
             entry.matched_stub = selection.stub_id;

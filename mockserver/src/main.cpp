@@ -46,6 +46,13 @@ Options:
                          M_RESOURCE_LIMIT_EXCEEDED until POST /__admin/sim/reset
                          (default 268435456, 256 MiB; uploads have their own 64 MiB)
   --journal-out FILE     append every request to FILE as JSON Lines, flushed as it goes
+  --strict-spec          answer a request that breaks the spec (a missing token, a body
+                         that is not JSON, a missing or mistyped parameter or member) with
+                         the Matrix error a homeserver gives (401 M_MISSING_TOKEN, 400
+                         M_NOT_JSON, M_MISSING_PARAM, M_BAD_JSON, M_INVALID_PARAM) naming
+                         the culprit, instead of serving it
+  --no-spec-validation   do not check requests against the spec (the journal's
+                         "violations" stay empty); for the last few percent of throughput
   --journal-capacity N   keep at most N requests in memory (default 100000)
   --journal-max-bytes N  keep at most N bytes of requests in memory (bodies, headers,
                          targets; default 268435456, 256 MiB); the oldest go first, and
@@ -147,6 +154,10 @@ Arguments parse_arguments(int argc, char** argv) {
             arguments.default_mappings = false;
         } else if (option == "--no-simulation") {
             arguments.simulation = false;
+        } else if (option == "--strict-spec") {
+            arguments.server.strict_spec = true;
+        } else if (option == "--no-spec-validation") {
+            arguments.server.validate_requests = false;
         } else if (option == "--versions") {
             const std::string profile = value();
             if (profile == "r0") {
@@ -196,6 +207,8 @@ Arguments parse_arguments(int argc, char** argv) {
             usage_error("unknown option " + std::string(option));
         }
     }
+    if (arguments.server.strict_spec && !arguments.server.validate_requests)
+        usage_error("--strict-spec needs the validation --no-spec-validation turns off");
     arguments.server.simulation = arguments.simulation;
     return arguments;
 }

@@ -54,6 +54,14 @@ struct MockHomeserverOptions {
     // the standalone binary turns it on).
     bool simulation = false;
     SimulationOptions simulation_options;
+    // Check every request against its spec operation (matrix::validate_request()) and record
+    // the violations and the path verdict in its journal entry.
+    bool validate_requests = true;
+    // Answer a request that violates the spec with the Matrix error a homeserver would give
+    // (401 M_MISSING_TOKEN, 400 M_NOT_JSON, M_MISSING_PARAM, M_BAD_JSON, M_INVALID_PARAM),
+    // naming the culprit, instead of serving it from a stub or the simulation. Needs
+    // validate_requests.
+    bool strict_spec = false;
 };
 
 // Thrown when the server cannot start: the port is taken, the host is not an address here.
