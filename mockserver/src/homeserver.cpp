@@ -46,7 +46,7 @@ void validate(JournalEntry& entry, const OperationMatch* match) {
     if (!entry.path_canonical && canonical) entry.canonical_path = *canonical;
     if (match == nullptr) return;
     const ArrivedRequest arrived{entry.method, entry.target, entry.headers, entry.body.view()};
-    entry.violations = validate_identified_request(arrived, *match->operation, match->path_params);
+    entry.violations = validate_identified_request(arrived, *entry.operation, match->path_params);
 }
 
 // `validate` is false for requests refused before their body was read: a partial body would
@@ -62,7 +62,7 @@ JournalEntry entry_from(http::Request&& request, bool validate_request) {
     split_target(entry);
     const auto match = match_operation(entry.method, std::string_view(entry.raw_path));
     if (match) {
-        entry.operation = match->operation;
+        entry.operation = &tell_apart(*match->operation, entry.query, entry.body.view());
         entry.path_version = match->version;
     }
     if (validate_request) validate(entry, match ? &*match : nullptr);

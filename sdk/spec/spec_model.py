@@ -8,8 +8,10 @@
 #   path_template ("{path_version}" where the version segment is), versions (oldest first: r0, v3,
 #   v1), auth ("none" | "optional" | "required"), rate_limited, deprecated, source_file,
 #   params: [{name, in: path|query|header|body_field|body_whole|body_raw, type, required,
-#             wire_name, example (absent when the spec gives none)}],
-#   body_example (the request body's example, when the spec gives one).
+#             wire_name, example (absent when the spec gives none), format (path, query and
+#             header parameters whose schema names one)}],
+#   body_example (the request body's example, when the spec gives one), body_required (the
+#   spec's requestBody.required).
 #
 # Version history: an operation served under /_matrix/client/v3 or /_matrix/media/v3 that the
 # spec does not mark as added after v1.0 (x-addedInMatrixVersion on the operation) was also
@@ -174,6 +176,8 @@ def operation_params(docs, file_path, path, item, operation, auth):
         example = entry.get("example", (entry.get("schema") or {}).get("example"))
         if example is not None:
             param["example"] = example
+        if (entry.get("schema") or {}).get("format"):
+            param["format"] = entry["schema"]["format"]
         params.append(param)
     # Path parameters in the order the path names them, which is the order builders take them.
     order = [n for n in re.findall(r"\{([^}]*)\}", path) if n != "path_version"]
@@ -185,6 +189,7 @@ def operation_params(docs, file_path, path, item, operation, auth):
     reserved = {"base_url"} | ({"token"} if auth != "none" else set())
 
     body_example = None
+    body_required = False
     body = operation.get("requestBody")
     if body is not None:
         body, body_base = docs.resolve(body, file_path)
@@ -228,7 +233,7 @@ def operation_params(docs, file_path, path, item, operation, auth):
         raise SpecShapeError(f"{operation['operationId']}: a parameter is named {reserved & set(names)}")
     if len(set(names)) != len(names):
         raise SpecShapeError(f"{operation['operationId']}: two parameters share a name: {names}")
-    return params, body_example
+    return params, body_example, body_required
 
 
 def load_operations(spec_dir):
@@ -249,7 +254,7 @@ def load_operations(spec_dir):
                 path = prefix + raw_path.strip()
                 template, versions = version_history(path, operation)
                 auth = auth_of(op_id, operation.get("security"))
-                params, body_example = operation_params(docs, file_path, template, item, operation, auth)
+                params, body_example, body_required = operation_params(docs, file_path, template, item, operation, auth)
                 operations.append({
                     "operation_id": op_id,
                     "name": snake_case(op_id),
@@ -263,6 +268,7 @@ def load_operations(spec_dir):
                     "source_file": file_path.name,
                     "params": params,
                     "body_example": body_example,
+                    "body_required": body_required,
                 })
     operations.sort(key=lambda o: (o["path"], o["method"], o["operation_id"]))
     ids = [o["operation_id"] for o in operations]

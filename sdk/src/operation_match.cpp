@@ -2,6 +2,8 @@
 // the request's decoded segments.
 #include "matrix/operation_match.hpp"
 
+#include <rapidjson/document.h>
+
 #include <algorithm>
 #include <vector>
 
@@ -133,6 +135,27 @@ std::optional<OperationMatch> match_operation(std::string_view method, std::stri
         rest.remove_prefix(slash + 1);
     }
     return match_operation(method, segments);
+}
+
+const EndpointSpec& tell_apart(const EndpointSpec& matched, std::span<const QueryParam> query,
+                               std::string_view body) {
+    const auto other = [&](std::string_view operation_id) -> const EndpointSpec& {
+        const EndpointSpec* found = find_operation(operation_id);
+        return found != nullptr ? *found : matched;
+    };
+    if (matched.operation_id == "getEvents") {
+        const bool peeking = std::any_of(query.begin(), query.end(),
+                                         [](const QueryParam& p) { return p.name == "room_id"; });
+        return peeking ? other("peekEvents") : matched;
+    }
+    if (matched.operation_id == "inviteBy3PID") {
+        rapidjson::Document document;
+        document.Parse(body.data(), body.size());
+        const bool by_user_id =
+            !document.HasParseError() && document.IsObject() && document.HasMember("user_id");
+        return by_user_id ? other("inviteUser") : matched;
+    }
+    return matched;
 }
 
 }  // namespace matrix

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "matrix/endpoint.hpp"
+#include "matrix/request.hpp"
 
 namespace matrix {
 
@@ -42,5 +43,12 @@ std::optional<OperationMatch> match_operation(std::string_view method,
 // The same for a raw request path ("/_matrix/client/v3/rooms/%21a%3Ab.c/state"), decoded segment
 // by segment; nullopt also for a path that does not start with '/' or holds a malformed escape.
 std::optional<OperationMatch> match_operation(std::string_view method, std::string_view raw_path);
+
+// Between two operations that share a method and path, the one the request is, from what
+// match_operation() cannot see: peekEvents when the query has room_id (else getEvents);
+// inviteUser when the JSON body has a user_id member (else inviteBy3PID). Any other operation
+// is returned as it is.
+const EndpointSpec& tell_apart(const EndpointSpec& matched, std::span<const QueryParam> query,
+                               std::string_view body);
 
 }  // namespace matrix

@@ -55,8 +55,9 @@ struct SpecVerdict {
 // Identifies and validates one request. Never throws for any input bytes.
 SpecVerdict validate_request(const ArrivedRequest& request);
 
-// The same for a request already identified (operation non-null; `path_params` decoded, in the
-// template's order), so a server that matched the operation once does not match it again.
+// The same for a request already identified (match_operation(), then tell_apart(); the path
+// parameters decoded, in the template's order), so a server that identified the request once
+// does not do it again.
 std::vector<SpecViolation> validate_identified_request(
     const ArrivedRequest& request, const EndpointSpec& operation,
     std::span<const std::pair<std::string_view, std::string>> path_params);

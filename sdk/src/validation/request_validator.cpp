@@ -234,10 +234,11 @@ SpecVerdict validate_request(const ArrivedRequest& request) {
     if (!verdict.path_canonical && canonical) verdict.canonical_path = *canonical;
     const auto match = match_operation(request.method, raw_path);
     if (!match) return verdict;
-    verdict.operation = match->operation;
+    const std::vector<QueryParam> query = decoded_query(request.target);
+    verdict.operation = &tell_apart(*match->operation, query, request.body);
     verdict.path_version = match->version;
     verdict.violations =
-        validate_identified_request(request, *match->operation, match->path_params);
+        validate_identified_request(request, *verdict.operation, match->path_params);
     return verdict;
 }
 
