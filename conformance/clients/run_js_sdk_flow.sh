@@ -87,43 +87,33 @@ if [[ $status -eq 124 || $status -eq 137 ]]; then
     echo "js-sdk flow failed at step \"overall\": killed by the 60 s timeout"
 fi
 
-# --- what the client asked for ---------------------------------------------------------------
-# Every request except the harness's own /__admin calls, as "METHOD template", with a count
-# and the statuses it got; then the ones answered 404 (what the server lacked).
-echo "== requests the js-sdk made (method, path template, count, statuses)"
-node - "$journal" <<'EOF'
+# --- what the client asked for, and whether it followed the spec ----------------------------
+# Every request except the harness's own /__admin calls, by the spec operation the server
+# identified, with a count and the statuses it got; then the ones answered 404 (what the server
+# lacked). The client's normal traffic must be all identified and free of spec violations (the
+# journal's "operation" and "violations"): otherwise the flow fails, listing them.
+echo "== requests the js-sdk made (method, operation, count, statuses)"
+verdict=0
+node - "$journal" <<'EOF' || verdict=$?
 const fs = require("fs");
 const lines = fs.existsSync(process.argv[2]) ? fs.readFileSync(process.argv[2], "utf8").split("\n") : [];
-const template = (path) => {
-    const segments = path.split("/");
-    return segments
-        .map((segment, i) => {
-            const decoded = (() => { try { return decodeURIComponent(segment); } catch { return segment; } })();
-            const before = segments[i - 1], twoBefore = segments[i - 2];
-            if (decoded.startsWith("!")) return "{roomId}";
-            if (decoded.startsWith("@")) return "{userId}";
-            if (decoded.startsWith("$")) return "{eventId}";
-            if (decoded.startsWith("#")) return "{roomAlias}";
-            if (before === "send" || before === "sendToDevice" || before === "state") return "{eventType}";
-            if (twoBefore === "send" || twoBefore === "sendToDevice") return "{txnId}";
-            if (twoBefore === "state") return "{stateKey}";
-            if (before === "filter" && twoBefore !== "client" && segment !== "") return "{filterId}";
-            if (before === "devices" && segment !== "") return "{deviceId}";
-            return segment;
-        })
-        .join("/");
-};
 const seen = new Map();
+const unidentified = [];
+const violating = [];
+let requests = 0;
 for (const line of lines) {
     if (!line.trim()) continue;
     let entry;
     try { entry = JSON.parse(line); } catch { continue; }
     if (typeof entry.path !== "string" || entry.path.startsWith("/__admin")) continue;
-    const key = `${entry.method} ${template(entry.path)}`;
+    requests += 1;
+    const key = `${entry.method} ${entry.operation ?? "(no spec operation) " + entry.path}`;
     const row = seen.get(key) ?? { count: 0, statuses: new Set(), example: entry.path };
     row.count += 1;
     row.statuses.add(entry.status);
     seen.set(key, row);
+    if (entry.operation === null) unidentified.push(entry);
+    if ((entry.violations ?? []).length > 0) violating.push(entry);
 }
 if (seen.size === 0) console.log("  (none)");
 for (const [key, row] of seen) {
@@ -133,6 +123,18 @@ const missing = [...seen].filter(([, row]) => row.statuses.has(404));
 console.log("== answered 404 (the server lacked them)");
 if (missing.length === 0) console.log("  (none)");
 for (const [key, row] of missing) console.log(`  ${key}  e.g. ${row.example}`);
+console.log(`== spec verdicts: ${requests} requests, ${unidentified.length} unidentified, ` +
+            `${violating.length} violating`);
+for (const entry of unidentified) console.log(`  unidentified: #${entry.id} ${entry.method} ${entry.target}`);
+for (const entry of violating) {
+    for (const v of entry.violations)
+        console.log(`  violation: #${entry.id} ${entry.operation} ${v.where} [${v.rule}] ${v.message}`);
+}
+process.exit(unidentified.length + violating.length > 0 ? 3 : 0);
 EOF
+if [[ $verdict -ne 0 ]]; then
+    echo "js-sdk flow failed at step \"spec verdicts\": the requests above are unidentified or break the spec"
+    if [[ $status -eq 0 ]]; then status=1; fi
+fi
 
 exit "$status"
