@@ -45,7 +45,8 @@ void validate(JournalEntry& entry, const OperationMatch* match) {
     entry.path_canonical = canonical && *canonical == entry.raw_path;
     if (!entry.path_canonical && canonical) entry.canonical_path = *canonical;
     if (match == nullptr) return;
-    const ArrivedRequest arrived{entry.method, entry.target, entry.headers, entry.body.view()};
+    const ArrivedRequest arrived{entry.method, entry.target, entry.headers, entry.body.view(),
+                                 entry.query};
     entry.violations = validate_identified_request(arrived, *entry.operation, match->path_params);
 }
 

@@ -36,6 +36,9 @@ struct ArrivedRequest {
     std::string_view target;
     std::span<const Header> headers;
     std::string_view body;
+    // The query already decoded ('+' a space), by a caller that has it; decoded from `target`
+    // when absent.
+    std::optional<std::span<const QueryParam>> query = std::nullopt;
 };
 
 struct SpecVerdict {

@@ -83,8 +83,7 @@ void check_token(const ArrivedRequest& request, const EndpointSpec& operation,
 
 // A query or path value as the JSON value the schema types it as: "10" is the integer 10
 // where the spec wants an integer, "true" a boolean; otherwise the string.
-rapidjson::Value typed_text(const std::string& text, std::uint8_t types,
-                            rapidjson::Document::AllocatorType& allocator) {
+rapidjson::Value typed_text(const std::string& text, std::uint8_t types) {
     using namespace validation;
     if ((types & (kInteger | kNumber)) != 0) {
         std::int64_t integer = 0;
@@ -94,18 +93,19 @@ rapidjson::Value typed_text(const std::string& text, std::uint8_t types,
     }
     if ((types & kBoolean) != 0 && (text == "true" || text == "false"))
         return rapidjson::Value(text == "true");
-    return rapidjson::Value(text.data(), static_cast<rapidjson::SizeType>(text.size()), allocator);
+    // A reference to the text, not a copy: the value lives only while it is checked.
+    return rapidjson::Value(
+        rapidjson::StringRef(text.data(), static_cast<rapidjson::SizeType>(text.size())));
 }
 
 void check_text(const Schema& schema, const std::string& text, std::string& where,
-                rapidjson::Document::AllocatorType& allocator, std::vector<SpecViolation>& out) {
-    const rapidjson::Value value = typed_text(text, schema.types, allocator);
+                std::vector<SpecViolation>& out) {
+    const rapidjson::Value value = typed_text(text, schema.types);
     check_value(schema, value, where, out);
 }
 
 void check_query(const validation::OperationRules& rules, std::span<const QueryParam> query,
                  std::vector<SpecViolation>& out) {
-    rapidjson::Document scratch;
     for (const std::string& name : rules.query_required) {
         const bool present = std::any_of(query.begin(), query.end(), [&](const QueryParam& param) {
             return param.name == name;
@@ -124,20 +124,19 @@ void check_query(const validation::OperationRules& rules, std::span<const QueryP
         const Schema& schema = *rule->schema;
         const bool array = (schema.types & validation::kArray) != 0;
         if (array && schema.items == nullptr) continue;
-        check_text(array ? *schema.items : schema, param.value, where, scratch.GetAllocator(), out);
+        check_text(array ? *schema.items : schema, param.value, where, out);
     }
 }
 
 void check_path(const validation::OperationRules& rules,
                 std::span<const std::pair<std::string_view, std::string>> path_params,
                 std::vector<SpecViolation>& out) {
-    rapidjson::Document scratch;
     for (const auto& [name, value] : path_params) {
         const auto rule = std::find_if(rules.path.begin(), rules.path.end(),
                                        [&](const auto& p) { return p.name == name; });
         if (rule == rules.path.end()) continue;
         std::string where = "path." + std::string(name);
-        check_text(*rule->schema, value, where, scratch.GetAllocator(), out);
+        check_text(*rule->schema, value, where, out);
     }
 }
 
@@ -178,7 +177,14 @@ void check_body(const ArrivedRequest& request, const EndpointSpec& operation,
                        "a JSON body needs Content-Type: application/json, not \"" +
                            content_type->value + "\""});
     }
-    rapidjson::Document document;
+    // Typical bodies parse within these stack buffers: no heap allocation per request.
+    char value_buffer[4096];
+    char parse_buffer[1024];
+    rapidjson::MemoryPoolAllocator<> value_allocator(value_buffer, sizeof value_buffer);
+    rapidjson::MemoryPoolAllocator<> parse_allocator(parse_buffer, sizeof parse_buffer);
+    rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>,
+                               rapidjson::MemoryPoolAllocator<>>
+        document(&value_allocator, sizeof parse_buffer, &parse_allocator);
     document.Parse(request.body.data(), request.body.size());
     if (document.HasParseError()) {
         out.push_back({"body", "not_json",
@@ -216,7 +222,9 @@ std::vector<SpecViolation> validate_identified_request(
     const ArrivedRequest& request, const EndpointSpec& operation,
     std::span<const std::pair<std::string_view, std::string>> path_params) {
     std::vector<SpecViolation> out;
-    const std::vector<QueryParam> query = decoded_query(request.target);
+    std::vector<QueryParam> decoded;
+    if (!request.query) decoded = decoded_query(request.target);
+    const std::span<const QueryParam> query = request.query ? *request.query : decoded;
     check_token(request, operation, query, out);
     const validation::OperationRules* rules = SchemaSet::spec().rules(operation);
     if (rules == nullptr) return out;
@@ -237,8 +245,10 @@ SpecVerdict validate_request(const ArrivedRequest& request) {
     const std::vector<QueryParam> query = decoded_query(request.target);
     verdict.operation = &tell_apart(*match->operation, query, request.body);
     verdict.path_version = match->version;
+    ArrivedRequest decoded = request;
+    decoded.query = query;
     verdict.violations =
-        validate_identified_request(request, *verdict.operation, match->path_params);
+        validate_identified_request(decoded, *verdict.operation, match->path_params);
     return verdict;
 }
 
