@@ -60,23 +60,17 @@ const std::vector<SplitTemplate>& templates() {
     return all;
 }
 
-// Fills `match` when `split` matches `segments`; a last parameter that may be empty may be
-// missing altogether.
-bool matches(const SplitTemplate& split, std::span<const std::string> segments,
-             OperationMatch& match) {
+// Whether `split` matches `segments`, without copying anything: the scan tries every template
+// of the method, and most fail at a literal after a parameter (/rooms/{roomId}/<literal>).
+// A last parameter that may be empty may be missing altogether.
+bool matches(const SplitTemplate& split, std::span<const std::string> segments) {
     const std::size_t expected = split.segments.size();
     const bool last_left_out = segments.size() + 1 == expected &&
                                split.segments.back().kind == TemplateSegment::Kind::param &&
                                split.segments.back().may_be_empty;
     if (segments.size() != expected && !last_left_out) return false;
-    match.version.reset();
-    match.path_params.clear();
-    for (std::size_t i = 0; i < expected; ++i) {
+    for (std::size_t i = 0; i < segments.size(); ++i) {
         const TemplateSegment& segment = split.segments[i];
-        if (i == segments.size()) {  // the left-out last parameter
-            match.path_params.emplace_back(segment.text, std::string());
-            break;
-        }
         const std::string& actual = segments[i];
         switch (segment.kind) {
             case TemplateSegment::Kind::literal:
@@ -85,17 +79,38 @@ bool matches(const SplitTemplate& split, std::span<const std::string> segments,
             case TemplateSegment::Kind::version: {
                 const auto version = path_version_from_string(actual);
                 if (!version || !split.operation->versions.has(*version)) return false;
-                match.version = version;
                 break;
             }
             case TemplateSegment::Kind::param:
                 if (actual.empty() && !segment.may_be_empty) return false;
-                match.path_params.emplace_back(segment.text, actual);
                 break;
         }
     }
-    match.operation = split.operation;
     return true;
+}
+
+// The match for a template that matches(): its version and decoded parameters.
+OperationMatch match_of(const SplitTemplate& split, std::span<const std::string> segments) {
+    OperationMatch match;
+    match.operation = split.operation;
+    for (std::size_t i = 0; i < split.segments.size(); ++i) {
+        const TemplateSegment& segment = split.segments[i];
+        if (segment.kind == TemplateSegment::Kind::version) {
+            match.version = path_version_from_string(segments[i]);
+        } else if (segment.kind == TemplateSegment::Kind::param) {
+            // Past the end: the left-out last parameter, empty.
+            match.path_params.emplace_back(segment.text,
+                                           i < segments.size() ? segments[i] : std::string());
+        }
+    }
+    return match;
+}
+
+std::optional<Method> method_named(std::string_view name) {
+    for (const Method method : {Method::get, Method::post, Method::put, Method::del}) {
+        if (to_string(method) == name) return method;
+    }
+    return std::nullopt;
 }
 
 }  // namespace
@@ -109,17 +124,16 @@ const std::string* OperationMatch::path_param(std::string_view name) const noexc
 
 std::optional<OperationMatch> match_operation(std::string_view method,
                                               std::span<const std::string> segments) {
-    std::optional<OperationMatch> best;
-    std::size_t best_literals = 0;
-    OperationMatch candidate;
+    const std::optional<Method> wanted = method_named(method);
+    if (!wanted) return std::nullopt;
+    const SplitTemplate* best = nullptr;
     for (const SplitTemplate& split : templates()) {
-        if (to_string(split.operation->method) != method) continue;
-        if (best && split.literals <= best_literals) continue;
-        if (!matches(split, segments, candidate)) continue;
-        best = candidate;
-        best_literals = split.literals;
+        if (split.operation->method != *wanted) continue;
+        if (best != nullptr && split.literals <= best->literals) continue;
+        if (matches(split, segments)) best = &split;
     }
-    return best;
+    if (best == nullptr) return std::nullopt;
+    return match_of(*best, segments);
 }
 
 std::optional<OperationMatch> match_operation(std::string_view method, std::string_view raw_path) {
