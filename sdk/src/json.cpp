@@ -12,6 +12,7 @@
 #include "json_number.hpp"
 #include "json_writer.hpp"
 #include "matrix/error.hpp"
+#include "matrix/utf8.hpp"
 
 namespace matrix {
 namespace {
@@ -50,7 +51,7 @@ class NumberTextWriter : public detail::JsonWriter {
 
     // RapidJSON 1.1.0's Writer::RawNumber writes the number as a quoted string; RawValue does not.
     bool RawNumber(const char* str, rapidjson::SizeType length, bool) {
-        if (!detail::nearest_double(std::string_view(str, length))) {
+        if (!detail::number_fits_double(std::string_view(str, length))) {
             too_large_ = true;
             return false;
         }

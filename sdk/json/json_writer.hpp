@@ -9,7 +9,6 @@
 #include <string_view>
 
 #include "sax_forwarder.hpp"
-#include "utf8.hpp"
 
 namespace matrix::detail {
 
