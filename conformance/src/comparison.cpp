@@ -3,12 +3,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string_view>
 #include <tuple>
 #include <utility>
 
 #include "matrix/error.hpp"
 #include "matrix/json.hpp"
+#include "matrix/json_difference.hpp"
 #include "matrix/query_string.hpp"
 
 namespace matrix::conformance {
@@ -92,10 +94,14 @@ void compare_body(const ExpectedRequest& expected, const std::string& body,
                 return;
             }
             try {
-                // Json's == is the format's deep equality: key order ignored, numbers by value.
+                // The format's deep equality (Json's ==: key order ignored, numbers by value),
+                // reported where the bodies first differ rather than as two whole bodies.
                 const Json got = Json::parse(body, "body");
-                if (!(got == Json::parse(expected.body, "expected body"))) {
-                    out.push_back({"body", expected.body, got.text()});
+                const std::optional<JsonDifference> difference =
+                    first_difference(Json::parse(expected.body, "expected body"), got);
+                if (difference) {
+                    out.push_back(
+                        {"body " + difference->path, difference->expected, difference->actual});
                 }
             } catch (const InvalidArgument& e) {
                 out.push_back({"body", expected.body,
