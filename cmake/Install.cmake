@@ -2,7 +2,8 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-install(TARGETS matrix_sdk matrix_spec_validation matrix_client matrix_sync matrix_sync_corpus matrix_conformance matrix_mockserver
+# matrix_json is internal (no headers installed) but the static libraries that use it need it.
+install(TARGETS matrix_json matrix_sdk matrix_spec_validation matrix_client matrix_sync matrix_sync_corpus matrix_conformance matrix_mockserver
         EXPORT MatrixConformanceTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}

@@ -3,13 +3,15 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string_view>
 #include <tuple>
 #include <utility>
 
 #include "matrix/error.hpp"
 #include "matrix/json.hpp"
-#include "matrix/percent_encoding.hpp"
+#include "matrix/json_difference.hpp"
+#include "matrix/query_string.hpp"
 
 namespace matrix::conformance {
 namespace {
@@ -23,39 +25,20 @@ std::string show_query(const std::vector<QueryParam>& query) {
     return text + "]";
 }
 
-// Splits a raw query string into decoded pairs; a malformed escape is reported, not guessed.
-bool decode_query(std::string_view raw, std::vector<QueryParam>& out, std::string& error) {
-    while (!raw.empty()) {
-        const std::size_t amp = raw.find('&');
-        const std::string_view pair = raw.substr(0, amp);
-        raw = amp == std::string_view::npos ? std::string_view() : raw.substr(amp + 1);
-        if (pair.empty()) continue;
-        const std::size_t eq = pair.find('=');
-        const auto name = percent_decode(pair.substr(0, eq), PlusMeans::space);
-        const auto value =
-            percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1),
-                           PlusMeans::space);
-        if (!name || !value) {
-            error = "malformed percent-encoding in " + show_bytes(pair);
-            return false;
-        }
-        out.push_back({*name, *value});
-    }
-    return true;
-}
-
 bool sorted_less(const QueryParam& a, const QueryParam& b) {
     return std::tie(a.name, a.value) < std::tie(b.name, b.value);
 }
 
 void compare_query(const ExpectedRequest& expected, std::string_view raw_query,
                    std::vector<Mismatch>& out) {
-    std::vector<QueryParam> actual;
-    std::string error;
-    if (!decode_query(raw_query, actual, error)) {
-        out.push_back({"query", show_query(expected.query), error});
+    // A malformed escape is reported, not guessed at.
+    ParsedQuery parsed = parse_query(raw_query);
+    if (!parsed.decodes()) {
+        out.push_back({"query", show_query(expected.query),
+                       "malformed percent-encoding in " + show_bytes(*parsed.first_malformed)});
         return;
     }
+    const std::vector<QueryParam>& actual = parsed.params;
     std::vector<QueryParam> want = expected.query;
     std::vector<QueryParam> got = actual;
     std::ranges::sort(want, sorted_less);
@@ -111,10 +94,14 @@ void compare_body(const ExpectedRequest& expected, const std::string& body,
                 return;
             }
             try {
-                // Json's == is the format's deep equality: key order ignored, numbers by value.
+                // The format's deep equality (Json's ==: key order ignored, numbers by value),
+                // reported where the bodies first differ rather than as two whole bodies.
                 const Json got = Json::parse(body, "body");
-                if (!(got == Json::parse(expected.body, "expected body"))) {
-                    out.push_back({"body", expected.body, got.text()});
+                const std::optional<JsonDifference> difference =
+                    first_difference(Json::parse(expected.body, "expected body"), got);
+                if (difference) {
+                    out.push_back(
+                        {"body " + difference->path, difference->expected, difference->actual});
                 }
             } catch (const InvalidArgument& e) {
                 out.push_back({"body", expected.body,

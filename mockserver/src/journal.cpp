@@ -11,7 +11,7 @@
 
 #include "matrix/error.hpp"
 #include "matrix/mock/pattern.hpp"
-#include "matrix/percent_encoding.hpp"
+#include "matrix/query_string.hpp"
 #include "matrix/utf8.hpp"
 
 namespace matrix::mock {
@@ -78,28 +78,11 @@ void split_target(JournalEntry& entry) {
     entry.raw_path = std::string(target.substr(0, question));
     entry.raw_query = question == std::string_view::npos ? std::string()
                                                          : std::string(target.substr(question + 1));
-    entry.query.clear();
-    entry.query_decodes = true;
-
-    std::string_view rest = entry.raw_query;
-    while (!rest.empty()) {
-        const std::size_t amp = rest.find('&');
-        const std::string_view piece = rest.substr(0, amp);
-        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-        if (piece.empty()) continue;  // "a=1&&b=2" and a trailing '&' carry no parameter
-        const std::size_t equals = piece.find('=');
-        const std::string_view name = piece.substr(0, equals);
-        const std::string_view value =
-            equals == std::string_view::npos ? std::string_view() : piece.substr(equals + 1);
-        auto decoded_name = percent_decode(name, PlusMeans::space);
-        auto decoded_value = percent_decode(value, PlusMeans::space);
-        if (!decoded_name || !decoded_value) {
-            // The raw query keeps the bytes; the flag tells matchers the pairs are incomplete.
-            entry.query_decodes = false;
-            continue;
-        }
-        entry.query.push_back({std::move(*decoded_name), std::move(*decoded_value)});
-    }
+    // The raw query keeps the bytes of malformed pairs; query_decodes tells matchers the decoded
+    // pairs are incomplete.
+    ParsedQuery parsed = parse_query(entry.raw_query);
+    entry.query = std::move(parsed.params);
+    entry.query_decodes = parsed.decodes();
 }
 
 namespace {

@@ -20,10 +20,7 @@
 
 namespace matrix::mock::detail {
 
-using matrix::detail::is_number;
 using matrix::detail::is_text_string;
-using matrix::detail::number_text;
-using matrix::detail::numbers_equal;
 
 inline std::string_view view_of(const rapidjson::Value& string) {
     return {string.GetString(), string.GetStringLength()};

@@ -14,6 +14,7 @@
 
 #include "mapping_json.hpp"
 #include "matrix/endpoint.hpp"
+#include "matrix/json_difference.hpp"
 #include "matrix/percent_encoding.hpp"
 
 namespace matrix::mock {
@@ -25,7 +26,6 @@ using detail::expect_object;
 using detail::expect_string;
 using detail::find_member;
 using detail::index_key;
-using detail::is_number;
 using detail::is_text_string;
 using detail::join_key;
 using detail::quote;
@@ -163,97 +163,6 @@ const rapidjson::Value* follow_json_path(const rapidjson::Value& root,
         }
     }
     return at;
-}
-
-// --- JSON comparison with a report of the first difference -----------------------------------
-
-// A short description of a value: scalars in full, containers by kind (their text may be long).
-std::string describe_json(const rapidjson::Value& value) {
-    if (is_text_string(value)) return quote(view_of(value));
-    if (value.IsObject()) return "an object";
-    if (value.IsArray()) return "an array";
-    return detail::compact_text(value);  // a number as written, true, false or null
-}
-
-bool is_plain_name(std::string_view name) {
-    if (name.empty()) return false;
-    return std::ranges::all_of(name, [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c == '_';
-    });
-}
-
-std::string member_path(const std::string& parent, std::string_view name) {
-    if (is_plain_name(name)) return parent + "." + std::string(name);
-    return parent + "[" + quote(name) + "]";
-}
-
-bool same_kind(const rapidjson::Value& a, const rapidjson::Value& b) {
-    if (is_number(a) || is_number(b)) return is_number(a) && is_number(b);
-    if (a.IsBool() && b.IsBool()) return true;
-    return a.GetType() == b.GetType();
-}
-
-// The first difference between `expected` and `actual`, in document order, or nullopt when
-// they are equal. Numbers compare by exact decimal value, as Json's operator== compares them:
-// 1 == 1.0 == 1e0 and -0 == 0, but 0.1 != 0.10000000000000001, and two integers beyond 64 bits
-// differ when their digits do, even where they round to one double. Walked without recursion:
-// values built with Json::array and Json::object may nest deeper than a parse allows.
-std::optional<std::string> json_difference(const rapidjson::Value& expected,
-                                           const rapidjson::Value& actual,
-                                           bool ignore_extra_members) {
-    struct Pending {
-        const rapidjson::Value* expected;
-        const rapidjson::Value* actual;
-        std::string path;
-    };
-    std::vector<Pending> pending{{&expected, &actual, "$"}};
-    while (!pending.empty()) {
-        Pending at = std::move(pending.back());
-        pending.pop_back();
-        const rapidjson::Value& e = *at.expected;
-        const rapidjson::Value& a = *at.actual;
-        const auto differs = [&] {
-            return "at " + at.path + ": expected " + describe_json(e) + ", got " + describe_json(a);
-        };
-        if (is_number(e) && is_number(a)) {
-            if (!detail::numbers_equal(e, a)) return differs();
-        } else if (!same_kind(e, a)) {
-            return differs();
-        } else if (e.IsBool()) {
-            if (e.GetBool() != a.GetBool()) return differs();
-        } else if (is_text_string(e)) {
-            if (view_of(e) != view_of(a)) return differs();
-        } else if (e.IsArray()) {
-            if (e.Size() != a.Size()) {
-                return "at " + at.path + ": expected an array of " + std::to_string(e.Size()) +
-                       " elements, got " + std::to_string(a.Size());
-            }
-            for (rapidjson::SizeType i = e.Size(); i-- > 0;)
-                pending.push_back({&e[i], &a[i], at.path + "[" + std::to_string(i) + "]"});
-        } else if (e.IsObject()) {
-            std::vector<Pending> children;
-            for (auto member = e.MemberBegin(); member != e.MemberEnd(); ++member) {
-                const std::string_view name = view_of(member->name);
-                const rapidjson::Value* other = find_member(a, name);
-                if (other == nullptr) return "at " + at.path + ": missing member " + quote(name);
-                children.push_back({&member->value, other, member_path(at.path, name)});
-            }
-            if (!ignore_extra_members) {
-                for (auto member = a.MemberBegin(); member != a.MemberEnd(); ++member) {
-                    if (find_member(e, view_of(member->name)) == nullptr)
-                        return "at " + at.path + ": unexpected member " +
-                               quote(view_of(member->name));
-                }
-                if (a.MemberCount() != e.MemberCount())
-                    return "at " + at.path + ": a member is given more than once";
-            }
-            for (auto child = children.rbegin(); child != children.rend(); ++child)
-                pending.push_back(std::move(*child));
-        }
-        // null equals null once the kinds agree.
-    }
-    return std::nullopt;
 }
 
 // A DOM of text that Json::parse has already checked, numbers kept as written.
@@ -829,18 +738,19 @@ MatchResult RequestPattern::evaluate(const JournalEntry& request, bool describe)
 
     if (give_up()) return result;
 
-    // The body is parsed once, and only when a body pattern needs it.
-    std::optional<rapidjson::Document> body;
+    // The body is parsed once, and only when a body pattern needs it; its DOM only when a
+    // matchesJsonPath pattern does.
+    std::optional<Json> body;
+    std::optional<rapidjson::Document> body_dom;
     std::string body_problem;
-    const auto parsed_body = [&]() -> const rapidjson::Document* {
+    const auto parsed_body = [&]() -> const Json* {
         if (body || !body_problem.empty()) return body ? &*body : nullptr;
         if (request.body.empty()) {
             body_problem = "the body is empty, not JSON";
             return nullptr;
         }
         try {
-            const Json json = Json::parse(request.body, "body");
-            body.emplace(parse_trusted(json.text()));
+            body.emplace(Json::parse(request.body, "body"));
             return &*body;
         } catch (const InvalidArgument& e) {
             std::string reason = e.what();
@@ -856,18 +766,19 @@ MatchResult RequestPattern::evaluate(const JournalEntry& request, bool describe)
         const std::string key =
             "bodyPatterns[" + std::to_string(i) + "]." +
             (pattern.kind == BodyPattern::Kind::equal_to_json ? "equalToJson" : "matchesJsonPath");
-        const rapidjson::Document* document = parsed_body();
-        if (document == nullptr) {
+        const Json* json = parsed_body();
+        if (json == nullptr) {
             check(false, [&] { return key + ": " + body_problem; });
             continue;
         }
         if (pattern.kind == BodyPattern::Kind::equal_to_json) {
-            const rapidjson::Document expected = parse_trusted(pattern.json.text());
-            const std::optional<std::string> difference =
-                json_difference(expected, *document, pattern.ignore_extra_elements);
-            check(!difference, [&] { return key + ": " + *difference; });
+            const std::optional<JsonDifference> difference = first_difference(
+                pattern.json, *json, {.ignore_extra_members = pattern.ignore_extra_elements});
+            check(!difference, [&] { return key + ": " + to_string(*difference); });
             continue;
         }
+        if (!body_dom) body_dom.emplace(parse_trusted(json->text()));
+        const rapidjson::Document* document = &*body_dom;
         std::vector<PathStep> steps;
         try {
             steps = parse_json_path(pattern.json_path, key);

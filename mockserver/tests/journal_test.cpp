@@ -583,6 +583,8 @@ TEST(JournalJson, WritesAnEntryAsOneCompactLineWithMembersInOrder) {
     entry.status = 200;
     entry.operation = find_operation("sendMessage");
     entry.path_version = PathVersion::r0;
+    entry.path_canonical = true;
+    entry.violations = {{"body.msgtype", "missing", R"(required member "msgtype" is missing)"}};
     EXPECT_EQ(
         matrix::mock::to_json(entry),
         R"json({"id":7,"method":"PUT",)json"
@@ -592,7 +594,9 @@ TEST(JournalJson, WritesAnEntryAsOneCompactLineWithMembersInOrder) {
         R"json("headers":[["Host","localhost:8008"],["Content-Type","application/json"]],)json"
         R"json("body":"{\"body\":\"hi\"}","arrived":"2026-11-27T05:03:40.123456Z",)json"
         R"json("remote":"127.0.0.1:54321","matched":"stub-1","status":200,)json"
-        R"json("operation":"sendMessage","path_version":"r0","near_misses":[]})json");
+        R"json("operation":"sendMessage","path_version":"r0","path_canonical":true,)json"
+        R"json("violations":[{"where":"body.msgtype","rule":"missing",)json"
+        R"json("message":"required member \"msgtype\" is missing"}],"near_misses":[]})json");
 }
 
 TEST(JournalJson, WritesAnUnmatchedEntryWithNullMatchAndItsNearMisses) {
@@ -600,10 +604,13 @@ TEST(JournalJson, WritesAnUnmatchedEntryWithNullMatchAndItsNearMisses) {
     entry.id = 1;
     entry.status = 404;
     entry.near_misses = {{"s1", "sync", R"(urlPath: expected "/y")", 1, 2}};
+    entry.path_canonical = false;  // the canonical form is written only then
+    entry.canonical_path = "/%78";
     EXPECT_EQ(matrix::mock::to_json(entry),
               R"json({"id":1,"method":"GET","target":"/x","path":"/x","query":[],"headers":[],)json"
               R"json("body":"","arrived":"1970-01-01T00:00:00.000000Z","remote":"",)json"
               R"json("matched":null,"status":404,"operation":null,"path_version":null,)json"
+              R"json("path_canonical":false,"canonical_path":"/%78","violations":[],)json"
               R"json("near_misses":[{"stub_id":"s1","stub_name":"sync",)json"
               R"json("failed_predicate":"urlPath: expected \"/y\"","predicates_passed":1,)json"
               R"json("predicates_total":2}]})json");

@@ -12,6 +12,8 @@
 #include "json_number.hpp"
 #include "json_writer.hpp"
 #include "matrix/error.hpp"
+#include "matrix/json_difference.hpp"
+#include "matrix/utf8.hpp"
 
 namespace matrix {
 namespace {
@@ -50,7 +52,7 @@ class NumberTextWriter : public detail::JsonWriter {
 
     // RapidJSON 1.1.0's Writer::RawNumber writes the number as a quoted string; RawValue does not.
     bool RawNumber(const char* str, rapidjson::SizeType length, bool) {
-        if (!detail::nearest_double(std::string_view(str, length))) {
+        if (!detail::number_fits_double(std::string_view(str, length))) {
             too_large_ = true;
             return false;
         }
@@ -60,33 +62,6 @@ class NumberTextWriter : public detail::JsonWriter {
   private:
     bool too_large_ = false;
 };
-
-// For equality only: a DOM of trusted compact text in which each number is a string holding
-// 0xFF and then canonical_number(text). Valid UTF-8 never holds 0xFF, so a number never equals
-// a string, and two numbers are equal exactly when they denote the same decimal value.
-template <typename Handler>
-class CanonicalNumbers : public detail::SaxForwarder<Handler> {
-  public:
-    explicit CanonicalNumbers(Handler& next) : detail::SaxForwarder<Handler>(next) {}
-
-    bool RawNumber(const char* str, rapidjson::SizeType length, bool) {
-        const std::string marked = "\xff" + detail::canonical_number(std::string_view(str, length));
-        return this->next_.String(marked.data(), static_cast<rapidjson::SizeType>(marked.size()),
-                                  true);
-    }
-};
-
-rapidjson::Document parse_for_equality(const std::string& text) {
-    rapidjson::Document document;
-    auto generate = [&text](rapidjson::Document& handler) {
-        rapidjson::Reader reader;
-        rapidjson::MemoryStream stream(text.data(), text.size());
-        CanonicalNumbers<rapidjson::Document> numbers(handler);
-        return !reader.Parse<kNumberTextParseFlags>(stream, numbers).IsError();
-    };
-    document.Populate(generate);
-    return document;
-}
 
 rapidjson::Type type_of(Json::Kind kind) {
     switch (kind) {
@@ -326,52 +301,9 @@ Json Json::with_member(std::string_view key, const Json& value) const {
     return Json(std::move(out), Kind::object);
 }
 
-namespace {
-
-// Object key order ignored; numbers by exact decimal value (parse_for_equality gives them as
-// canonical strings): 1 == 1.0 == 1e0, -0 == 0, 0.1 != 0.10000000000000001, and -1 is not
-// 18446744073709551615. Walked without recursion: values composed with Json::array and
-// Json::object may nest deeper than Json::parse allows.
-bool values_equal(const rapidjson::Value& left, const rapidjson::Value& right) {
-    std::vector<std::pair<const rapidjson::Value*, const rapidjson::Value*>> pending = {
-        {&left, &right}};
-    while (!pending.empty()) {
-        const auto [a, b] = pending.back();
-        pending.pop_back();
-        if (a->GetType() != b->GetType()) {
-            return false;
-        } else if (a->IsString()) {
-            if (std::string_view(a->GetString(), a->GetStringLength()) !=
-                std::string_view(b->GetString(), b->GetStringLength())) {
-                return false;
-            }
-        } else if (a->IsArray()) {
-            if (a->Size() != b->Size()) return false;
-            for (rapidjson::SizeType i = 0; i < a->Size(); ++i) {
-                pending.emplace_back(&(*a)[i], &(*b)[i]);
-            }
-        } else if (a->IsObject()) {
-            // Names are looked up both ways, so a repeated name cannot stand in for a missing one.
-            if (a->MemberCount() != b->MemberCount()) return false;
-            for (auto member = a->MemberBegin(); member != a->MemberEnd(); ++member) {
-                const auto other = b->FindMember(member->name);
-                if (other == b->MemberEnd()) return false;
-                pending.emplace_back(&member->value, &other->value);
-            }
-            for (auto member = b->MemberBegin(); member != b->MemberEnd(); ++member) {
-                if (!a->HasMember(member->name)) return false;
-            }
-        }
-        // null, true and false are equal when their types are.
-    }
-    return true;
-}
-
-}  // namespace
-
 bool operator==(const Json& a, const Json& b) {
     if (a.text_ == b.text_) return true;
-    return values_equal(parse_for_equality(a.text_), parse_for_equality(b.text_));
+    return !first_difference(a, b).has_value();
 }
 
 const char* to_string(Json::Kind kind) noexcept {

@@ -2,11 +2,10 @@
 // the request's decoded segments.
 #include "matrix/operation_match.hpp"
 
-#include <rapidjson/document.h>
-
 #include <algorithm>
 #include <vector>
 
+#include "json_text_dom.hpp"
 #include "matrix/percent_encoding.hpp"
 
 namespace matrix {
@@ -164,9 +163,8 @@ const EndpointSpec& tell_apart(const EndpointSpec& matched, std::span<const Quer
     }
     if (matched.operation_id == "inviteBy3PID") {
         rapidjson::Document document;
-        document.Parse(body.data(), body.size());
-        const bool by_user_id =
-            !document.HasParseError() && document.IsObject() && document.HasMember("user_id");
+        const bool by_user_id = detail::parse_text_dom(body, document).empty() &&
+                                document.IsObject() && document.HasMember("user_id");
         return by_user_id ? other("inviteUser") : matched;
     }
     return matched;

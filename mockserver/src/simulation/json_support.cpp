@@ -4,53 +4,15 @@
 // typed number (so a filter's limit reads as one), any other number is kept as its text in a
 // marked string, so that event content, account data and filters are stored and echoed with
 // every number as the client wrote it. member_string() never takes such a number for a string.
-#include <cstdio>
-
 #include "json_text_dom.hpp"
+#include "json_writer.hpp"
 #include "simulation/state.hpp"
 
 namespace matrix::mock::sim {
 
-void append_quoted(std::string& out, std::string_view text) {
-    out.reserve(out.size() + text.size() + 2);
-    out += '"';
-    // Runs of characters that need no escape are copied whole: replies are mostly such runs.
-    std::size_t run = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        out.append(text.data() + run, i - run);
-        run = i + 1;
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default: {
-                char buffer[8];
-                std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
-                out += buffer;
-            }
-        }
-    }
-    out.append(text.data() + run, text.size() - run);
-    out += '"';
-}
-
 std::string quote(std::string_view text) {
     std::string out;
-    append_quoted(out, text);
+    matrix::detail::append_json_string(out, text);
     return out;
 }
 
@@ -90,7 +52,7 @@ std::string member_text(const rapidjson::Value& object, const char* key, std::st
 
 JsonObject& JsonObject::raw(std::string_view key, std::string_view json) {
     if (text_.size() > 1) text_ += ',';
-    append_quoted(text_, key);
+    matrix::detail::append_json_string(text_, key);
     text_ += ':';
     text_ += json;
     return *this;
@@ -98,9 +60,9 @@ JsonObject& JsonObject::raw(std::string_view key, std::string_view json) {
 
 JsonObject& JsonObject::str(std::string_view key, std::string_view value) {
     if (text_.size() > 1) text_ += ',';
-    append_quoted(text_, key);
+    matrix::detail::append_json_string(text_, key);
     text_ += ':';
-    append_quoted(text_, value);
+    matrix::detail::append_json_string(text_, value);
     return *this;
 }
 

@@ -158,8 +158,7 @@ using Reply = std::optional<ResponseDefinition>;
 
 // --- JSON ----------------------------------------------------------------------------------
 
-std::string quote(std::string_view text);                     // a JSON string literal
-void append_quoted(std::string& out, std::string_view text);  // the same, onto `out`
+std::string quote(std::string_view text);  // a JSON string literal (the SDK's JSON writer)
 std::string to_text(const rapidjson::Value& value);
 // Parses outside input; an empty body is `{}`. nullopt when not a JSON object.
 std::optional<rapidjson::Document> parse_object(std::string_view body);

@@ -46,6 +46,8 @@ class Json {
     // A copy of this object with `key` set to `value` (added last, or replaced in place).
     Json with_member(std::string_view key, const Json& value) const;
 
+    // Equal when first_difference (matrix/json_difference.hpp) finds none: object member order
+    // ignored, numbers by decimal value (1 == 1.0), everything else exactly.
     friend bool operator==(const Json& a, const Json& b);
 
   private:

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <charconv>
 
+#include "json_text_dom.hpp"
 #include "matrix/operation_match.hpp"
 #include "matrix/percent_encoding.hpp"
+#include "matrix/query_string.hpp"
 #include "matrix/spec_validation.hpp"
 #include "validation/schema_check.hpp"
 #include "validation/schema_set.hpp"
@@ -35,26 +37,12 @@ std::string_view trimmed(std::string_view text) {
     return text;
 }
 
-// The query decoded as a server reads it: '&'-separated pairs, '+' a space. A pair with a
-// malformed escape is left out: the path verdict and the journal report it.
+// The query as servers read it (matrix::parse_query); pairs with a malformed escape are left
+// out: the mock server refuses such requests before they are served.
 std::vector<QueryParam> decoded_query(std::string_view target) {
-    std::vector<QueryParam> params;
     const std::size_t question = target.find('?');
-    if (question == std::string_view::npos) return params;
-    std::string_view rest = target.substr(question + 1);
-    while (!rest.empty()) {
-        const std::size_t amp = rest.find('&');
-        const std::string_view piece = rest.substr(0, amp);
-        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-        if (piece.empty()) continue;
-        const std::size_t equals = piece.find('=');
-        auto name = percent_decode(piece.substr(0, equals), PlusMeans::space);
-        auto value = percent_decode(
-            equals == std::string_view::npos ? std::string_view() : piece.substr(equals + 1),
-            PlusMeans::space);
-        if (name && value) params.push_back({std::move(*name), std::move(*value)});
-    }
-    return params;
+    if (question == std::string_view::npos) return {};
+    return parse_query(target.substr(question + 1)).params;
 }
 
 void check_token(const ArrivedRequest& request, const EndpointSpec& operation,
@@ -177,19 +165,11 @@ void check_body(const ArrivedRequest& request, const EndpointSpec& operation,
                        "a JSON body needs Content-Type: application/json, not \"" +
                            content_type->value + "\""});
     }
-    // Typical bodies parse within these stack buffers: no heap allocation per request.
-    char value_buffer[4096];
-    char parse_buffer[1024];
-    rapidjson::MemoryPoolAllocator<> value_allocator(value_buffer, sizeof value_buffer);
-    rapidjson::MemoryPoolAllocator<> parse_allocator(parse_buffer, sizeof parse_buffer);
-    rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>,
-                               rapidjson::MemoryPoolAllocator<>>
-        document(&value_allocator, sizeof parse_buffer, &parse_allocator);
-    document.Parse(request.body.data(), request.body.size());
-    if (document.HasParseError()) {
-        out.push_back({"body", "not_json",
-                       "the body is not JSON (error at byte " +
-                           std::to_string(document.GetErrorOffset()) + ")"});
+    // Numbers keep their text and nesting is bounded (json_text_dom.hpp): a hostile body can
+    // neither round a value into conformance nor recurse the walk off the stack.
+    rapidjson::Document document;
+    if (const std::string error = detail::parse_text_dom(request.body, document); !error.empty()) {
+        out.push_back({"body", "not_json", "the body is not JSON: " + error});
         return;
     }
     std::string where = "body";

@@ -1,10 +1,10 @@
 #include "validation/schema_check.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <cmath>
 #include <cstdio>
+
+#include "dom_difference.hpp"
+#include "json_text_dom.hpp"
 
 namespace matrix::validation {
 namespace {
@@ -12,15 +12,20 @@ namespace {
 // Long values are cut in messages: a message names the culprit, it does not echo the body.
 constexpr std::size_t kExcerptBytes = 60;
 
+// Values come from DOMs whose numbers keep their text (json_text_dom.hpp): an integer within
+// 64 bits is typed, any other number is a marked string. A number is an integer when its value
+// is one, as JSON Schema counts it (1.0 and 1e3 are integers).
 std::uint8_t type_of(const rapidjson::Value& value) {
     if (value.IsNull()) return kNull;
     if (value.IsBool()) return kBoolean;
-    if (value.IsString()) return kString;
     if (value.IsObject()) return kObject;
     if (value.IsArray()) return kArray;
     if (value.IsInt64() || value.IsUint64()) return kInteger;
-    const double number = value.GetDouble();
-    return std::isfinite(number) && std::floor(number) == number ? kInteger : kNumber;
+    if (detail::is_text_string(value)) return kString;
+    const std::string text = detail::number_text(value);
+    if (text.find_first_of(".eE") == std::string::npos) return kInteger;  // beyond 64 bits
+    const std::optional<double> number = detail::nearest_double(text);
+    return number && std::isfinite(*number) && std::floor(*number) == *number ? kInteger : kNumber;
 }
 
 bool accepts_type(std::uint8_t accepted, std::uint8_t found) {
@@ -31,10 +36,7 @@ bool accepts_type(std::uint8_t accepted, std::uint8_t found) {
 std::string excerpt(const rapidjson::Value& value) {
     if (value.IsObject()) return "an object";
     if (value.IsArray()) return "an array";
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    value.Accept(writer);
-    std::string text(buffer.GetString(), buffer.GetSize());
+    std::string text = detail::compact_text_of(value);
     if (text.size() > kExcerptBytes) text = text.substr(0, kExcerptBytes) + "...";
     return text;
 }
@@ -217,8 +219,9 @@ void check_value(const Schema& schema, const rapidjson::Value& value, std::strin
     }
     if (schema.enum_values != nullptr) {
         bool listed = false;
-        for (const auto& allowed : schema.enum_values->GetArray())
-            listed = listed || allowed == value;
+        for (const auto& allowed : schema.enum_values->GetArray()) {
+            listed = listed || !detail::first_dom_difference(allowed, value, {}).has_value();
+        }
         if (!listed) {
             std::string choices;
             for (const auto& allowed : schema.enum_values->GetArray())
@@ -226,7 +229,7 @@ void check_value(const Schema& schema, const rapidjson::Value& value, std::strin
             add(out, where, "enum", excerpt(value) + " is not one of " + choices);
         }
     }
-    if (schema.format != Format::none && value.IsString() &&
+    if (schema.format != Format::none && detail::is_text_string(value) &&
         !has_format(schema.format, {value.GetString(), value.GetStringLength()})) {
         add(out, where, "format",
             excerpt(value) + " is not a " + std::string(format_name(schema.format)));

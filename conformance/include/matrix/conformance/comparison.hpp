@@ -10,14 +10,17 @@
 namespace matrix::conformance {
 
 struct Mismatch {
-    std::string field;  // "method", "path", "query", "header Authorization", "body", ...
+    // "method", "path", "query", "header Authorization", "body", or for a JSON body where it
+    // first differs: "body $.content.msgtype" (a JSONPath, as matrix::JsonDifference names it).
+    std::string field;
     std::string expected;
     std::string actual;
 };
 
 // Compares per the vector format: method and path byte for byte, query as a multiset of
 // decoded pairs, listed headers exactly (and Authorization absent unless listed), body as
-// JSON (key order ignored) or raw bytes. Empty when the request conforms.
+// JSON (key order ignored, numbers by value; the first difference reported with its path) or
+// raw bytes. Empty when the request conforms.
 std::vector<Mismatch> compare(const ExpectedRequest& expected, const WireRequest& actual);
 
 // Shows bytes on one line: printable ASCII as is, everything else escaped, in quotes.

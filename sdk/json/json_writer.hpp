@@ -9,7 +9,6 @@
 #include <string_view>
 
 #include "sax_forwarder.hpp"
-#include "utf8.hpp"
 
 namespace matrix::detail {
 
@@ -25,6 +24,17 @@ struct StringOutput {
 using JsonWriter =
     rapidjson::Writer<StringOutput, rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::CrtAllocator,
                       rapidjson::kWriteValidateEncodingFlag>;
+
+// Appends `text` as a JSON string literal: '"' and '\\' escaped, control characters as \n, \t
+// or \u00XX, every other byte as it is. The bytes are not checked for UTF-8 (JsonWriter does
+// that, and refuses): this is for text that was checked on arrival, such as a request's decoded
+// path segments or a parsed body's strings, written into replies built piece by piece.
+inline void append_json_string(std::string& out, std::string_view text) {
+    out.reserve(out.size() + text.size() + 2);
+    StringOutput output{&out};
+    rapidjson::Writer<StringOutput> writer(output);
+    writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
 
 // Iterative so that deeply nested input cannot overflow the stack; validates UTF-8.
 constexpr unsigned kStrictParseFlags =

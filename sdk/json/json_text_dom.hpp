@@ -54,10 +54,10 @@ inline std::string number_text(const rapidjson::Value& value) {
     return {buffer.GetString(), buffer.GetSize()};
 }
 
-// Numbers by exact decimal value, as Json's operator== compares them: 1 == 1.0 == 1e0,
-// -0 == 0, and 0.1 != 0.10000000000000001.
+// Numbers by the number policy (same_number): 1 == 1.0 == 1e0, -0 == 0, and
+// 0.1 != 0.10000000000000001.
 inline bool numbers_equal(const rapidjson::Value& a, const rapidjson::Value& b) {
-    return canonical_number(number_text(a)) == canonical_number(number_text(b));
+    return same_number(number_text(a), number_text(b));
 }
 
 // Forwards SAX events to `next` (a Document), turning each RawNumber into a typed integer when
@@ -74,7 +74,7 @@ class NumberTexts : public SaxForwarder<Handler> {
         const std::string_view text(str, length);
         bool accepted = false;
         if (text != "-0" && forward_integer(text, this->next_, accepted)) return accepted;
-        if (!nearest_double(text)) {
+        if (!number_fits_double(text)) {
             too_large_ = true;
             return false;
         }
