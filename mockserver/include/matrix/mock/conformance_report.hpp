@@ -146,4 +146,9 @@ ConformanceReport conformance_report(std::span<const JournalEntry> entries);
 // Text that is not valid UTF-8 has its bad bytes replaced by U+FFFD.
 std::string to_json(const ConformanceReport& report);
 
+// A summary line, a table of the operations exercised, a table of each violating operation's
+// violation groups, the unidentified requests, and the operations never exercised. Every text
+// from a request is escaped, so no client can add markup, links or table cells.
+std::string to_markdown(const ConformanceReport& report);
+
 }  // namespace matrix::mock
