@@ -151,4 +151,8 @@ std::string to_json(const ConformanceReport& report);
 // from a request is escaped, so no client can add markup, links or table cells.
 std::string to_markdown(const ConformanceReport& report);
 
+// One <testcase classname="matrix.spec" name="operationId"> per operation exercised, with a
+// <failure> listing its violation groups when any of its requests broke a rule.
+std::string to_junit_xml(const ConformanceReport& report);
+
 }  // namespace matrix::mock
