@@ -143,4 +143,47 @@ ConformanceReport conformance_report(std::span<const JournalEntry> entries) {
     return report;
 }
 
+std::optional<ReportFormat> report_format_from_string(std::string_view name) noexcept {
+    if (name == "json") return ReportFormat::json;
+    if (name == "markdown") return ReportFormat::markdown;
+    if (name == "junit") return ReportFormat::junit;
+    return std::nullopt;
+}
+
+std::string_view to_string(ReportFormat format) noexcept {
+    switch (format) {
+        case ReportFormat::json:
+            return "json";
+        case ReportFormat::markdown:
+            return "markdown";
+        case ReportFormat::junit:
+            return "junit";
+    }
+    return "?";
+}
+
+std::string_view content_type(ReportFormat format) noexcept {
+    switch (format) {
+        case ReportFormat::json:
+            return "application/json";
+        case ReportFormat::markdown:
+            return "text/markdown; charset=utf-8";
+        case ReportFormat::junit:
+            return "application/xml";
+    }
+    return "application/octet-stream";
+}
+
+std::string render(const ConformanceReport& report, ReportFormat format) {
+    switch (format) {
+        case ReportFormat::json:
+            return to_json(report);
+        case ReportFormat::markdown:
+            return to_markdown(report);
+        case ReportFormat::junit:
+            return to_junit_xml(report);
+    }
+    return {};
+}
+
 }  // namespace matrix::mock

@@ -232,5 +232,17 @@ TEST(ConformanceReport, IsBuiltFromJournalEntries) {
     EXPECT_EQ(totals.identified, 1u);
 }
 
+TEST(ReportFormat, NamesAndContentTypes) {
+    EXPECT_EQ(report_format_from_string("json"), ReportFormat::json);
+    EXPECT_EQ(report_format_from_string("markdown"), ReportFormat::markdown);
+    EXPECT_EQ(report_format_from_string("junit"), ReportFormat::junit);
+    EXPECT_EQ(report_format_from_string("xml"), std::nullopt);
+    EXPECT_EQ(content_type(ReportFormat::json), "application/json");
+    EXPECT_EQ(content_type(ReportFormat::markdown), "text/markdown; charset=utf-8");
+    EXPECT_EQ(content_type(ReportFormat::junit), "application/xml");
+    for (const auto format : {ReportFormat::json, ReportFormat::markdown, ReportFormat::junit})
+        EXPECT_EQ(report_format_from_string(to_string(format)), format);
+}
+
 }  // namespace
 }  // namespace matrix::mock

@@ -131,6 +131,16 @@ class ConformanceReport {
 // The report over `entries`.
 ConformanceReport conformance_report(std::span<const JournalEntry> entries);
 
+enum class ReportFormat { json, markdown, junit };
+
+// "json", "markdown" or "junit"; nullopt for anything else.
+std::optional<ReportFormat> report_format_from_string(std::string_view name) noexcept;
+std::string_view to_string(ReportFormat format) noexcept;
+// The media type of a rendering, for an HTTP answer.
+std::string_view content_type(ReportFormat format) noexcept;
+// to_json, to_markdown or to_junit_xml.
+std::string render(const ConformanceReport& report, ReportFormat format);
+
 // The report as one JSON object, keys always in this order (docs/conformance-report.md):
 //   {"format": "matrix-spec-conformance-report/1",
 //    "totals": {"requests", "identified", "conformant", "violating", "unidentified",
