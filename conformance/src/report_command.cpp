@@ -127,7 +127,10 @@ int run_report_command(int argc, char** argv) {
     } else {
         std::cout << text;
         std::cout.flush();
-        if (!std::cout) return 1;
+        if (!std::cout) {
+            std::cerr << "matrix-conformance report: cannot write to standard output\n";
+            return 1;
+        }
     }
     if (arguments.fail_on_violation && report.any_violation()) {
         const mock::ReportTotals totals = report.totals();

@@ -81,9 +81,8 @@ ReportObservation observation_from_journal_line(std::string_view line) {
     rapidjson::Document document;
     // Iterative, so a hostile line of deep nesting cannot exhaust the stack; encoding checked,
     // so every string read is UTF-8.
-    constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
-                                rapidjson::kParseValidateEncodingFlag |
-                                rapidjson::kParseFullPrecisionFlag;
+    constexpr unsigned kFlags =
+        rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
     document.Parse<kFlags>(line.data(), line.size());
     if (document.HasParseError()) {
         fail("not JSON: " + std::string(rapidjson::GetParseError_En(document.GetParseError())) +
