@@ -6,41 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "matrix/mock/xml_escape.hpp"
+
 namespace matrix::conformance {
-namespace {
 
-std::string xml_escape(std::string_view text) {
-    std::string out;
-    for (const char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&apos;";
-                break;
-            default:
-                // XML 1.0 forbids most control characters even when escaped.
-                if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
-                    out += "?";
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out;
-}
-
-}  // namespace
+// Shared with the spec conformance report's JUnit writer, which the mock server library holds.
+using mock::xml_escape;
 
 void write_junit(std::ostream& out, const RunReport& report) {
     // Group by file, keeping the order in which files first appear.

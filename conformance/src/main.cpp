@@ -1,9 +1,11 @@
-// matrix-conformance: checks the SDK's builders against conformance vector files.
+// matrix-conformance: checks the SDK's builders against conformance vector files, and reports on
+// a mock server journal's conformance to the spec (the report subcommand).
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "matrix/conformance/junit.hpp"
@@ -11,10 +13,13 @@
 #include "matrix/conformance/wire.hpp"
 #include "matrix/endpoint.hpp"
 #include "matrix/json.hpp"
+#include "report_command.hpp"
 
 namespace {
 
 constexpr const char* kUsage = R"(Usage: matrix-conformance [OPTIONS] FILE|DIR...
+       matrix-conformance report JOURNAL.jsonl [--format markdown|json|junit] [--output FILE]
+                                 [--fail-on-violation]
 
 Checks every vector in the given vector files (format matrix-conformance-vectors/1) against
 the SDK's request builders: method, percent-encoded path, query, headers and body. A directory
@@ -29,6 +34,10 @@ Prints one line per failure and ends with "N passed, N failed". A malformed file
 (unknown endpoint, missing or mistyped field, unknown argument) is reported with the file,
 the vector id and the reason, and counts as failed.
 
+The report subcommand reads a journal written by matrix-mockserver --journal-out and reports
+what its requests make of the client-server spec, per operation (see
+matrix-conformance report --help).
+
 Options:
   --wire             check on the wire, through the mock homeserver
   --junit FILE       also write a JUnit XML report to FILE
@@ -42,6 +51,7 @@ error.
 Example:
   matrix-conformance fixtures/vectors/seed.json
   matrix-conformance --wire --junit report.xml fixtures/vectors/
+  matrix-conformance report journal.jsonl --format json --output spec-report.json
 )";
 
 std::string_view location_name(matrix::ParamLocation location) {
@@ -171,6 +181,10 @@ bool collect_files(const std::string& argument, std::vector<std::string>& files)
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A subcommand only as the first argument, so a vector file named "report" is ./report.
+    if (argc > 1 && std::string_view(argv[1]) == "report") {
+        return matrix::conformance::run_report_command(argc - 2, argv + 2);
+    }
     std::vector<std::string> files;
     std::string junit_path;
     bool wire = false;

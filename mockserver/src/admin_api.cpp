@@ -1,4 +1,5 @@
-// Admin routes: each turns a JSON request into calls on the journal and the stub registry.
+// Admin routes: each turns a JSON request into calls on the journal and the stub registry, or
+// reports on the journal.
 #include "admin_api.hpp"
 
 #include <rapidjson/document.h>
@@ -7,12 +8,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <string_view>
 #include <vector>
 
 #include "json_text_dom.hpp"
+#include "matrix/mock/conformance_report.hpp"
 #include "matrix/mock/pattern.hpp"
 #include "matrix/mock/stub.hpp"
+#include "matrix/percent_encoding.hpp"
 
 namespace matrix::mock {
 namespace {
@@ -190,6 +194,39 @@ void wait_for_requests(AdminContext& context, const AdminRequest& request,
     if (context.on_abandoned) context.on_abandoned(finish);
 }
 
+// The value of query parameter `name` (decoded; the last if repeated), or nullopt.
+std::optional<std::string> query_param(std::string_view query, std::string_view name) {
+    std::optional<std::string> found;
+    while (!query.empty()) {
+        const std::size_t amp = query.find('&');
+        const std::string_view piece = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+        const std::size_t equals = piece.find('=');
+        const auto key = percent_decode(piece.substr(0, equals), PlusMeans::space);
+        if (!key || *key != name) continue;
+        const auto value = percent_decode(
+            equals == std::string_view::npos ? std::string_view() : piece.substr(equals + 1),
+            PlusMeans::space);
+        found = value ? *value : std::string(piece.substr(equals + 1));
+    }
+    return found;
+}
+
+// The report over the entries the journal holds now (evicted ones are gone from it).
+AdminResponse conformance(AdminContext& context, const AdminRequest& request) {
+    ReportFormat format = ReportFormat::json;
+    if (const auto name = query_param(request.query, "format")) {
+        const auto chosen = report_format_from_string(*name);
+        if (!chosen) {
+            return error(400, "M_INVALID_PARAM",
+                         "'format' must be json, markdown or junit, got '" + *name + "'", "format");
+        }
+        format = *chosen;
+    }
+    const std::vector<JournalEntry> entries = context.journal.entries();
+    return {200, render(conformance_report(entries), format), std::string(content_type(format))};
+}
+
 }  // namespace
 
 namespace {
@@ -234,6 +271,7 @@ AdminResponse route(AdminContext& context, const AdminRequest& request) {
     if (path == "/__admin/requests/count" && method == "POST") {
         return count_requests(context, request);
     }
+    if (path == "/__admin/conformance" && method == "GET") return conformance(context, request);
     if (path == "/__admin/reset" && method == "POST") {
         context.reset();
         return {200, "{}"};
@@ -243,7 +281,8 @@ AdminResponse route(AdminContext& context, const AdminRequest& request) {
                      " (routes: GET /__admin/health, GET|POST /__admin/mappings, "
                      "GET|DELETE /__admin/mappings/{id}, GET|DELETE /__admin/requests, "
                      "GET /__admin/requests/unmatched, POST /__admin/requests/count, "
-                     "POST /__admin/requests/wait, POST /__admin/reset)");
+                     "POST /__admin/requests/wait, GET /__admin/conformance, "
+                     "POST /__admin/reset)");
 }
 
 }  // namespace

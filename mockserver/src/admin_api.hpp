@@ -1,4 +1,5 @@
-// The admin API under /__admin/ (WireMock's paths): mappings, journal, counting, waiting, reset.
+// The admin API under /__admin/ (WireMock's paths): mappings, journal, counting, waiting, reset,
+// and the spec conformance report over the journal.
 #pragma once
 
 #include <chrono>
@@ -19,11 +20,13 @@ struct AdminRequest {
     std::string method;
     std::string path;  // decoded path, e.g. "/__admin/mappings/1234"
     std::string body;
+    std::string query;  // raw, after the '?' ("format=markdown"); "" when none
 };
 
 struct AdminResponse {
     int status = 200;
-    std::string body;  // JSON
+    std::string body;  // JSON, unless content_type says otherwise
+    std::string content_type = "application/json";
 };
 
 // What GET /__admin/health reports of the HTTP layer and the simulation.

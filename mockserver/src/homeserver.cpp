@@ -228,7 +228,7 @@ struct MockHomeserver::Impl final : http::Handler {
         const auto respond = [exchange](AdminResponse response) {
             http::Response out;
             out.status = response.status;
-            out.headers.push_back({"Content-Type", "application/json"});
+            out.headers.push_back({"Content-Type", std::move(response.content_type)});
             out.body = SharedBytes(std::move(response.body));
             exchange.respond(std::move(out));
         };
@@ -263,7 +263,11 @@ struct MockHomeserver::Impl final : http::Handler {
                 timers.schedule(TimerThread::Clock::now() + delay, std::move(task));
             },
             [exchange](std::function<void()> task) { exchange.on_abandoned(std::move(task)); }};
-        handle_admin(context, {method, path, body}, respond);
+        const std::string_view target = request.head.target;
+        const std::size_t question = target.find('?');
+        std::string query(question == std::string_view::npos ? std::string_view()
+                                                             : target.substr(question + 1));
+        handle_admin(context, {method, path, body, std::move(query)}, respond);
     }
 
     ServerHealth health() const {

@@ -13,28 +13,11 @@
 #include "matrix/mock/pattern.hpp"
 #include "matrix/query_string.hpp"
 #include "matrix/utf8.hpp"
+#include "valid_utf8.hpp"
 
 namespace matrix::mock {
 
 namespace {
-
-// Every byte that is not part of a well-formed sequence becomes U+FFFD, so a JSON string can
-// always be written; callers that must not lose bytes add a base64 copy alongside.
-std::string replace_invalid_utf8(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size();) {
-        const std::size_t length = utf8_sequence_length(s, i);
-        if (length == 0) {
-            out += "\xEF\xBF\xBD";
-            ++i;
-        } else {
-            out.append(s.substr(i, length));
-            i += length;
-        }
-    }
-    return out;
-}
 
 // RFC 3339 in UTC with microseconds. Computed with <chrono>'s calendar so it needs neither
 // gmtime (not thread-safe) nor gmtime_r (not portable), and pre-1970 times floor correctly.
@@ -58,7 +41,7 @@ void write_string(JsonWriter& writer, std::string_view value) {
     if (is_valid_utf8(value)) {
         writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
     } else {
-        const std::string replaced = replace_invalid_utf8(value);
+        const std::string replaced = detail::replace_invalid_utf8(value);
         writer.String(replaced.data(), static_cast<rapidjson::SizeType>(replaced.size()));
     }
 }

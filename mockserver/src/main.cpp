@@ -93,6 +93,8 @@ Admin API (WireMock's paths):
   GET  /__admin/requests/unmatched     POST /__admin/requests/count   (a request pattern)
   POST /__admin/requests/wait  {"request": pattern, "count": n, "timeoutMs": t}
   POST /__admin/reset                  (journal, mappings added since start-up, simulation)
+  GET  /__admin/conformance[?format=json|markdown|junit]
+                                       the spec conformance report over the journal
   Simulation: POST /__admin/sim/users, POST /__admin/sim/rooms,
   POST /__admin/sim/rooms/{roomId}/events, GET /__admin/sim/state, POST /__admin/sim/reset
 
