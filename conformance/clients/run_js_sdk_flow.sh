@@ -2,6 +2,8 @@
 # Runs the matrix-js-sdk flow (js_sdk_flow.mjs) against a fresh matrix-mockserver and lists the requests it made.
 #
 # Usage: run_js_sdk_flow.sh MOCKSERVER_BINARY [extra mockserver args...]   (e.g. --versions r0)
+# With JS_SDK_REPORT_DIR set, the spec conformance report of the client's requests is kept
+# there as js-sdk-conformance.md, .json and .xml (JUnit).
 # Installs node/npm from Debian when missing and the npm packages from package-lock.json when
 # node_modules is missing or older than the lock file. Exits with the flow's status.
 set -euo pipefail
@@ -132,6 +134,31 @@ for (const entry of violating) {
 }
 process.exit(unidentified.length + violating.length > 0 ? 3 : 0);
 EOF
+# --- the conformance report over the same journal, in its three formats ----------------------
+# matrix-conformance sits beside matrix-mockserver in a build. The Markdown one is printed;
+# with JS_SDK_REPORT_DIR set, all three are kept there (CI publishes them).
+conformance_cli=$(dirname "$mockserver")/matrix-conformance
+if [[ -x $conformance_cli ]]; then
+    for format in markdown json junit; do
+        extension=$([[ $format == markdown ]] && echo md || { [[ $format == junit ]] && echo xml || echo json; })
+        if ! "$conformance_cli" report "$journal" --format "$format" --output "$work/js-sdk-conformance.$extension"; then
+            echo "js-sdk flow failed at step \"conformance report\": matrix-conformance report --format $format failed"
+            status=1
+        fi
+    done
+    if [[ -s $work/js-sdk-conformance.md ]]; then
+        echo "== matrix-conformance report (markdown)"
+        cat "$work/js-sdk-conformance.md"
+    fi
+    if [[ -n ${JS_SDK_REPORT_DIR:-} ]]; then
+        mkdir -p "$JS_SDK_REPORT_DIR"
+        cp "$work"/js-sdk-conformance.* "$JS_SDK_REPORT_DIR"/
+        echo "== reports kept in $JS_SDK_REPORT_DIR"
+    fi
+else
+    echo "== no $conformance_cli beside the mock server: no conformance report"
+fi
+
 if [[ $verdict -ne 0 ]]; then
     echo "js-sdk flow failed at step \"spec verdicts\": the requests above are unidentified or break the spec"
     if [[ $status -eq 0 ]]; then status=1; fi
