@@ -10,11 +10,8 @@ rounds=${1:-5}
 seconds=${2:-5}
 connections=${CONNECTIONS:-16}
 
-if ! command -v wrk >/dev/null; then
-    echo "mockserver_load.sh: installing wrk" >&2
-    sudo_cmd=(); [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
-    "${sudo_cmd[@]}" apt-get install -y -qq wrk >/dev/null
-fi
+. bench/wrk_common.sh
+ensure_wrk
 [ -x build/bin/matrix-mockserver ] && [ -x build/bin/bare-httplib-server ] || ci/build.sh
 
 scratch=$(mktemp -d)
@@ -42,7 +39,6 @@ measure() {  # PORT -> requests/s
     wrk -t1 -c"$connections" -d"${seconds}s" "http://127.0.0.1:$1$url_path" |
         awk '/Requests\/sec/ {print $2}'
 }
-median() { sort -n | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
 
 echo "wrk -t1 -c$connections -d${seconds}s GET $url_path, $rounds rounds, alternating"
 printf "%-6s %18s %18s\n" round bare-httplib matrix-mockserver

@@ -14,11 +14,8 @@ rounds=${1:-5}
 seconds=${2:-5}
 connections=${CONNECTIONS:-16}
 
-if ! command -v wrk >/dev/null; then
-    echo "validation_load.sh: installing wrk" >&2
-    sudo_cmd=(); [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
-    "${sudo_cmd[@]}" apt-get install -y -qq wrk >/dev/null
-fi
+. bench/wrk_common.sh
+ensure_wrk
 [ -x build/bin/matrix-mockserver ] || ci/build.sh
 
 scratch=$(mktemp -d)
@@ -62,7 +59,6 @@ measure() {  # PORT SCRIPT -> requests/s
     wrk -t1 -c"$connections" -d"${seconds}s" -s "$2" "http://127.0.0.1:$1" |
         awk '/Requests\/sec/ {print $2}'
 }
-median() { sort -n | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
 
 for workload in send sync; do
     echo "== $workload: wrk -t1 -c$connections -d${seconds}s, $rounds rounds, alternating"

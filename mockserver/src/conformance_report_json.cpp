@@ -9,18 +9,9 @@
 namespace matrix::mock {
 namespace {
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+using detail::JsonWriter;
 
-// Texts come from clients (paths, body member names in `where`, values quoted in messages) or
-// from a journal file, and RapidJSON's writer copies bytes as they are.
-void write_string(JsonWriter& writer, std::string_view text) {
-    if (is_valid_utf8(text)) {
-        writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-    } else {
-        const std::string valid = detail::replace_invalid_utf8(text);
-        writer.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
-    }
-}
+using detail::write_string;
 
 void write_count(JsonWriter& writer, const char* key, std::size_t value) {
     writer.Key(key);

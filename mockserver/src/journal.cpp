@@ -35,16 +35,9 @@ std::string format_rfc3339(std::chrono::system_clock::time_point time) {
     return text;
 }
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+using detail::JsonWriter;
 
-void write_string(JsonWriter& writer, std::string_view value) {
-    if (is_valid_utf8(value)) {
-        writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-    } else {
-        const std::string replaced = detail::replace_invalid_utf8(value);
-        writer.String(replaced.data(), static_cast<rapidjson::SizeType>(replaced.size()));
-    }
-}
+using detail::write_string;
 
 void write_pair(JsonWriter& writer, std::string_view name, std::string_view value) {
     writer.StartArray();
