@@ -16,7 +16,7 @@
 #include "matrix/mock/conformance_report.hpp"
 #include "matrix/mock/pattern.hpp"
 #include "matrix/mock/stub.hpp"
-#include "matrix/percent_encoding.hpp"
+#include "matrix/query_string.hpp"
 
 namespace matrix::mock {
 namespace {
@@ -197,17 +197,8 @@ void wait_for_requests(AdminContext& context, const AdminRequest& request,
 // The value of query parameter `name` (decoded; the last if repeated), or nullopt.
 std::optional<std::string> query_param(std::string_view query, std::string_view name) {
     std::optional<std::string> found;
-    while (!query.empty()) {
-        const std::size_t amp = query.find('&');
-        const std::string_view piece = query.substr(0, amp);
-        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-        const std::size_t equals = piece.find('=');
-        const auto key = percent_decode(piece.substr(0, equals), PlusMeans::space);
-        if (!key || *key != name) continue;
-        const auto value = percent_decode(
-            equals == std::string_view::npos ? std::string_view() : piece.substr(equals + 1),
-            PlusMeans::space);
-        found = value ? *value : std::string(piece.substr(equals + 1));
+    for (QueryParam& param : parse_query(query).params) {
+        if (param.name == name) found = std::move(param.value);
     }
     return found;
 }

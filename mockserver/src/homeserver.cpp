@@ -50,7 +50,7 @@ void validate(JournalEntry& entry, const OperationMatch* match) {
     entry.violations = validate_identified_request(arrived, *entry.operation, match->path_params);
 }
 
-// `validate` is false for requests refused before their body was read: a partial body would
+// `validate_request` is false for requests refused before their body was read: a partial body would
 // read as a client's mistake.
 JournalEntry entry_from(http::Request&& request, bool validate_request) {
     JournalEntry entry;
