@@ -26,8 +26,9 @@ std::string unmatched_message(const JournalEntry& entry, const std::vector<NearM
                               bool simulating) {
     std::string message = "No stub matches " + entry.method + " " + entry.target;
     if (entry.operation != nullptr) {
-        message += " (spec operation " + std::string(entry.operation->operation_id) +
-                   (simulating ? ", which the simulation does not answer yet)" : ")");
+        const std::string id(entry.operation->operation_id);
+        message += " (spec operation " + id +
+                   (simulating ? ": the simulation does not implement " + id + ")" : ")");
     }
     if (misses.empty()) return message + " (no stubs are mounted)";
     message += "; nearest: ";
@@ -169,6 +170,10 @@ struct MockHomeserver::Impl final : http::Handler {
                     unmatched_message(*shared, selection.near_misses, simulation != nullptr), {},
                     {}, 404);
                 shared->near_misses = std::move(selection.near_misses);
+                if (simulation != nullptr && shared->operation != nullptr) {
+                    shared->flags.push_back("the simulation does not implement " +
+                                            std::string(shared->operation->operation_id));
+                }
                 finish(std::move(*shared), std::move(response), exchange);
             }
         }

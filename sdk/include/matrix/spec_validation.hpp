@@ -65,6 +65,13 @@ std::vector<SpecViolation> validate_identified_request(
     const ArrivedRequest& request, const EndpointSpec& operation,
     std::span<const std::pair<std::string_view, std::string>> path_params);
 
+// Checks a successful response's JSON body against the schema the spec gives `operation` for
+// `status`; `where` starts at "response" ("response.rooms.join"). Empty when the body
+// conforms or the spec gives no JSON schema for that status (a non-2xx status, a media
+// download).
+std::vector<SpecViolation> validate_response(const EndpointSpec& operation, int status,
+                                             std::string_view body);
+
 // The canonical RFC 3986 form of a raw path, or nullopt when it holds a malformed escape.
 std::optional<std::string> canonical_path(std::string_view raw_path);
 

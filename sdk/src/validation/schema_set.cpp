@@ -1,6 +1,7 @@
 #include "validation/schema_set.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "validation/request_schemas.hpp"
@@ -99,6 +100,16 @@ SchemaSet::SchemaSet(std::string_view json) {
             if (!media.IsString() || !required.IsBool()) fail(where, "media or required mistyped");
             rules.body = BodyRule{text_of(media) == "json", required.GetBool(),
                                   compile(member(body->value, "schema", where), where)};
+        }
+        if (const auto responses = rules_value.FindMember("responses");
+            responses != rules_value.MemberEnd()) {
+            if (!responses->value.IsObject()) fail(id + ".responses", "not an object");
+            for (const auto& [status, schema] : responses->value.GetObject()) {
+                const std::string where = id + ".responses." + text_of(status);
+                const int code = std::atoi(text_of(status).c_str());
+                if (code < 200 || code > 299) fail(where, "not a 2xx status");
+                rules.responses.emplace(code, compile(schema, where));
+            }
         }
         operations_.emplace(operation->operation_id, std::move(rules));
     }

@@ -70,6 +70,7 @@ struct OperationRules {
     std::vector<Parameter> query;
     std::vector<std::string> query_required;
     std::optional<BodyRule> body;
+    std::map<int, const Schema*> responses;  // JSON body of each 2xx status the spec lists
 };
 
 class SchemaSet {
