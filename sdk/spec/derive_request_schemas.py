@@ -193,11 +193,12 @@ def cpp_source(document):
         "namespace matrix::validation {",
         "",
         "// In pieces: some compilers limit the length of one string literal.",
+        "// clang-format off",
         "const std::string_view kRequestSchemasJson =",
     ]
     out += [f"    R\"schemas({chunk})schemas\"" for chunk in chunks]
     out[-1] += ";"
-    out += ["", "}  // namespace matrix::validation", ""]
+    out += ["// clang-format on", "", "}  // namespace matrix::validation", ""]
     return "\n".join(out)
 
 
