@@ -1,5 +1,6 @@
 // The simulated homeserver's model: users, devices, rooms, events and the stream ordering.
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 
 #include "simulation/state.hpp"
@@ -142,6 +143,19 @@ std::optional<std::uint64_t> parse_token(const State& state, const std::string& 
     }
     if (value > state.position) return std::nullopt;
     return value;
+}
+
+std::string state_string(const State& state, const Room& room, const std::string& type,
+                         const char* field) {
+    const auto it = room.state.find({type, ""});
+    if (it == room.state.end()) return {};
+    const auto content = parse_object(state.events[it->second].content);
+    return content ? member_string(*content, field).value_or("") : "";
+}
+
+std::string lower(std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
 }
 
 void bump(State& state) { ++state.position; }

@@ -278,6 +278,13 @@ void bump(State& state);  // a new stream position
 void wake(State& state, const std::string& user_id);
 // Stream tokens are "s<position>"; nullopt for anything never issued.
 std::optional<std::uint64_t> parse_token(const State& state, const std::string& token);
+// A string field of the content of the room's state event (type, ""); "" when either is absent.
+std::string state_string(const State& state, const Room& room, const std::string& type,
+                         const char* field);
+std::string lower(std::string text);  // ASCII lower case, for case-insensitive searches
+// Checks the `auth` of a request that needs user-interactive auth (m.login.password with the
+// user's password, or m.login.dummy): nullopt when it completes it, otherwise the 401 to send.
+Reply check_user_interactive_auth(State& state, const rapidjson::Value& body, const User& user);
 
 // --- endpoint groups: each answers its own paths, nullopt for the rest ----------------------
 
