@@ -113,11 +113,12 @@ constexpr Route kRoutes[] = {
     {"setReadMarker", sim::handle_events},
     {"postReceipt", sim::handle_events},
     {"setTyping", sim::handle_events},
-    // devices.cpp: devices and presence
+    // devices.cpp: devices (deletion after user-interactive auth, uia.cpp) and presence
     {"getDevices", sim::handle_devices},
     {"getDevice", sim::handle_devices},
     {"updateDevice", sim::handle_devices},
     {"deleteDevice", sim::handle_devices},
+    {"deleteDevices", sim::handle_devices},
     {"getPresence", sim::handle_devices},
     {"setPresence", sim::handle_devices},
     // sync.cpp
