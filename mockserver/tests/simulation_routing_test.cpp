@@ -70,9 +70,9 @@ TEST(SimulationRouting, EveryAnsweredOperationReachesAHandlerAtEveryVersion) {
 
 TEST(SimulationRouting, LeavesOperationsItDoesNotAnswerAndForeignPathsToTheStubs) {
     Simulation simulation;
-    const EndpointSpec* summary = find_operation("getRoomSummary");
-    ASSERT_NE(summary, nullptr);
-    EXPECT_FALSE(simulation.handle(request_for(*summary, PathVersion::v1)).has_value());
+    const EndpointSpec* relations = find_operation("getRelatingEvents");
+    ASSERT_NE(relations, nullptr);
+    EXPECT_FALSE(simulation.handle(request_for(*relations, PathVersion::v1)).has_value());
     // Authenticated media exists at v1 only.
     JournalEntry entry;
     entry.method = "GET";
@@ -87,9 +87,9 @@ TEST(SimulationRouting, TheNotFoundAnswerNamesTheOperationTheRequestWas) {
     options.simulation = true;
     MockHomeserver hs(options);
     const RawResponse answer =
-        call(hs.port(), "GET", "/_matrix/client/v1/room_summary/%23a%3Alocalhost");
+        call(hs.port(), "GET", "/_matrix/client/v1/rooms/%21a%3Alocalhost/relations/%24e");
     EXPECT_EQ(answer.status, 404);
-    EXPECT_NE(answer.body.find("spec operation getRoomSummary, which the simulation does not "
+    EXPECT_NE(answer.body.find("spec operation getRelatingEvents, which the simulation does not "
                                "answer yet"),
               std::string::npos)
         << answer.body;

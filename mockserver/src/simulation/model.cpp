@@ -25,6 +25,8 @@ void State::clear() {
     state_bytes = 0;
     uia_sessions.clear();
     published_rooms.clear();
+    pushers.clear();
+    reports.clear();
     device_names.clear();
     presence.clear();
     rooms_of_user.clear();
@@ -39,14 +41,15 @@ Auth authenticate(State& state, const Call& call) {
         }
     }
     if (!token) token = query(call, "access_token");
-    if (!token) return {{}, error("M_MISSING_TOKEN", "Missing access token", 401)};
+    if (!token) return {{}, error("M_MISSING_TOKEN", "Missing access token", 401), true};
     const auto it = state.tokens.find(*token);
     if (it == state.tokens.end()) {
         return {{},
                 ResponseDefinition::matrix_error("M_UNKNOWN_TOKEN", "Unrecognised access token", {},
-                                                 false, 401)};
+                                                 false, 401),
+                false};
     }
-    return {it->second, std::nullopt};
+    return {it->second, std::nullopt, false};
 }
 
 std::string random_id(State& state, std::size_t length) {

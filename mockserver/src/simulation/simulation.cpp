@@ -121,6 +121,26 @@ constexpr Route kRoutes[] = {
     {"deleteDevices", sim::handle_devices},
     {"getPresence", sim::handle_devices},
     {"setPresence", sim::handle_devices},
+    // room_extras.cpp: event context, tags, directory visibility, local aliases, room summary,
+    // space hierarchy
+    {"getEventContext", sim::handle_room_extras},
+    {"getRoomTags", sim::handle_room_extras},
+    {"setRoomTag", sim::handle_room_extras},
+    {"deleteRoomTag", sim::handle_room_extras},
+    {"getRoomVisibilityOnDirectory", sim::handle_room_extras},
+    {"setRoomVisibilityOnDirectory", sim::handle_room_extras},
+    {"getLocalAliases", sim::handle_room_extras},
+    {"getRoomSummary", sim::handle_room_extras},
+    {"getSpaceHierarchy", sim::handle_room_extras},
+    // reports.cpp: reporting content, kept for GET /__admin/sim/reports
+    {"reportRoom", sim::handle_reports},
+    {"reportEvent", sim::handle_reports},
+    {"reportUser", sim::handle_reports},
+    // pushers.cpp
+    {"getPushers", sim::handle_pushers},
+    {"postPusher", sim::handle_pushers},
+    // user_directory.cpp
+    {"searchUserDirectory", sim::handle_user_directory},
     // sync.cpp
     {"sync", sim::handle_sync},
     // media.cpp: /_matrix/media/{r0,v3} and the authenticated /_matrix/client/v1/media
