@@ -96,7 +96,8 @@ Admin API (WireMock's paths):
   GET  /__admin/conformance[?format=json|markdown|junit]
                                        the spec conformance report over the journal
   Simulation: POST /__admin/sim/users, POST /__admin/sim/rooms,
-  POST /__admin/sim/rooms/{roomId}/events, GET /__admin/sim/state, POST /__admin/sim/reset
+  POST /__admin/sim/rooms/{roomId}/events, GET /__admin/sim/state, POST /__admin/sim/reset,
+  GET /__admin/sim/reports (the content reports clients sent)
 
 Example:
   matrix-mockserver --port 8008 &

@@ -214,26 +214,7 @@ Reply handle_accounts(State& state, Call& call) {
     }
     const auto body = parse_object(call.entry.body);
     if (!body) return error("M_NOT_JSON", "The body is not a JSON object", 400);
-    const auto auth_member = body->FindMember("auth");
-    if (auth_member == body->MemberEnd() || !auth_member->value.IsObject()) {
-        // Both need user-interactive auth; password or dummy completes it.
-        ResponseDefinition challenge = ok(
-            JsonObject()
-                .raw("flows", R"([{"stages":["m.login.password"]},{"stages":["m.login.dummy"]}])")
-                .raw("params", "{}")
-                .str("session", random_id(state, 16))
-                .text(),
-            401);
-        return challenge;
-    }
-    const auto stage = member_string(auth_member->value, "type");
-    if (stage == "m.login.password" &&
-        member_string(auth_member->value, "password") != user.password) {
-        return error("M_FORBIDDEN", "Invalid password", 403);
-    }
-    if (stage != "m.login.password" && stage != "m.login.dummy") {
-        return error("M_UNRECOGNIZED", "Unsupported auth stage", 400);
-    }
+    if (Reply unfinished = check_user_interactive_auth(state, *body, user)) return unfinished;
     if (p[1] == "password") {
         const auto new_password = member_string(*body, "new_password");
         if (!new_password) return error("M_MISSING_PARAM", "new_password is required", 400);

@@ -1,4 +1,5 @@
-// The simulation's admin routes under /__admin/sim/: seed users, rooms and events, inspect state.
+// The simulation's admin routes under /__admin/sim/: seed users, rooms and events, inspect state
+// and the content reports clients sent.
 #include <algorithm>
 #include <cstdint>
 
@@ -140,6 +141,9 @@ std::optional<SimulationAdminResponse> handle_sim_admin(State& state, const std:
                                                         const std::vector<std::string>& path,
                                                         const std::string& body) {
     if (method == "GET" && path.size() == 1 && path[0] == "state") return describe(state);
+    if (method == "GET" && path.size() == 1 && path[0] == "reports") {
+        return SimulationAdminResponse{200, reports_json(state)};
+    }
     const bool users = path.size() == 1 && path[0] == "users";
     const bool rooms = path.size() == 1 && path[0] == "rooms";
     const bool events = path.size() == 3 && path[0] == "rooms" && path[2] == "events";

@@ -1,4 +1,5 @@
-// Devices (list, fetch, rename) and presence (set and read a user's status).
+// Devices (list, fetch, rename, delete after user-interactive auth) and presence (set and read a
+// user's status).
 #include "simulation/state.hpp"
 
 namespace matrix::mock::sim {
@@ -13,6 +14,46 @@ std::string device_json(const State& state, const Device& device) {
     return out.text();
 }
 
+// Forgets these devices of the user: their tokens and display names. Ids the user has no device
+// with are skipped: the spec answers 200 for a device already removed.
+void delete_devices(State& state, const std::string& user_id,
+                    const std::vector<std::string>& device_ids) {
+    erase_device_tokens(state, user_id, device_ids);
+    for (const std::string& device_id : device_ids) {
+        const auto name = state.device_names.find(Device{user_id, device_id}.key());
+        if (name == state.device_names.end()) continue;
+        release(state, entry_cost(2 * sizeof(std::string), {name->first, name->second}));
+        state.device_names.erase(name);
+    }
+}
+
+// deleteDevice (DELETE devices/{id}) and deleteDevices (POST delete_devices).
+Reply delete_after_auth(State& state, const Call& call, const Device& me) {
+    const auto body = parse_object(call.entry.body);
+    if (!body) return error("M_NOT_JSON", "The body is not a JSON object", 400);
+    // The auth comes first, so that a client probing for the flows with an empty body gets them.
+    if (Reply unfinished = check_user_interactive_auth(state, *body, state.users[me.user_id])) {
+        return unfinished;
+    }
+    std::vector<std::string> device_ids;
+    if (call.path[0] == "devices") {
+        device_ids.push_back(call.path[1]);
+    } else {
+        const auto devices = body->FindMember("devices");
+        if (devices == body->MemberEnd() || !devices->value.IsArray()) {
+            return error("M_MISSING_PARAM", "devices must be an array of device ids", 400);
+        }
+        for (const auto& id : devices->value.GetArray()) {
+            if (!is_client_string(id)) {
+                return error("M_BAD_JSON", "devices must be an array of device ids", 400);
+            }
+            device_ids.emplace_back(id.GetString(), id.GetStringLength());
+        }
+    }
+    delete_devices(state, me.user_id, device_ids);
+    return ok("{}");
+}
+
 }  // namespace
 
 Reply handle_devices(State& state, Call& call) {
@@ -20,7 +61,8 @@ Reply handle_devices(State& state, Call& call) {
     const std::string& m = call.method;
     const bool devices = !p.empty() && p[0] == "devices" && p.size() <= 2;
     const bool presence = p.size() == 3 && p[0] == "presence" && p[2] == "status";
-    if (!devices && !presence) return std::nullopt;
+    const bool delete_many = p.size() == 1 && p[0] == "delete_devices" && m == "POST";
+    if (!devices && !presence && !delete_many) return std::nullopt;
     const Auth auth = authenticate(state, call);
     if (!auth.device) return auth.error;
     const Device me = *auth.device;
@@ -48,6 +90,9 @@ Reply handle_devices(State& state, Call& call) {
         return ok("{}");
     }
 
+    if (delete_many || (devices && p.size() == 2 && m == "DELETE")) {
+        return delete_after_auth(state, call, me);
+    }
     const std::vector<Device> mine = devices_of(state, me.user_id);
     if (p.size() == 1 && m == "GET") {
         std::vector<std::string> items;

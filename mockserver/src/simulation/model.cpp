@@ -1,5 +1,6 @@
 // The simulated homeserver's model: users, devices, rooms, events and the stream ordering.
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 
 #include "simulation/state.hpp"
@@ -24,6 +25,8 @@ void State::clear() {
     state_bytes = 0;
     uia_sessions.clear();
     published_rooms.clear();
+    pushers.clear();
+    reports.clear();
     device_names.clear();
     presence.clear();
     rooms_of_user.clear();
@@ -38,14 +41,15 @@ Auth authenticate(State& state, const Call& call) {
         }
     }
     if (!token) token = query(call, "access_token");
-    if (!token) return {{}, error("M_MISSING_TOKEN", "Missing access token", 401)};
+    if (!token) return {{}, error("M_MISSING_TOKEN", "Missing access token", 401), true};
     const auto it = state.tokens.find(*token);
     if (it == state.tokens.end()) {
         return {{},
                 ResponseDefinition::matrix_error("M_UNKNOWN_TOKEN", "Unrecognised access token", {},
-                                                 false, 401)};
+                                                 false, 401),
+                false};
     }
-    return {it->second, std::nullopt};
+    return {it->second, std::nullopt, false};
 }
 
 std::string random_id(State& state, std::size_t length) {
@@ -142,6 +146,19 @@ std::optional<std::uint64_t> parse_token(const State& state, const std::string& 
     }
     if (value > state.position) return std::nullopt;
     return value;
+}
+
+std::string state_string(const State& state, const Room& room, const std::string& type,
+                         const char* field) {
+    const auto it = room.state.find({type, ""});
+    if (it == room.state.end()) return {};
+    const auto content = parse_object(state.events[it->second].content);
+    return content ? member_string(*content, field).value_or("") : "";
+}
+
+std::string lower(std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
 }
 
 void bump(State& state) { ++state.position; }

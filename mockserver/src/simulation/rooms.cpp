@@ -1,6 +1,5 @@
 // Rooms: createRoom, membership changes, joined rooms, members, state and room aliases.
 #include <algorithm>
-#include <cctype>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -97,25 +96,12 @@ std::string members_json(const State& state, const Room& room, const std::string
     return JsonObject().raw("chunk", json_array(events)).text();
 }
 
-std::string state_string(const State& state, const Room& room, const std::string& type,
-                         const char* field) {
-    const auto it = room.state.find({type, ""});
-    if (it == room.state.end()) return {};
-    const auto content = parse_object(state.events[it->second].content);
-    return content ? member_string(*content, field).value_or("") : "";
-}
-
 // What a publicRooms request asks for: GET takes the query, POST the body.
 struct PublicRoomsQuery {
     std::optional<std::size_t> limit;
     std::size_t offset = 0;   // from the since token "p<offset>"
     std::string search_term;  // filter.generic_search_term, lower-cased
 };
-
-std::string lower(std::string text) {
-    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return text;
-}
 
 // Parses limit and since (and, for POST, filter.generic_search_term); a reply on bad input.
 Reply read_public_rooms_query(const Call& call, PublicRoomsQuery& out) {

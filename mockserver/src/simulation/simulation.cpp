@@ -113,13 +113,34 @@ constexpr Route kRoutes[] = {
     {"setReadMarker", sim::handle_events},
     {"postReceipt", sim::handle_events},
     {"setTyping", sim::handle_events},
-    // devices.cpp: devices and presence
+    // devices.cpp: devices (deletion after user-interactive auth, uia.cpp) and presence
     {"getDevices", sim::handle_devices},
     {"getDevice", sim::handle_devices},
     {"updateDevice", sim::handle_devices},
     {"deleteDevice", sim::handle_devices},
+    {"deleteDevices", sim::handle_devices},
     {"getPresence", sim::handle_devices},
     {"setPresence", sim::handle_devices},
+    // room_extras.cpp: event context, tags, directory visibility, local aliases, room summary,
+    // space hierarchy
+    {"getEventContext", sim::handle_room_extras},
+    {"getRoomTags", sim::handle_room_extras},
+    {"setRoomTag", sim::handle_room_extras},
+    {"deleteRoomTag", sim::handle_room_extras},
+    {"getRoomVisibilityOnDirectory", sim::handle_room_extras},
+    {"setRoomVisibilityOnDirectory", sim::handle_room_extras},
+    {"getLocalAliases", sim::handle_room_extras},
+    {"getRoomSummary", sim::handle_room_extras},
+    {"getSpaceHierarchy", sim::handle_room_extras},
+    // reports.cpp: reporting content, kept for GET /__admin/sim/reports
+    {"reportRoom", sim::handle_reports},
+    {"reportEvent", sim::handle_reports},
+    {"reportUser", sim::handle_reports},
+    // pushers.cpp
+    {"getPushers", sim::handle_pushers},
+    {"postPusher", sim::handle_pushers},
+    // user_directory.cpp
+    {"searchUserDirectory", sim::handle_user_directory},
     // sync.cpp
     {"sync", sim::handle_sync},
     // media.cpp: /_matrix/media/{r0,v3} and the authenticated /_matrix/client/v1/media

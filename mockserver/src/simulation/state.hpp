@@ -15,6 +15,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -120,6 +121,10 @@ struct State {
     std::size_t state_bytes = 0;
     std::set<std::string> uia_sessions;
     std::set<std::string> published_rooms;  // in the public room directory
+    // (user id, app_id, pushkey) -> the pusher as getPushers lists it (pushers.cpp).
+    std::map<std::tuple<std::string, std::string, std::string>, std::string> pushers;
+    // Content reports as JSON objects, oldest first, for GET /__admin/sim/reports (reports.cpp).
+    std::vector<std::string> reports;
     // Every room each user has a membership in (any), so a sync looks at that user's rooms only.
     std::unordered_map<std::string, std::set<std::string>> rooms_of_user;
 
@@ -193,7 +198,8 @@ ResponseDefinition error(std::string_view errcode, std::string_view message, int
 std::optional<std::string> query(const Call& call, std::string_view name);
 struct Auth {
     std::optional<Device> device;
-    Reply error;  // set when device is not
+    Reply error;             // set when device is not
+    bool anonymous = false;  // no token at all: operations with optional auth go on without one
 };
 Auth authenticate(State& state, const Call& call);
 
@@ -278,6 +284,13 @@ void bump(State& state);  // a new stream position
 void wake(State& state, const std::string& user_id);
 // Stream tokens are "s<position>"; nullopt for anything never issued.
 std::optional<std::uint64_t> parse_token(const State& state, const std::string& token);
+// A string field of the content of the room's state event (type, ""); "" when either is absent.
+std::string state_string(const State& state, const Room& room, const std::string& type,
+                         const char* field);
+std::string lower(std::string text);  // ASCII lower case, for case-insensitive searches
+// Checks the `auth` of a request that needs user-interactive auth (m.login.password with the
+// user's password, or m.login.dummy): nullopt when it completes it, otherwise the 401 to send.
+Reply check_user_interactive_auth(State& state, const rapidjson::Value& body, const User& user);
 
 // --- endpoint groups: each answers its own paths, nullopt for the rest ----------------------
 
@@ -299,6 +312,13 @@ void answer_waiter(State& state, std::uint64_t id);
 void deliver_ready(State& state, std::unique_lock<std::mutex>& lock);
 Reply handle_devices(State& state, Call& call);  // devices and presence
 Reply handle_media(State& state, Call& call, bool authenticated);
+// Event context, tags, directory visibility, local aliases, room summaries, space hierarchies.
+Reply handle_room_extras(State& state, Call& call);
+Reply handle_reports(State& state, Call& call);  // reporting rooms, events and users
+Reply handle_pushers(State& state, Call& call);
+Reply handle_user_directory(State& state, Call& call);
+// {"reports": [...]}: every report received since the last reset, oldest first.
+std::string reports_json(const State& state);
 std::optional<SimulationAdminResponse> handle_sim_admin(State& state, const std::string& method,
                                                         const std::vector<std::string>& path,
                                                         const std::string& body);
