@@ -279,6 +279,18 @@ void wake(State& state, const std::string& user_id);
 // Stream tokens are "s<position>"; nullopt for anything never issued.
 std::optional<std::uint64_t> parse_token(const State& state, const std::string& token);
 
+// --- user-interactive auth (uia.cpp) -------------------------------------------------------
+
+// What a challenge's session costs while state.uia_sessions keeps it.
+std::size_t uia_session_cost();
+// A 401 body offering `flows` (a JSON array of {"stages": [...]}) on a new, remembered session;
+// the caller has checked refuse_if_full(uia_session_cost()).
+std::string uia_challenge(State& state, std::string_view flows);
+// For an operation that asks for the account's password again: nullopt when `body.auth`
+// completes m.login.password for `user`; else the 401 to answer (a new challenge, or the failed
+// stage with M_FORBIDDEN).
+Reply require_password(State& state, const rapidjson::Value& body, const User& user);
+
 // --- endpoint groups: each answers its own paths, nullopt for the rest ----------------------
 
 Reply handle_versions(State& state, Call& call);

@@ -1,0 +1,65 @@
+// User-interactive auth: the 401 challenges that open a session, and the m.login.password stage
+// that operations asking for the account's password again (add3PID) complete.
+#include "simulation/state.hpp"
+
+namespace matrix::mock::sim {
+
+namespace {
+
+constexpr std::string_view kPasswordFlows = R"([{"stages":["m.login.password"]}])";
+
+// Forgets a completed session, so that sessions do not outlive their operation.
+void end_session(State& state, const std::optional<std::string>& session) {
+    if (session && state.uia_sessions.erase(*session) > 0) release(state, uia_session_cost());
+}
+
+// Whom `auth` names: `identifier.user` (m.id.user) or the legacy `user`; nullopt when neither.
+std::optional<std::string> named_user(const State& state, const rapidjson::Value& auth) {
+    std::optional<std::string> name = member_string(auth, "user");
+    if (const auto identifier = auth.FindMember("identifier");
+        identifier != auth.MemberEnd() && identifier->value.IsObject()) {
+        name = member_string(identifier->value, "user");
+    }
+    if (!name) return std::nullopt;
+    return user_id_for(state, *name);
+}
+
+}  // namespace
+
+std::size_t uia_session_cost() { return entry_cost(sizeof(std::string), {}) + kUiaSessionChars; }
+
+std::string uia_challenge(State& state, std::string_view flows) {
+    const std::string session = random_id(state, kUiaSessionChars);
+    state.uia_sessions.insert(session);
+    charge(state, uia_session_cost());
+    return JsonObject().raw("flows", flows).raw("params", "{}").str("session", session).text();
+}
+
+Reply require_password(State& state, const rapidjson::Value& body, const User& user) {
+    const auto auth = body.FindMember("auth");
+    if (auth == body.MemberEnd() || !auth->value.IsObject()) {
+        // The challenge's session is kept, so it is a write too.
+        if (Reply full = refuse_if_full(state, uia_session_cost())) return full;
+        return ok(uia_challenge(state, kPasswordFlows), 401);
+    }
+    const auto session = member_string(auth->value, "session");
+    const auto named = named_user(state, auth->value);
+    const bool completed = member_string(auth->value, "type") == "m.login.password" &&
+                           member_string(auth->value, "password") == user.password &&
+                           (!named || *named == user.user_id);
+    if (!completed) {
+        // The spec's failed stage: 401 again, with the error and the flows still open, on the
+        // client's session so that it can retry the stage.
+        JsonObject failed;
+        failed.str("errcode", "M_FORBIDDEN")
+            .str("error", "Invalid password")
+            .raw("flows", kPasswordFlows)
+            .raw("params", "{}");
+        if (session) failed.str("session", *session);
+        return ok(failed.text(), 401);
+    }
+    end_session(state, session);
+    return std::nullopt;
+}
+
+}  // namespace matrix::mock::sim
