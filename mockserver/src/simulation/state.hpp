@@ -311,6 +311,8 @@ void answer_waiter(State& state, std::uint64_t id);
 void deliver_ready(State& state, std::unique_lock<std::mutex>& lock);
 Reply handle_devices(State& state, Call& call);  // devices and presence
 Reply handle_media(State& state, Call& call, bool authenticated);
+// /.well-known/matrix/*, TURN credentials, third-party lookup, OpenID tokens.
+Reply handle_discovery(State& state, Call& call);
 std::optional<SimulationAdminResponse> handle_sim_admin(State& state, const std::string& method,
                                                         const std::vector<std::string>& path,
                                                         const std::string& body);
