@@ -241,6 +241,7 @@ Reply handle_accounts(State& state, Call& call) {
     }
     user.deactivated = true;
     drop_tokens(state, device, true);
+    forget_threepids(state, user);
     return ok(R"({"id_server_unbind_result":"no-support"})");
 }
 

@@ -132,6 +132,19 @@ constexpr Route kRoutes[] = {
     {"queryLocationByAlias", sim::handle_discovery},
     {"queryUserByID", sim::handle_discovery},
     {"requestOpenIdToken", sim::handle_discovery},
+    // threepids.cpp: 3PID validation tokens and the account's 3PIDs
+    {"requestTokenTo3PIDEmail", sim::handle_threepids},
+    {"requestTokenTo3PIDMSISDN", sim::handle_threepids},
+    {"requestTokenToRegisterEmail", sim::handle_threepids},
+    {"requestTokenToRegisterMSISDN", sim::handle_threepids},
+    {"requestTokenToResetPasswordEmail", sim::handle_threepids},
+    {"requestTokenToResetPasswordMSISDN", sim::handle_threepids},
+    {"getAccount3PIDs", sim::handle_threepids},
+    {"post3PIDs", sim::handle_threepids},
+    {"add3PID", sim::handle_threepids},
+    {"bind3PID", sim::handle_threepids},
+    {"unbind3pidFromAccount", sim::handle_threepids},
+    {"delete3pidFromAccount", sim::handle_threepids},
     // sync.cpp
     {"sync", sim::handle_sync},
     // media.cpp: /_matrix/media/{r0,v3} and the authenticated /_matrix/client/v1/media
