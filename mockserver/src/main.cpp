@@ -96,7 +96,9 @@ Admin API (WireMock's paths):
   GET  /__admin/conformance[?format=json|markdown|junit]
                                        the spec conformance report over the journal
   Simulation: POST /__admin/sim/users, POST /__admin/sim/rooms,
-  POST /__admin/sim/rooms/{roomId}/events, GET /__admin/sim/state, POST /__admin/sim/reset
+  POST /__admin/sim/rooms/{roomId}/events, GET /__admin/sim/state, POST /__admin/sim/reset,
+  GET /__admin/sim/3pid/tokens        (3PID validation sessions and the tokens sent)
+  POST /__admin/sim/3pid/validate {"sid": s, "token": t}   (follow the email's link)
 
 Example:
   matrix-mockserver --port 8008 &
