@@ -98,6 +98,8 @@ Admin API (WireMock's paths):
   Simulation: POST /__admin/sim/users, POST /__admin/sim/rooms,
   POST /__admin/sim/rooms/{roomId}/events, GET /__admin/sim/state, POST /__admin/sim/reset,
   GET /__admin/sim/reports (the content reports clients sent)
+  GET /__admin/sim/3pid/tokens        (3PID validation sessions and the tokens sent)
+  POST /__admin/sim/3pid/validate {"sid": s, "token": t}   (follow the email's link)
 
 Example:
   matrix-mockserver --port 8008 &

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <ostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -39,6 +40,9 @@ struct ExampleRequest {
     std::string query;  // encoded, without '?'
     std::string body;   // "" when none
 };
+
+// Test names and failure lines show the operation, not the struct's bytes.
+void PrintTo(const ExampleRequest& example, std::ostream* out) { *out << example.operation_id; }
 
 std::vector<ExampleRequest> load_examples() {
     std::ifstream file(MATRIX_SPEC_VECTORS);

@@ -13,7 +13,8 @@
 # "/rooms/{roomId}/invite " in inviting.yaml, "/events " in peeking_events.yaml) only to keep them distinct
 # from the same route documented in another file; such (method, path) duplicates are kept and noted on stderr.
 # requires_auth mirrors the spec renderer (layouts/partials/openapi/render-operation.html):
-# no `security` -> no; `security` containing an empty requirement {} -> optional; otherwise -> yes.
+# no `security` -> no; `security` containing an empty requirement {} (or naming only the
+# federation scheme signedRequest, see spec_model.auth_of) -> optional; otherwise -> yes.
 import re
 import sys
 from pathlib import Path

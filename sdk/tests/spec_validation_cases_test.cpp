@@ -4,6 +4,7 @@
 #include <rapidjson/document.h>
 
 #include <fstream>
+#include <ostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -30,6 +31,9 @@ struct OperationCases {
     std::string operation;
     std::vector<Case> cases;
 };
+
+// Test names and failure lines show the operation, not the struct's bytes.
+void PrintTo(const OperationCases& cases, std::ostream* out) { *out << cases.operation; }
 
 std::string text(const rapidjson::Value& value) {
     return {value.GetString(), value.GetStringLength()};

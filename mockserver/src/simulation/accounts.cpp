@@ -7,19 +7,6 @@ namespace matrix::mock::sim {
 
 namespace {
 
-std::size_t uia_session_cost() { return entry_cost(sizeof(std::string), {}) + kUiaSessionChars; }
-
-std::string uia_challenge(State& state) {
-    const std::string session = random_id(state, kUiaSessionChars);
-    state.uia_sessions.insert(session);
-    charge(state, uia_session_cost());
-    return JsonObject()
-        .raw("flows", R"([{"stages":["m.login.dummy"]}])")
-        .raw("params", "{}")
-        .str("session", session)
-        .text();
-}
-
 std::string login_reply(State& state, const std::string& user_id, const std::string& token,
                         const std::string& device_id) {
     return JsonObject()
@@ -42,7 +29,7 @@ Reply register_user(State& state, Call& call) {
         if (auth == body->MemberEnd() || !auth->value.IsObject()) {
             // The challenge's session is kept, so it is a write too.
             if (Reply full = refuse_if_full(state, uia_session_cost())) return full;
-            return ok(uia_challenge(state), 401);
+            return ok(uia_challenge(state, R"([{"stages":["m.login.dummy"]}])"), 401);
         }
         const auto type = member_string(auth->value, "type");
         if (type != "m.login.dummy") {
@@ -235,6 +222,7 @@ Reply handle_accounts(State& state, Call& call) {
     }
     user.deactivated = true;
     drop_tokens(state, device, true);
+    forget_threepids(state, user);
     return ok(R"({"id_server_unbind_result":"no-support"})");
 }
 

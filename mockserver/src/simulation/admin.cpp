@@ -144,6 +144,7 @@ std::optional<SimulationAdminResponse> handle_sim_admin(State& state, const std:
     if (method == "GET" && path.size() == 1 && path[0] == "reports") {
         return SimulationAdminResponse{200, reports_json(state)};
     }
+    if (!path.empty() && path[0] == "3pid") return handle_threepid_admin(state, method, path, body);
     const bool users = path.size() == 1 && path[0] == "users";
     const bool rooms = path.size() == 1 && path[0] == "rooms";
     const bool events = path.size() == 3 && path[0] == "rooms" && path[2] == "events";

@@ -91,6 +91,22 @@ std::size_t account_data_cost(std::string_view room_id, std::string_view type,
     return entry_cost(key + sizeof(AccountData), {room_id, type, content});
 }
 
+std::size_t threepid_session_cost(std::string_view key, std::string_view client_secret,
+                                  std::string_view medium, std::string_view address) {
+    const std::string sid(kThreepidSidChars, 's');
+    const std::string token(kThreepidTokenDigits, '0');
+    return entry_cost(sizeof(std::string) + sizeof(ThreepidSession),
+                      {sid, sid, client_secret, medium, address, token}) +
+           entry_cost(2 * sizeof(std::string), {key, sid});
+}
+
+std::size_t account_threepid_cost(std::string_view user_id, std::string_view medium,
+                                  std::string_view address) {
+    return entry_cost(2 * sizeof(std::string) + sizeof(AccountThreepid),
+                      {medium, address, user_id}) +
+           entry_cost(2 * sizeof(std::string), {medium, address});
+}
+
 Reply refuse_if_full(const State& state, std::size_t bytes) {
     const std::size_t capacity = state.options.state_capacity_bytes;
     if (state.state_bytes <= capacity && bytes <= capacity - state.state_bytes) {

@@ -24,6 +24,9 @@ void State::clear() {
     media_bytes = 0;
     state_bytes = 0;
     uia_sessions.clear();
+    threepid_sessions.clear();
+    threepid_session_ids.clear();
+    threepids.clear();
     published_rooms.clear();
     pushers.clear();
     reports.clear();

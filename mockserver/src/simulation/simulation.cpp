@@ -141,6 +141,31 @@ constexpr Route kRoutes[] = {
     {"postPusher", sim::handle_pushers},
     // user_directory.cpp
     {"searchUserDirectory", sim::handle_user_directory},
+    // discovery.cpp: /.well-known, TURN credentials, third-party lookup, OpenID tokens
+    {"getWellknown", sim::handle_discovery},
+    {"getWellknownSupport", sim::handle_discovery},
+    {"getWellknownPolicy", sim::handle_discovery},
+    {"getTurnServer", sim::handle_discovery},
+    {"getProtocols", sim::handle_discovery},
+    {"getProtocolMetadata", sim::handle_discovery},
+    {"queryLocationByProtocol", sim::handle_discovery},
+    {"queryUserByProtocol", sim::handle_discovery},
+    {"queryLocationByAlias", sim::handle_discovery},
+    {"queryUserByID", sim::handle_discovery},
+    {"requestOpenIdToken", sim::handle_discovery},
+    // threepids.cpp: 3PID validation tokens and the account's 3PIDs
+    {"requestTokenTo3PIDEmail", sim::handle_threepids},
+    {"requestTokenTo3PIDMSISDN", sim::handle_threepids},
+    {"requestTokenToRegisterEmail", sim::handle_threepids},
+    {"requestTokenToRegisterMSISDN", sim::handle_threepids},
+    {"requestTokenToResetPasswordEmail", sim::handle_threepids},
+    {"requestTokenToResetPasswordMSISDN", sim::handle_threepids},
+    {"getAccount3PIDs", sim::handle_threepids},
+    {"post3PIDs", sim::handle_threepids},
+    {"add3PID", sim::handle_threepids},
+    {"bind3PID", sim::handle_threepids},
+    {"unbind3pidFromAccount", sim::handle_threepids},
+    {"delete3pidFromAccount", sim::handle_threepids},
     // sync.cpp
     {"sync", sim::handle_sync},
     // media.cpp: /_matrix/media/{r0,v3} and the authenticated /_matrix/client/v1/media
@@ -171,8 +196,10 @@ const std::unordered_map<std::string_view, Handler>& route_table() {
 }
 
 // What the handlers read as the path: the segments after the version segment
-// (`/_matrix/client/v3/`, `/_matrix/media/v3/`), and after `media/` for authenticated media.
+// (`/_matrix/client/v3/`, `/_matrix/media/v3/`), after `media/` for authenticated media, and
+// the whole path outside /_matrix (`/.well-known/matrix/client`), which has no version to skip.
 std::vector<std::string> handler_path(std::vector<std::string>&& segments, Handler handler) {
+    if (segments.empty() || segments.front() != "_matrix") return std::move(segments);
     const std::size_t skipped = handler == handle_authenticated_media ? 4 : 3;
     if (segments.size() <= skipped) return {};
     segments.erase(segments.begin(), segments.begin() + static_cast<std::ptrdiff_t>(skipped));

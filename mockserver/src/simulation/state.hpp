@@ -68,6 +68,8 @@ struct User {
     std::map<std::pair<std::string, std::string>, AccountData> room_account_data;  // (room, type)
     std::uint64_t account_data_position = 0;  // the newest change to either, so a sync skips both
     std::vector<std::string> filters;         // filter id = index
+    // (medium, address) of each 3PID on the account; State::threepids has their details.
+    std::set<std::pair<std::string, std::string>> threepids;
 };
 
 struct Device {
@@ -80,6 +82,25 @@ struct Media {
     std::string content_type;
     std::string filename;
     SharedBytes bytes;  // the upload's body, shared with the journal
+};
+
+// A 3PID validation a requestToken operation opened: the token the email or SMS would carry,
+// and whether the user followed its link (POST /__admin/sim/3pid/validate).
+struct ThreepidSession {
+    std::string sid;
+    std::string client_secret;
+    std::string medium;  // "email" or "msisdn"
+    std::string address;
+    std::string token;
+    bool validated = false;
+    std::int64_t validated_at = 0;
+};
+
+// A 3PID added to an account (add3PID): whose it is, and when.
+struct AccountThreepid {
+    std::string user_id;
+    std::int64_t validated_at = 0;
+    std::int64_t added_at = 0;
 };
 
 // An incremental /sync with nothing new yet: answered when a change its user can see arrives
@@ -120,6 +141,11 @@ struct State {
     // bounded by options.state_capacity_bytes.
     std::size_t state_bytes = 0;
     std::set<std::string> uia_sessions;
+    std::map<std::string, ThreepidSession> threepid_sessions;  // sid -> session
+    // "client_secret|medium|address" -> sid: a repeated requestToken reuses its session.
+    std::map<std::string, std::string> threepid_session_ids;
+    // (medium, address) -> its account: one account per 3PID, as the spec asks.
+    std::map<std::pair<std::string, std::string>, AccountThreepid> threepids;
     std::set<std::string> published_rooms;  // in the public room directory
     // (user id, app_id, pushkey) -> the pusher as getPushers lists it (pushers.cpp).
     std::map<std::tuple<std::string, std::string, std::string>, std::string> pushers;
@@ -210,6 +236,8 @@ inline constexpr std::size_t kEventIdRandomChars = 24;
 inline constexpr std::size_t kAccessTokenRandomChars = 32;  // after the "syt_" prefix
 inline constexpr std::size_t kDeviceIdRandomChars = 10;
 inline constexpr std::size_t kUiaSessionChars = 16;
+inline constexpr std::size_t kThreepidSidChars = 16;
+inline constexpr std::size_t kThreepidTokenDigits = 6;
 
 // A map or set entry: its node, the record it holds, and the characters of `strings`.
 std::size_t entry_cost(std::size_t record_size, std::initializer_list<std::string_view> strings);
@@ -229,6 +257,12 @@ std::size_t login_cost(std::string_view user_id, const std::optional<std::string
 std::size_t transaction_cost(const State& state, std::string_view txn_key);
 std::size_t account_data_cost(std::string_view room_id, std::string_view type,
                               std::string_view content);
+// A ThreepidSession with these fields and its threepid_session_ids entry (`key`).
+std::size_t threepid_session_cost(std::string_view key, std::string_view client_secret,
+                                  std::string_view medium, std::string_view address);
+// A threepids entry and its place in the owner's User::threepids.
+std::size_t account_threepid_cost(std::string_view user_id, std::string_view medium,
+                                  std::string_view address);
 // 403 M_RESOURCE_LIMIT_EXCEEDED when adding `bytes` would take the state past its cap; checked
 // before a request stores anything, so a refused request leaves no trace.
 Reply refuse_if_full(const State& state, std::size_t bytes);
@@ -292,6 +326,18 @@ std::string lower(std::string text);  // ASCII lower case, for case-insensitive 
 // user's password, or m.login.dummy): nullopt when it completes it, otherwise the 401 to send.
 Reply check_user_interactive_auth(State& state, const rapidjson::Value& body, const User& user);
 
+// --- user-interactive auth (uia.cpp) -------------------------------------------------------
+
+// What a challenge's session costs while state.uia_sessions keeps it.
+std::size_t uia_session_cost();
+// A 401 body offering `flows` (a JSON array of {"stages": [...]}) on a new, remembered session;
+// the caller has checked refuse_if_full(uia_session_cost()).
+std::string uia_challenge(State& state, std::string_view flows);
+// For an operation that asks for the account's password again: nullopt when `body.auth`
+// completes m.login.password for `user`; else the 401 to answer (a new challenge, or the failed
+// stage with M_FORBIDDEN).
+Reply require_password(State& state, const rapidjson::Value& body, const User& user);
+
 // --- endpoint groups: each answers its own paths, nullopt for the rest ----------------------
 
 Reply handle_versions(State& state, Call& call);
@@ -319,6 +365,17 @@ Reply handle_pushers(State& state, Call& call);
 Reply handle_user_directory(State& state, Call& call);
 // {"reports": [...]}: every report received since the last reset, oldest first.
 std::string reports_json(const State& state);
+// /.well-known/matrix/*, TURN credentials, third-party lookup, OpenID tokens.
+Reply handle_discovery(State& state, Call& call);
+// 3PIDs: the requestToken validations, and the account's 3PIDs (list, add, bind, delete).
+Reply handle_threepids(State& state, Call& call);
+// Takes every 3PID off a deactivated account, so that a new account may add them.
+void forget_threepids(State& state, User& user);
+// GET /__admin/sim/3pid/tokens, POST /__admin/sim/3pid/validate (path after /__admin/sim/).
+std::optional<SimulationAdminResponse> handle_threepid_admin(State& state,
+                                                             const std::string& method,
+                                                             const std::vector<std::string>& path,
+                                                             const std::string& body);
 std::optional<SimulationAdminResponse> handle_sim_admin(State& state, const std::string& method,
                                                         const std::vector<std::string>& path,
                                                         const std::string& body);

@@ -1,37 +1,90 @@
-// User-interactive auth for requests that change an account or its devices: password changes,
-// deactivation and device deletion all offer the same two flows and answer alike.
+// User-interactive auth: the 401 challenges that open a session, and the stages that complete
+// it, for operations that ask for the account's password again (add3PID: m.login.password
+// only) and for those that change an account or its devices (password changes, deactivation,
+// device deletion: m.login.password or m.login.dummy).
 #include "simulation/state.hpp"
 
 namespace matrix::mock::sim {
 
 namespace {
 
-// The 401 every unfinished attempt gets. The session is not kept: a single stage completes
-// the auth, so there is nothing to resume. A failed stage adds errcode and error, as the spec's
-// user-interactive auth does, rather than a 403 the operations do not list.
-ResponseDefinition challenge(State& state, std::string_view errcode = {},
-                             std::string_view message = {}) {
-    JsonObject out;
-    if (!errcode.empty()) out.str("errcode", errcode).str("error", message);
-    out.raw("flows", R"([{"stages":["m.login.password"]},{"stages":["m.login.dummy"]}])")
-        .raw("params", "{}")
-        .str("session", random_id(state, kUiaSessionChars));
-    return ok(out.text(), 401);
+constexpr std::string_view kPasswordFlows = R"([{"stages":["m.login.password"]}])";
+constexpr std::string_view kPasswordOrDummyFlows =
+    R"([{"stages":["m.login.password"]},{"stages":["m.login.dummy"]}])";
+
+// Forgets a completed session, so that sessions do not outlive their operation.
+void end_session(State& state, const std::optional<std::string>& session) {
+    if (session && state.uia_sessions.erase(*session) > 0) release(state, uia_session_cost());
+}
+
+// Whom `auth` names: `identifier.user` (m.id.user) or the legacy `user`; nullopt when neither.
+std::optional<std::string> named_user(const State& state, const rapidjson::Value& auth) {
+    std::optional<std::string> name = member_string(auth, "user");
+    if (const auto identifier = auth.FindMember("identifier");
+        identifier != auth.MemberEnd() && identifier->value.IsObject()) {
+        name = member_string(identifier->value, "user");
+    }
+    if (!name) return std::nullopt;
+    return user_id_for(state, *name);
+}
+
+// A new challenge on a remembered session; the session is a write, so the budget decides.
+ResponseDefinition challenge(State& state, std::string_view flows) {
+    if (Reply full = refuse_if_full(state, uia_session_cost())) return *full;
+    return ok(uia_challenge(state, flows), 401);
+}
+
+// The spec's failed stage: 401 again, with the error and the flows still open, on the
+// client's session so that it can retry the stage (not a 403 the operations do not list).
+ResponseDefinition failed_stage(std::string_view flows, std::string_view errcode,
+                                std::string_view message,
+                                const std::optional<std::string>& session) {
+    JsonObject failed;
+    failed.str("errcode", errcode).str("error", message).raw("flows", flows).raw("params", "{}");
+    if (session) failed.str("session", *session);
+    return ok(failed.text(), 401);
 }
 
 }  // namespace
 
+std::size_t uia_session_cost() { return entry_cost(sizeof(std::string), {}) + kUiaSessionChars; }
+
+std::string uia_challenge(State& state, std::string_view flows) {
+    const std::string session = random_id(state, kUiaSessionChars);
+    state.uia_sessions.insert(session);
+    charge(state, uia_session_cost());
+    return JsonObject().raw("flows", flows).raw("params", "{}").str("session", session).text();
+}
+
+Reply require_password(State& state, const rapidjson::Value& body, const User& user) {
+    const auto auth = body.FindMember("auth");
+    if (auth == body.MemberEnd() || !auth->value.IsObject())
+        return challenge(state, kPasswordFlows);
+    const auto session = member_string(auth->value, "session");
+    const auto named = named_user(state, auth->value);
+    const bool completed = member_string(auth->value, "type") == "m.login.password" &&
+                           member_string(auth->value, "password") == user.password &&
+                           (!named || *named == user.user_id);
+    if (!completed) return failed_stage(kPasswordFlows, "M_FORBIDDEN", "Invalid password", session);
+    end_session(state, session);
+    return std::nullopt;
+}
+
 Reply check_user_interactive_auth(State& state, const rapidjson::Value& body, const User& user) {
     const auto auth = body.FindMember("auth");
-    if (auth == body.MemberEnd() || !auth->value.IsObject()) return challenge(state);
+    if (auth == body.MemberEnd() || !auth->value.IsObject()) {
+        return challenge(state, kPasswordOrDummyFlows);
+    }
+    const auto session = member_string(auth->value, "session");
     const auto stage = member_string(auth->value, "type");
-    if (stage == "m.login.dummy") return std::nullopt;
-    if (stage != "m.login.password") {
-        return challenge(state, "M_UNRECOGNIZED", "Unsupported auth stage");
+    if (stage != "m.login.dummy" && stage != "m.login.password") {
+        return failed_stage(kPasswordOrDummyFlows, "M_UNRECOGNIZED", "Unsupported auth stage",
+                            session);
     }
-    if (member_string(auth->value, "password") != user.password) {
-        return challenge(state, "M_FORBIDDEN", "Invalid password");
+    if (stage == "m.login.password" && member_string(auth->value, "password") != user.password) {
+        return failed_stage(kPasswordOrDummyFlows, "M_FORBIDDEN", "Invalid password", session);
     }
+    end_session(state, session);
     return std::nullopt;
 }
 

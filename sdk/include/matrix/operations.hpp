@@ -186,7 +186,7 @@ EncodedRequest encode(const RegistrationTokenValidity& args, BuildOptions option
 // GET /_matrix/client/{path_version}/room_summary/{roomIdOrAlias}
 struct GetRoomSummary {
     std::string base_url{};
-    std::string token{};
+    std::optional<std::string> token{};
     std::string room_id_or_alias{};
     std::optional<Json> via{};
 };

@@ -185,7 +185,7 @@ EncodedRequest encode(const RegistrationTokenValidity& args, BuildOptions option
 }
 
 static std::array<ArgValue, 4> values_of(const GetRoomSummary& args) {
-    return {text(args.base_url), text(args.token), text(args.room_id_or_alias), opt(args.via)};
+    return {text(args.base_url), opt(args.token), text(args.room_id_or_alias), opt(args.via)};
 }
 Request build(const GetRoomSummary& args, BuildOptions options) {
     return matrix::build(operations::all[17], values_of(args), options);

@@ -106,7 +106,7 @@ inline constexpr ParamSpec registrationTokenValidity_params[] = {
 };
 inline constexpr ParamSpec getRoomSummary_params[] = {
     {"base_url", string, base_url, true, "", false},
-    {"token", string, bearer_token, true, "", false},
+    {"token", string, bearer_token, false, "", false},
     {"roomIdOrAlias", string, path, true, "", false},
     {"via", json_array, query, false, "", true},
 };
@@ -1127,7 +1127,7 @@ inline constexpr EndpointSpec all[] = {
     {"get_content_thumbnail_authed", "", "getContentThumbnailAuthed", Method::get, "/_matrix/client/{path_version}/media/thumbnail/{serverName}/{mediaId}", getContentThumbnailAuthed_params, {}, {}, {}, PathVersions{PathVersions::kV1}, AuthRequirement::required, true, false},
     {"get_mutual_rooms", "", "getMutualRooms", Method::get, "/_matrix/client/{path_version}/mutual_rooms", getMutualRooms_params, {}, {}, {}, PathVersions{PathVersions::kV1}, AuthRequirement::required, true, false},
     {"registration_token_validity", "", "registrationTokenValidity", Method::get, "/_matrix/client/{path_version}/register/m.login.registration_token/validity", registrationTokenValidity_params, {}, {}, {}, PathVersions{PathVersions::kV1}, AuthRequirement::none, true, false},
-    {"get_room_summary", "", "getRoomSummary", Method::get, "/_matrix/client/{path_version}/room_summary/{roomIdOrAlias}", getRoomSummary_params, {}, {}, {}, PathVersions{PathVersions::kV1}, AuthRequirement::required, false, false},
+    {"get_room_summary", "", "getRoomSummary", Method::get, "/_matrix/client/{path_version}/room_summary/{roomIdOrAlias}", getRoomSummary_params, {}, {}, {}, PathVersions{PathVersions::kV1}, AuthRequirement::optional, false, false},
     {"get_space_hierarchy", "", "getSpaceHierarchy", Method::get, "/_matrix/client/{path_version}/rooms/{roomId}/hierarchy", getSpaceHierarchy_params, {}, {}, {}, PathVersions{PathVersions::kV1}, AuthRequirement::required, true, false},
     {"get_relating_events", "", "getRelatingEvents", Method::get, "/_matrix/client/{path_version}/rooms/{roomId}/relations/{eventId}", getRelatingEvents_params, {}, {}, {}, PathVersions{PathVersions::kV1}, AuthRequirement::required, false, false},
     {"get_relating_events_with_rel_type", "", "getRelatingEventsWithRelType", Method::get, "/_matrix/client/{path_version}/rooms/{roomId}/relations/{eventId}/{relType}", getRelatingEventsWithRelType_params, {}, {}, {}, PathVersions{PathVersions::kV1}, AuthRequirement::required, false, false},
