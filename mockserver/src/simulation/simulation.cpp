@@ -166,6 +166,11 @@ constexpr Route kRoutes[] = {
     {"bind3PID", sim::handle_threepids},
     {"unbind3pidFromAccount", sim::handle_threepids},
     {"delete3pidFromAccount", sim::handle_threepids},
+    // relations.cpp: events relating to an event, thread roots
+    {"getRelatingEvents", sim::handle_relations},
+    {"getRelatingEventsWithRelType", sim::handle_relations},
+    {"getRelatingEventsWithRelTypeAndEventType", sim::handle_relations},
+    {"getThreadRoots", sim::handle_relations},
     // sync.cpp
     {"sync", sim::handle_sync},
     // media.cpp: /_matrix/media/{r0,v3} and the authenticated /_matrix/client/v1/media

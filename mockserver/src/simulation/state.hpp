@@ -367,6 +367,8 @@ Reply handle_user_directory(State& state, Call& call);
 std::string reports_json(const State& state);
 // /.well-known/matrix/*, TURN credentials, third-party lookup, OpenID tokens.
 Reply handle_discovery(State& state, Call& call);
+// Relations (getRelatingEvents*) and thread roots (getThreadRoots).
+Reply handle_relations(State& state, Call& call);
 // 3PIDs: the requestToken validations, and the account's 3PIDs (list, add, bind, delete).
 Reply handle_threepids(State& state, Call& call);
 // Takes every 3PID off a deactivated account, so that a new account may add them.

@@ -1,0 +1,190 @@
+// The simulation's relations, threads, timestamp lookup, search, knocking, room upgrades and
+// notifications, over real sockets: each has its success and its refusal.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "matrix/mock/homeserver.hpp"
+#include "matrix/operation_match.hpp"
+#include "matrix/spec_validation.hpp"
+#include "simulation_client.hpp"
+
+namespace matrix::mock {
+namespace {
+
+using namespace testing;
+
+const std::string kV3 = "/_matrix/client/v3";
+const std::string kV1 = "/_matrix/client/v1";
+
+MockHomeserverOptions simulated() {
+    MockHomeserverOptions options;
+    options.simulation = true;
+    return options;
+}
+
+std::string errcode(const RawResponse& response) { return str(parse(response.body), "errcode"); }
+
+// A 2xx answer of `operation_id` holds to the spec's response schema (the operations test only
+// sees the answers to the spec's own examples, most of them refusals here).
+void expect_valid(const std::string& operation_id, const RawResponse& response) {
+    const EndpointSpec* operation = find_operation(operation_id);
+    ASSERT_NE(operation, nullptr);
+    for (const SpecViolation& v : validate_response(*operation, response.status, response.body)) {
+        ADD_FAILURE() << operation_id << ": " << v.where << " [" << v.rule << "] " << v.message
+                      << "\n  body: " << response.body;
+    }
+}
+
+std::vector<std::string> ids_in(const rapidjson::Value& events) {
+    std::vector<std::string> ids;
+    for (const auto& event : events.GetArray()) ids.push_back(str(event, "event_id"));
+    return ids;
+}
+
+// An event of `type` with this content JSON; its id.
+std::string send_event(const MockHomeserver& hs, const Account& who, const std::string& room,
+                       const std::string& type, const std::string& txn,
+                       const std::string& content) {
+    const RawResponse r =
+        call(hs.port(), "PUT", kV3 + "/rooms/" + path_id(room) + "/send/" + type + "/" + txn,
+             who.token, content);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return str(parse(r.body), "event_id");
+}
+
+std::string reply_in_thread(const MockHomeserver& hs, const Account& who, const std::string& room,
+                            const std::string& txn, const std::string& root) {
+    return send_event(hs, who, room, "m.room.message", txn,
+                      R"({"msgtype":"m.text","body":"re","m.relates_to":{"rel_type":"m.thread",)"
+                      R"("event_id":")" +
+                          root + R"("}})");
+}
+
+std::string react(const MockHomeserver& hs, const Account& who, const std::string& room,
+                  const std::string& txn, const std::string& target) {
+    return send_event(hs, who, room, "m.reaction", txn,
+                      R"({"m.relates_to":{"rel_type":"m.annotation","key":"+1","event_id":")" +
+                          target + R"("}})");
+}
+
+// ---- getRelatingEvents* -------------------------------------------------------------------
+
+TEST(SimulationRelations, RelationsListChildrenFilteredAndPaged) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const std::string room = create_room(hs, alice);
+    const std::string root = send_text(hs, alice, room, "root");
+    const std::string other = send_text(hs, alice, room, "other");
+    const std::string r1 = reply_in_thread(hs, alice, room, "r1", root);
+    const std::string a1 = react(hs, alice, room, "a1", root);
+    const std::string r2 = reply_in_thread(hs, alice, room, "r2", root);
+    react(hs, alice, room, "a2", other);
+    const std::string base = kV1 + "/rooms/" + path_id(room) + "/relations/" + root;
+
+    const RawResponse all_answer = call(hs.port(), "GET", base, alice.token);
+    expect_valid("getRelatingEvents", all_answer);
+    const auto all = parse(all_answer.body);
+    EXPECT_EQ(ids_in(all["chunk"]), (std::vector<std::string>{r2, a1, r1}));  // newest first
+    EXPECT_FALSE(all.HasMember("next_batch"));
+
+    const auto threads = parse(call(hs.port(), "GET", base + "/m.thread?dir=f", alice.token).body);
+    EXPECT_EQ(ids_in(threads["chunk"]), (std::vector<std::string>{r1, r2}));
+    const auto typed =
+        parse(call(hs.port(), "GET", base + "/m.annotation/m.reaction", alice.token).body);
+    EXPECT_EQ(ids_in(typed["chunk"]), std::vector<std::string>{a1});
+    const auto none =
+        parse(call(hs.port(), "GET", base + "/m.annotation/m.room.message", alice.token).body);
+    EXPECT_EQ(none["chunk"].Size(), 0u);
+
+    // Two pages of two and one, joined by next_batch.
+    const auto first = parse(call(hs.port(), "GET", base + "?limit=2", alice.token).body);
+    EXPECT_EQ(ids_in(first["chunk"]), (std::vector<std::string>{r2, a1}));
+    ASSERT_TRUE(first.HasMember("next_batch"));
+    const auto second = parse(
+        call(hs.port(), "GET", base + "?limit=2&from=" + str(first, "next_batch"), alice.token)
+            .body);
+    EXPECT_EQ(ids_in(second["chunk"]), std::vector<std::string>{r1});
+    EXPECT_FALSE(second.HasMember("next_batch"));
+}
+
+TEST(SimulationRelations, RecurseFollowsRelationsOfRelations) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const std::string room = create_room(hs, alice);
+    const std::string root = send_text(hs, alice, room, "root");
+    const std::string reply = reply_in_thread(hs, alice, room, "r1", root);
+    const std::string reaction = react(hs, alice, room, "a1", reply);
+    const std::string base = kV1 + "/rooms/" + path_id(room) + "/relations/" + root;
+
+    const auto direct = parse(call(hs.port(), "GET", base, alice.token).body);
+    EXPECT_EQ(ids_in(direct["chunk"]), std::vector<std::string>{reply});
+    EXPECT_FALSE(direct.HasMember("recursion_depth"));
+    const auto deep = parse(call(hs.port(), "GET", base + "?recurse=true", alice.token).body);
+    EXPECT_EQ(ids_in(deep["chunk"]), (std::vector<std::string>{reaction, reply}));
+    EXPECT_TRUE(deep.HasMember("recursion_depth"));
+}
+
+TEST(SimulationRelations, RelationsRefuseStrangersUnknownEventsAndBadTokens) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const Account eve = add_user(hs, "eve");
+    const std::string room = create_room(hs, alice);
+    const std::string root = send_text(hs, alice, room, "root");
+    const std::string base = kV1 + "/rooms/" + path_id(room) + "/relations/";
+
+    const RawResponse stranger = call(hs.port(), "GET", base + root, eve.token);
+    EXPECT_EQ(stranger.status, 403) << stranger.body;
+    const RawResponse unknown = call(hs.port(), "GET", base + "$nope", alice.token);
+    EXPECT_EQ(unknown.status, 404) << unknown.body;
+    const RawResponse bad = call(hs.port(), "GET", base + root + "?from=zzz", alice.token);
+    EXPECT_EQ(bad.status, 400) << bad.body;
+    EXPECT_EQ(errcode(bad), "M_INVALID_PARAM");
+}
+
+// ---- getThreadRoots -----------------------------------------------------------------------
+
+TEST(SimulationRelations, ThreadRootsComeNewestReplyFirstWithTheirAggregation) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const Account bob = add_user(hs, "bob");
+    const std::string room = create_room(hs, alice, R"({"preset":"public_chat"})");
+    ASSERT_EQ(call(hs.port(), "POST", kV3 + "/join/" + path_id(room), bob.token, "{}").status, 200);
+    const std::string older = send_text(hs, alice, room, "older");
+    const std::string newer = send_text(hs, alice, room, "newer");
+    send_text(hs, alice, room, "n1", "no thread");
+    reply_in_thread(hs, bob, room, "b1", newer);
+    const std::string latest = reply_in_thread(hs, alice, room, "a1", older);
+    const std::string base = kV1 + "/rooms/" + path_id(room) + "/threads";
+
+    const RawResponse answer = call(hs.port(), "GET", base, alice.token);
+    expect_valid("getThreadRoots", answer);
+    const auto json = parse(answer.body);
+    EXPECT_EQ(ids_in(json["chunk"]), (std::vector<std::string>{older, newer}));
+    const auto& thread = json["chunk"][0]["unsigned"]["m.relations"]["m.thread"];
+    EXPECT_EQ(thread["count"].GetInt(), 1);
+    EXPECT_EQ(str(thread["latest_event"], "event_id"), latest);
+    EXPECT_TRUE(thread["current_user_participated"].GetBool());
+
+    // Bob took part in `newer` only; pages of one are joined by next_batch.
+    const auto mine = parse(call(hs.port(), "GET", base + "?include=participated", bob.token).body);
+    EXPECT_EQ(ids_in(mine["chunk"]), std::vector<std::string>{newer});
+    const auto first = parse(call(hs.port(), "GET", base + "?limit=1", alice.token).body);
+    EXPECT_EQ(ids_in(first["chunk"]), std::vector<std::string>{older});
+    const auto second = parse(
+        call(hs.port(), "GET", base + "?limit=1&from=" + str(first, "next_batch"), alice.token)
+            .body);
+    EXPECT_EQ(ids_in(second["chunk"]), std::vector<std::string>{newer});
+    EXPECT_FALSE(second.HasMember("next_batch"));
+
+    const Account eve = add_user(hs, "eve");
+    EXPECT_EQ(call(hs.port(), "GET", base, eve.token).status, 403);
+}
+
+}  // namespace
+}  // namespace matrix::mock
