@@ -186,5 +186,46 @@ TEST(SimulationRelations, ThreadRootsComeNewestReplyFirstWithTheirAggregation) {
     EXPECT_EQ(call(hs.port(), "GET", base, eve.token).status, 403);
 }
 
+// ---- getEventByTimestamp ------------------------------------------------------------------
+
+std::int64_t ts_of(const MockHomeserver& hs, const Account& who, const std::string& room,
+                   const std::string& event_id) {
+    const auto json = parse(
+        call(hs.port(), "GET", kV3 + "/rooms/" + path_id(room) + "/event/" + event_id, who.token)
+            .body);
+    return json["origin_server_ts"].GetInt64();
+}
+
+TEST(SimulationTimestamps, FindTheClosestEventInEitherDirection) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const std::string room = create_room(hs, alice);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const std::string first = send_text(hs, alice, room, "t1");
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const std::string second = send_text(hs, alice, room, "t2");
+    const std::int64_t t1 = ts_of(hs, alice, room, first);
+    const std::int64_t t2 = ts_of(hs, alice, room, second);
+    ASSERT_LT(t1 + 1, t2);
+    const std::string base = kV1 + "/rooms/" + path_id(room) + "/timestamp_to_event?ts=";
+
+    const auto at = [&](std::int64_t ts, const std::string& dir) {
+        return call(hs.port(), "GET", base + std::to_string(ts) + "&dir=" + dir, alice.token);
+    };
+    expect_valid("getEventByTimestamp", at(t1 + 1, "f"));
+    EXPECT_EQ(str(parse(at(t1 + 1, "f").body), "event_id"), second);
+    EXPECT_EQ(str(parse(at(t2 - 1, "b").body), "event_id"), first);
+    EXPECT_EQ(str(parse(at(t2, "b").body), "event_id"), second);
+    EXPECT_EQ(parse(at(t2, "f").body)["origin_server_ts"].GetInt64(), t2);
+
+    const RawResponse later = at(t2 + 100000, "f");
+    EXPECT_EQ(later.status, 404) << later.body;
+    EXPECT_EQ(errcode(later), "M_NOT_FOUND");
+    EXPECT_EQ(at(0, "b").status, 404);
+    EXPECT_EQ(at(t1, "x").status, 400);
+    const Account eve = add_user(hs, "eve");
+    EXPECT_EQ(call(hs.port(), "GET", base + "0&dir=f", eve.token).status, 403);
+}
+
 }  // namespace
 }  // namespace matrix::mock

@@ -171,6 +171,8 @@ constexpr Route kRoutes[] = {
     {"getRelatingEventsWithRelType", sim::handle_relations},
     {"getRelatingEventsWithRelTypeAndEventType", sim::handle_relations},
     {"getThreadRoots", sim::handle_relations},
+    // timestamp_to_event.cpp
+    {"getEventByTimestamp", sim::handle_timestamp_to_event},
     // sync.cpp
     {"sync", sim::handle_sync},
     // media.cpp: /_matrix/media/{r0,v3} and the authenticated /_matrix/client/v1/media

@@ -369,6 +369,8 @@ std::string reports_json(const State& state);
 Reply handle_discovery(State& state, Call& call);
 // Relations (getRelatingEvents*) and thread roots (getThreadRoots).
 Reply handle_relations(State& state, Call& call);
+// getEventByTimestamp: the room's event closest to a time.
+Reply handle_timestamp_to_event(State& state, Call& call);
 // 3PIDs: the requestToken validations, and the account's 3PIDs (list, add, bind, delete).
 Reply handle_threepids(State& state, Call& call);
 // Takes every 3PID off a deactivated account, so that a new account may add them.
