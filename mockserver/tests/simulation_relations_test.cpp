@@ -227,5 +227,55 @@ TEST(SimulationTimestamps, FindTheClosestEventInEitherDirection) {
     EXPECT_EQ(call(hs.port(), "GET", base + "0&dir=f", eve.token).status, 403);
 }
 
+// ---- search -------------------------------------------------------------------------------
+
+RawResponse search(const MockHomeserver& hs, const Account& who, const std::string& criteria,
+                   const std::string& query = {}) {
+    return call(hs.port(), "POST", kV3 + "/search" + query, who.token,
+                R"({"search_categories":{"room_events":)" + criteria + "}}");
+}
+
+TEST(SimulationSearch, FindsTermsCaseInsensitivelyInJoinedRoomsOnly) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const Account bob = add_user(hs, "bob");
+    const std::string room = create_room(hs, alice);
+    const std::string elsewhere = create_room(hs, bob);
+    const std::string hit1 = send_text(hs, alice, room, "a1", "Martians and men");
+    send_text(hs, alice, room, "a2", "nothing to see");
+    const std::string hit2 = send_text(hs, alice, room, "a3", "more martians, MARTIANS");
+    send_text(hs, bob, elsewhere, "b1", "martians in bob's room");
+
+    const RawResponse r = search(hs, alice, R"({"search_term":"martians"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    expect_valid("search", r);
+    const auto json = parse(r.body);
+    const auto& events = json["search_categories"]["room_events"];
+    EXPECT_EQ(events["count"].GetInt(), 2);
+    // By rank: two occurrences before one.
+    ASSERT_EQ(events["results"].Size(), 2u);
+    EXPECT_EQ(str(events["results"][0]["result"], "event_id"), hit2);
+    EXPECT_EQ(str(events["results"][1]["result"], "event_id"), hit1);
+    EXPECT_EQ(std::string(events["highlights"][0].GetString()), "martians");
+
+    // Pages of one, newest first.
+    const auto first = parse(
+        search(hs, alice, R"({"search_term":"MARTIANS","order_by":"recent","filter":{"limit":1}})")
+            .body);
+    const auto& page = first["search_categories"]["room_events"];
+    EXPECT_EQ(str(page["results"][0]["result"], "event_id"), hit2);
+    ASSERT_TRUE(page.HasMember("next_batch"));
+    const auto second = parse(
+        search(hs, alice, R"({"search_term":"MARTIANS","order_by":"recent","filter":{"limit":1}})",
+               "?next_batch=" + str(page, "next_batch"))
+            .body);
+    const auto& rest = second["search_categories"]["room_events"];
+    EXPECT_EQ(str(rest["results"][0]["result"], "event_id"), hit1);
+    EXPECT_FALSE(rest.HasMember("next_batch"));
+
+    EXPECT_EQ(search(hs, alice, R"({"keys":["content.body"]})").status, 400);
+    EXPECT_EQ(search(hs, alice, R"({"search_term":"x","keys":["sender"]})").status, 400);
+}
+
 }  // namespace
 }  // namespace matrix::mock

@@ -173,6 +173,8 @@ constexpr Route kRoutes[] = {
     {"getThreadRoots", sim::handle_relations},
     // timestamp_to_event.cpp
     {"getEventByTimestamp", sim::handle_timestamp_to_event},
+    // search.cpp
+    {"search", sim::handle_search},
     // sync.cpp
     {"sync", sim::handle_sync},
     // media.cpp: /_matrix/media/{r0,v3} and the authenticated /_matrix/client/v1/media

@@ -371,6 +371,8 @@ Reply handle_discovery(State& state, Call& call);
 Reply handle_relations(State& state, Call& call);
 // getEventByTimestamp: the room's event closest to a time.
 Reply handle_timestamp_to_event(State& state, Call& call);
+// POST /search: room events by a term in their body, name or topic.
+Reply handle_search(State& state, Call& call);
 // 3PIDs: the requestToken validations, and the account's 3PIDs (list, add, bind, delete).
 Reply handle_threepids(State& state, Call& call);
 // Takes every 3PID off a deactivated account, so that a new account may add them.
