@@ -277,5 +277,46 @@ TEST(SimulationSearch, FindsTermsCaseInsensitivelyInJoinedRoomsOnly) {
     EXPECT_EQ(search(hs, alice, R"({"search_term":"x","keys":["sender"]})").status, 400);
 }
 
+// ---- knockRoom ----------------------------------------------------------------------------
+
+TEST(SimulationKnock, KnocksOnlyWhereTheJoinRuleAllowsIt) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const Account bob = add_user(hs, "bob");
+    const std::string closed = create_room(hs, alice);
+    const std::string knockable =
+        create_room(hs, alice,
+                    R"({"room_alias_name":"door","initial_state":[{"type":"m.room.join_rules",)"
+                    R"("content":{"join_rule":"knock"}}]})");
+
+    const RawResponse refused =
+        call(hs.port(), "POST", kV3 + "/knock/" + path_id(closed), bob.token, "{}");
+    EXPECT_EQ(refused.status, 403) << refused.body;
+    EXPECT_EQ(errcode(refused), "M_FORBIDDEN");
+    EXPECT_EQ(
+        call(hs.port(), "POST", kV3 + "/knock/%23nowhere%3Alocalhost", bob.token, "{}").status,
+        404);
+
+    const RawResponse knocked = call(hs.port(), "POST", kV3 + "/knock/%23door%3Alocalhost",
+                                     bob.token, R"({"reason":"let me in"})");
+    ASSERT_EQ(knocked.status, 200) << knocked.body;
+    expect_valid("knockRoom", knocked);
+    EXPECT_EQ(str(parse(knocked.body), "room_id"), knockable);
+    const auto member =
+        parse(call(hs.port(), "GET",
+                   kV3 + "/rooms/" + path_id(knockable) + "/state/m.room.member/" + bob.user_id,
+                   alice.token)
+                  .body);
+    EXPECT_EQ(str(member, "membership"), "knock");
+    EXPECT_EQ(str(member, "reason"), "let me in");
+    // Alice lets Bob in.
+    EXPECT_EQ(call(hs.port(), "POST", kV3 + "/rooms/" + path_id(knockable) + "/invite", alice.token,
+                   R"({"user_id":")" + bob.user_id + R"("})")
+                  .status,
+              200);
+    EXPECT_EQ(call(hs.port(), "POST", kV3 + "/join/" + path_id(knockable), bob.token, "{}").status,
+              200);
+}
+
 }  // namespace
 }  // namespace matrix::mock

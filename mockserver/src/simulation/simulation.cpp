@@ -175,6 +175,8 @@ constexpr Route kRoutes[] = {
     {"getEventByTimestamp", sim::handle_timestamp_to_event},
     // search.cpp
     {"search", sim::handle_search},
+    // knock.cpp
+    {"knockRoom", sim::handle_knock},
     // sync.cpp
     {"sync", sim::handle_sync},
     // media.cpp: /_matrix/media/{r0,v3} and the authenticated /_matrix/client/v1/media
