@@ -318,5 +318,52 @@ TEST(SimulationKnock, KnocksOnlyWhereTheJoinRuleAllowsIt) {
               200);
 }
 
+// ---- upgradeRoom --------------------------------------------------------------------------
+
+TEST(SimulationUpgrade, ReplacesTheRoomAndTombstonesTheOldOne) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const Account bob = add_user(hs, "bob");
+    const std::string old_room = create_room(
+        hs, alice, R"({"preset":"public_chat","name":"Old","topic":"About","room_version":"9"})");
+    ASSERT_EQ(call(hs.port(), "POST", kV3 + "/join/" + path_id(old_room), bob.token, "{}").status,
+              200);
+    const std::string upgrade = kV3 + "/rooms/" + path_id(old_room) + "/upgrade";
+
+    EXPECT_EQ(call(hs.port(), "POST", upgrade, bob.token, R"({"new_version":"10"})").status, 403);
+    const RawResponse unsupported =
+        call(hs.port(), "POST", upgrade, alice.token, R"({"new_version":"99"})");
+    EXPECT_EQ(unsupported.status, 400);
+    EXPECT_EQ(errcode(unsupported), "M_UNSUPPORTED_ROOM_VERSION");
+
+    const RawResponse r = call(hs.port(), "POST", upgrade, alice.token, R"({"new_version":"10"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    expect_valid("upgradeRoom", r);
+    const std::string new_room = str(parse(r.body), "replacement_room");
+    ASSERT_FALSE(new_room.empty());
+    const std::string new_state = kV3 + "/rooms/" + path_id(new_room) + "/state/";
+    const auto create =
+        parse(call(hs.port(), "GET", new_state + "m.room.create", alice.token).body);
+    EXPECT_EQ(str(create, "room_version"), "10");
+    EXPECT_EQ(str(create["predecessor"], "room_id"), old_room);
+    EXPECT_EQ(
+        str(parse(call(hs.port(), "GET", new_state + "m.room.name", alice.token).body), "name"),
+        "Old");
+    EXPECT_EQ(
+        str(parse(call(hs.port(), "GET", new_state + "m.room.topic", alice.token).body), "topic"),
+        "About");
+    EXPECT_EQ(str(parse(call(hs.port(), "GET", new_state + "m.room.join_rules", alice.token).body),
+                  "join_rule"),
+              "public");
+    const auto tombstone =
+        parse(call(hs.port(), "GET",
+                   kV3 + "/rooms/" + path_id(old_room) + "/state/m.room.tombstone", alice.token)
+                  .body);
+    EXPECT_EQ(str(tombstone, "replacement_room"), new_room);
+    // Bob follows the tombstone into the public replacement.
+    EXPECT_EQ(call(hs.port(), "POST", kV3 + "/join/" + path_id(new_room), bob.token, "{}").status,
+              200);
+}
+
 }  // namespace
 }  // namespace matrix::mock

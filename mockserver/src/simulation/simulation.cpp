@@ -177,6 +177,8 @@ constexpr Route kRoutes[] = {
     {"search", sim::handle_search},
     // knock.cpp
     {"knockRoom", sim::handle_knock},
+    // room_upgrade.cpp
+    {"upgradeRoom", sim::handle_room_upgrade},
     // sync.cpp
     {"sync", sim::handle_sync},
     // media.cpp: /_matrix/media/{r0,v3} and the authenticated /_matrix/client/v1/media

@@ -375,6 +375,8 @@ Reply handle_timestamp_to_event(State& state, Call& call);
 Reply handle_search(State& state, Call& call);
 // knockRoom: a knock membership in a room whose join rule allows it.
 Reply handle_knock(State& state, Call& call);
+// upgradeRoom: a replacement room and the old room's tombstone.
+Reply handle_room_upgrade(State& state, Call& call);
 // 3PIDs: the requestToken validations, and the account's 3PIDs (list, add, bind, delete).
 Reply handle_threepids(State& state, Call& call);
 // Takes every 3PID off a deactivated account, so that a new account may add them.
