@@ -365,5 +365,56 @@ TEST(SimulationUpgrade, ReplacesTheRoomAndTombstonesTheOldOne) {
               200);
 }
 
+// ---- getNotifications ---------------------------------------------------------------------
+
+TEST(SimulationNotifications, MentionsAndOneToOneMessagesNotify) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const Account bob = add_user(hs, "bob");
+    const Account carol = add_user(hs, "carol");
+    const std::string group = create_room(hs, alice, R"({"preset":"public_chat"})");
+    const std::string direct = create_room(hs, alice, R"({"preset":"public_chat"})");
+    for (const Account* who : {&bob, &carol}) {
+        ASSERT_EQ(call(hs.port(), "POST", kV3 + "/join/" + path_id(group), who->token, "{}").status,
+                  200);
+    }
+    ASSERT_EQ(call(hs.port(), "POST", kV3 + "/join/" + path_id(direct), bob.token, "{}").status,
+              200);
+    send_text(hs, carol, group, "c1", "nobody in particular");
+    const std::string by_name = send_text(hs, carol, group, "c2", "hey ALICE, look");
+    const std::string by_id = send_text(hs, carol, group, "c3", "cc " + alice.user_id);
+    const std::string one_to_one = send_text(hs, bob, direct, "b1", "just us");
+    send_text(hs, alice, direct, "a1", "alice talks to herself");
+
+    const RawResponse r = call(hs.port(), "GET", kV3 + "/notifications", alice.token);
+    ASSERT_EQ(r.status, 200) << r.body;
+    expect_valid("getNotifications", r);
+    const auto json = parse(r.body);
+    std::vector<std::string> ids;
+    for (const auto& n : json["notifications"].GetArray()) {
+        ids.push_back(str(n["event"], "event_id"));
+        EXPECT_FALSE(n["read"].GetBool());
+    }
+    EXPECT_EQ(ids, (std::vector<std::string>{one_to_one, by_id, by_name}));
+    EXPECT_EQ(str(json["notifications"][0], "room_id"), direct);
+
+    const auto highlights =
+        parse(call(hs.port(), "GET", kV3 + "/notifications?only=highlight", alice.token).body);
+    EXPECT_EQ(highlights["notifications"].Size(), 2u);
+
+    const auto first =
+        parse(call(hs.port(), "GET", kV3 + "/notifications?limit=2", alice.token).body);
+    EXPECT_EQ(first["notifications"].Size(), 2u);
+    ASSERT_TRUE(first.HasMember("next_token"));
+    const auto second =
+        parse(call(hs.port(), "GET",
+                   kV3 + "/notifications?limit=2&from=" + str(first, "next_token"), alice.token)
+                  .body);
+    ASSERT_EQ(second["notifications"].Size(), 1u);
+    EXPECT_EQ(str(second["notifications"][0]["event"], "event_id"), by_name);
+    EXPECT_FALSE(second.HasMember("next_token"));
+    EXPECT_EQ(call(hs.port(), "GET", kV3 + "/notifications?from=nope", alice.token).status, 400);
+}
+
 }  // namespace
 }  // namespace matrix::mock

@@ -179,6 +179,8 @@ constexpr Route kRoutes[] = {
     {"knockRoom", sim::handle_knock},
     // room_upgrade.cpp
     {"upgradeRoom", sim::handle_room_upgrade},
+    // notifications.cpp
+    {"getNotifications", sim::handle_notifications},
     // sync.cpp
     {"sync", sim::handle_sync},
     // media.cpp: /_matrix/media/{r0,v3} and the authenticated /_matrix/client/v1/media

@@ -377,6 +377,8 @@ Reply handle_search(State& state, Call& call);
 Reply handle_knock(State& state, Call& call);
 // upgradeRoom: a replacement room and the old room's tombstone.
 Reply handle_room_upgrade(State& state, Call& call);
+// getNotifications: the user's notifications by a fixed subset of the default push rules.
+Reply handle_notifications(State& state, Call& call);
 // 3PIDs: the requestToken validations, and the account's 3PIDs (list, add, bind, delete).
 Reply handle_threepids(State& state, Call& call);
 // Takes every 3PID off a deactivated account, so that a new account may add them.
