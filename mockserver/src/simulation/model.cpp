@@ -319,6 +319,23 @@ std::string merge_override(const std::string& defaults, const rapidjson::Value& 
     return to_text(*merged);
 }
 
+// m.room.create's content: the request's creation_content (an upgrade's `predecessor`, a
+// space's `type`) with the creator and version the server decides.
+std::string create_content(const std::string& creator, const std::string& version,
+                           const rapidjson::Value& body) {
+    rapidjson::Document content(rapidjson::kObjectType);
+    if (const auto it = body.FindMember("creation_content");
+        it != body.MemberEnd() && it->value.IsObject()) {
+        content.CopyFrom(it->value, content.GetAllocator());
+    }
+    auto& allocator = content.GetAllocator();
+    content.RemoveMember("creator");
+    content.RemoveMember("room_version");
+    content.AddMember("creator", rapidjson::Value(creator.c_str(), allocator), allocator);
+    content.AddMember("room_version", rapidjson::Value(version.c_str(), allocator), allocator);
+    return to_text(content);
+}
+
 }  // namespace
 
 std::pair<std::string, Reply> create_room(State& state, const std::string& creator,
@@ -347,8 +364,7 @@ std::pair<std::string, Reply> create_room(State& state, const std::string& creat
     };
     std::vector<Planned> plan;
     const std::string version = member_string(body, "room_version").value_or("10");
-    plan.push_back({"m.room.create",
-                    JsonObject().str("creator", creator).str("room_version", version).text(), ""});
+    plan.push_back({"m.room.create", create_content(creator, version, body), ""});
     plan.push_back({"m.room.member", member_content(state, creator, "join"), creator});
     JsonObject users;
     users.num(creator, 100);

@@ -166,6 +166,21 @@ constexpr Route kRoutes[] = {
     {"bind3PID", sim::handle_threepids},
     {"unbind3pidFromAccount", sim::handle_threepids},
     {"delete3pidFromAccount", sim::handle_threepids},
+    // relations.cpp: events relating to an event, thread roots
+    {"getRelatingEvents", sim::handle_relations},
+    {"getRelatingEventsWithRelType", sim::handle_relations},
+    {"getRelatingEventsWithRelTypeAndEventType", sim::handle_relations},
+    {"getThreadRoots", sim::handle_relations},
+    // timestamp_to_event.cpp
+    {"getEventByTimestamp", sim::handle_timestamp_to_event},
+    // search.cpp
+    {"search", sim::handle_search},
+    // knock.cpp
+    {"knockRoom", sim::handle_knock},
+    // room_upgrade.cpp
+    {"upgradeRoom", sim::handle_room_upgrade},
+    // notifications.cpp
+    {"getNotifications", sim::handle_notifications},
     // sync.cpp
     {"sync", sim::handle_sync},
     // media.cpp: /_matrix/media/{r0,v3} and the authenticated /_matrix/client/v1/media

@@ -367,6 +367,18 @@ Reply handle_user_directory(State& state, Call& call);
 std::string reports_json(const State& state);
 // /.well-known/matrix/*, TURN credentials, third-party lookup, OpenID tokens.
 Reply handle_discovery(State& state, Call& call);
+// Relations (getRelatingEvents*) and thread roots (getThreadRoots).
+Reply handle_relations(State& state, Call& call);
+// getEventByTimestamp: the room's event closest to a time.
+Reply handle_timestamp_to_event(State& state, Call& call);
+// POST /search: room events by a term in their body, name or topic.
+Reply handle_search(State& state, Call& call);
+// knockRoom: a knock membership in a room whose join rule allows it.
+Reply handle_knock(State& state, Call& call);
+// upgradeRoom: a replacement room and the old room's tombstone.
+Reply handle_room_upgrade(State& state, Call& call);
+// getNotifications: the user's notifications by a fixed subset of the default push rules.
+Reply handle_notifications(State& state, Call& call);
 // 3PIDs: the requestToken validations, and the account's 3PIDs (list, add, bind, delete).
 Reply handle_threepids(State& state, Call& call);
 // Takes every 3PID off a deactivated account, so that a new account may add them.
