@@ -1,5 +1,6 @@
 // The simulation's account extras and media extras: whois and the admin-only account controls,
-// refresh and login tokens, profile fields, mutual rooms, SSO, created media and URL previews.
+// refresh and login tokens, profile fields, mutual rooms, SSO, created media, URL previews,
+// and the legacy (deprecated) event operations.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
@@ -290,6 +291,82 @@ TEST(SimulationMedia, AUrlPreviewNamesTheUrlWithoutFetchingIt) {
         EXPECT_EQ(call(hs.port(), "GET", path, alice.token).status, 400);
         EXPECT_EQ(call(hs.port(), "GET", path + "?url=x").status, 401);
     }
+}
+
+TEST(SimulationLegacy, TheEventStreamCarriesWhatHappenedSinceItsToken) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const std::string room = create_room(hs, alice);
+    const RawResponse now = call(hs.port(), "GET", kV3 + "/events?timeout=0", alice.token);
+    ASSERT_EQ(now.status, 200) << now.body;
+    const auto empty = parse(now.body);
+    EXPECT_EQ(empty["chunk"].Size(), 0u);
+    const std::string end = str(empty, "end");
+    const std::string event_id = send_text(hs, alice, room, "t1");
+    const RawResponse later = call(hs.port(), "GET", kV3 + "/events?from=" + end, alice.token);
+    ASSERT_EQ(later.status, 200) << later.body;
+    const auto json = parse(later.body);
+    ASSERT_EQ(json["chunk"].Size(), 1u) << later.body;
+    EXPECT_EQ(str(json["chunk"][0], "event_id"), event_id);
+    EXPECT_EQ(str(json, "start"), end);
+    EXPECT_EQ(call(hs.port(), "GET", kV3 + "/events?from=bogus", alice.token).status, 400);
+
+    // Peeking: the one room, for a member; a stranger may not peek into a private room.
+    const Account bob = add_user(hs, "bob");
+    const std::string peek = kV3 + "/events?from=" + end + "&room_id=" + path_id(room);
+    const RawResponse peeked = call(hs.port(), "GET", peek, alice.token);
+    EXPECT_EQ(parse(peeked.body)["chunk"].Size(), 1u) << peeked.body;
+    EXPECT_EQ(call(hs.port(), "GET", peek, bob.token).status, 403);
+}
+
+TEST(SimulationLegacy, InitialSyncAndOneEventShowTheCallersRooms) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const Account bob = add_user(hs, "bob");
+    const std::string room = create_room(hs, alice, R"({"name":"Old"})");
+    const std::string event_id = send_text(hs, alice, room, "t1", "first");
+
+    const RawResponse all = call(hs.port(), "GET", kV3 + "/initialSync?limit=1", alice.token);
+    ASSERT_EQ(all.status, 200) << all.body;
+    const auto json = parse(all.body);
+    ASSERT_EQ(json["rooms"].Size(), 1u) << all.body;
+    const auto& entry = json["rooms"][0];
+    EXPECT_EQ(str(entry, "room_id"), room);
+    EXPECT_EQ(str(entry, "membership"), "join");
+    ASSERT_EQ(entry["messages"]["chunk"].Size(), 1u);
+    EXPECT_EQ(str(entry["messages"]["chunk"][0], "event_id"), event_id);
+    EXPECT_GT(entry["state"].Size(), 3u);
+    EXPECT_EQ(call(hs.port(), "GET", kV3 + "/initialSync", bob.token).body.find(room),
+              std::string::npos);
+
+    const RawResponse one =
+        call(hs.port(), "GET", kV3 + "/rooms/" + path_id(room) + "/initialSync", alice.token);
+    ASSERT_EQ(one.status, 200) << one.body;
+    EXPECT_EQ(str(parse(one.body), "visibility"), "private");
+    EXPECT_EQ(
+        call(hs.port(), "GET", kV3 + "/rooms/" + path_id(room) + "/initialSync", bob.token).status,
+        403);
+
+    const std::string event_path = kV3 + "/events/" + path_id(event_id);
+    const RawResponse event = call(hs.port(), "GET", event_path, alice.token);
+    ASSERT_EQ(event.status, 200) << event.body;
+    EXPECT_EQ(str(parse(event.body), "event_id"), event_id);
+    EXPECT_EQ(call(hs.port(), "GET", event_path, bob.token).status, 404);
+}
+
+TEST(SimulationLegacy, ApplicationServiceOperationsRefuseAUsersToken) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const std::string room = create_room(hs, alice);
+    const RawResponse ping =
+        call(hs.port(), "POST", "/_matrix/client/v1/appservice/irc/ping", alice.token, "{}");
+    EXPECT_EQ(ping.status, 403) << ping.body;
+    EXPECT_EQ(errcode(ping), "M_FORBIDDEN");
+    const RawResponse list =
+        call(hs.port(), "PUT", kV3 + "/directory/list/appservice/irc/" + path_id(room), alice.token,
+             R"({"visibility":"public"})");
+    EXPECT_EQ(list.status, 403) << list.body;
+    EXPECT_EQ(errcode(list), "M_FORBIDDEN");
 }
 
 }  // namespace

@@ -184,6 +184,15 @@ constexpr Route kRoutes[] = {
     {"setAdminLockUser", sim::handle_server_admin},
     {"getAdminSuspendUser", sim::handle_server_admin},
     {"setAdminSuspendUser", sim::handle_server_admin},
+    // legacy.cpp: the deprecated operations from before /sync
+    {"getEvents", sim::handle_legacy},
+    {"peekEvents", sim::handle_legacy},
+    {"initialSync", sim::handle_legacy},
+    {"getOneEvent", sim::handle_legacy},
+    {"roomInitialSync", sim::handle_legacy},
+    // appservice.cpp: application-service-only operations, refused (there is no appservice)
+    {"pingAppservice", sim::handle_appservice},
+    {"updateAppserviceRoomDirectoryVisibility", sim::handle_appservice},
     // sync.cpp
     {"sync", sim::handle_sync},
     // media.cpp: /_matrix/media/{r0,v3} and the authenticated /_matrix/client/v1/media

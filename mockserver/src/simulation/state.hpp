@@ -401,6 +401,9 @@ Reply handle_user_directory(State& state, Call& call);
 Reply handle_login_methods(State& state, Call& call);
 std::string sso_flow();  // the m.login.sso flow GET /login lists
 Reply handle_mutual_rooms(State& state, Call& call);
+// The deprecated /events, /initialSync, /rooms/{id}/initialSync, /events/{id} (legacy.cpp).
+Reply handle_legacy(State& state, Call& call);
+Reply handle_appservice(State& state, Call& call);  // refused: no application service exists
 // whois, and the account lock and suspension an admin sets (server_admin.cpp).
 Reply handle_server_admin(State& state, Call& call);
 // {"reports": [...]}: every report received since the last reset, oldest first.
