@@ -15,6 +15,7 @@
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "matrix/endpoint.hpp"
@@ -149,6 +150,12 @@ bool is_unrecognized(const RawResponse& response) {
     return response.status == 404 && response.body.find("M_UNRECOGNIZED") != std::string::npos;
 }
 
+// Operations whose spec answer for a server without the optional feature is 404 M_UNRECOGNIZED
+// itself (getAuthMetadata: no OAuth 2.0 API); the simulation answers so, saying why.
+bool unrecognized_is_the_answer(std::string_view operation_id) {
+    return operation_id == "getAuthMetadata";
+}
+
 class SimulationOperations : public ::testing::TestWithParam<ExampleRequest> {};
 
 TEST_P(SimulationOperations, AnswersAsTheSpecSays) {
@@ -181,7 +188,11 @@ TEST_P(SimulationOperations, AnswersAsTheSpecSays) {
             << answer.body;
         GTEST_SKIP() << example.operation_id << ": the simulation does not implement it yet";
     }
-    EXPECT_FALSE(is_unrecognized(answer)) << answer.body;
+    if (unrecognized_is_the_answer(example.operation_id)) {
+        EXPECT_EQ(answer.body.find("does not implement"), std::string::npos) << answer.body;
+    } else {
+        EXPECT_FALSE(is_unrecognized(answer)) << answer.body;
+    }
     EXPECT_LT(answer.status, 500) << answer.body;
     if (answer.status >= 200 && answer.status < 300) {
         const auto violations = validate_response(*operation, answer.status, answer.body);

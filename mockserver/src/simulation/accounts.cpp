@@ -7,14 +7,33 @@ namespace matrix::mock::sim {
 
 namespace {
 
-std::string login_reply(State& state, const std::string& user_id, const std::string& token,
-                        const std::string& device_id) {
-    return JsonObject()
-        .str("user_id", user_id)
+// Whether the client asked for a refresh token (`"refresh_token": true`).
+bool wants_refresh(const rapidjson::Value& body) {
+    return body.HasMember("refresh_token") && body["refresh_token"].IsTrue();
+}
+
+// What a login (or a registration that logs in) stores: a device, and maybe a refresh token.
+std::size_t session_cost(const std::string& user_id, const std::optional<std::string>& device_id,
+                         bool refreshable) {
+    return login_cost(user_id, device_id) +
+           (refreshable ? refresh_token_cost(user_id, device_id && !device_id->empty()
+                                                          ? *device_id
+                                                          : std::string(kDeviceIdRandomChars, 'd'))
+                        : 0);
+}
+
+// Logs the user in on a new device (the caller checked session_cost) and answers as login does.
+ResponseDefinition start_session(State& state, const std::string& user_id,
+                                 const std::optional<std::string>& device_id, bool refreshable) {
+    std::string device;
+    const std::string token = login(state, user_id, device_id, device);
+    JsonObject reply;
+    reply.str("user_id", user_id)
         .str("access_token", token)
-        .str("device_id", device_id)
-        .str("home_server", state.options.server_name)
-        .text();
+        .str("device_id", device)
+        .str("home_server", state.options.server_name);
+    if (refreshable) add_refresh_token(state, Device{user_id, device}, token, reply);
+    return ok(reply.text());
 }
 
 Reply register_user(State& state, Call& call) {
@@ -46,20 +65,42 @@ Reply register_user(State& state, Call& call) {
     if (state.users.contains(user_id)) return error("M_USER_IN_USE", "User ID already taken", 400);
     std::string password = member_string(*body, "password").value_or("");
     const std::size_t cost = user_cost(user_id, password, default_displayname(user_id)) +
-                             (inhibit ? 0 : login_cost(user_id, device_id));
+                             (inhibit ? 0 : session_cost(user_id, device_id, wants_refresh(*body)));
     if (Reply full = refuse_if_full(state, cost)) return full;
     create_user(state, user_id, std::move(password), guest);
     if (inhibit) return ok(JsonObject().str("user_id", user_id).text());
-    std::string device;
-    const std::string token = login(state, user_id, device_id, device);
-    return ok(login_reply(state, user_id, token, device));
+    return start_session(state, user_id, device_id, wants_refresh(*body));
+}
+
+// m.login.token: a token from POST /login/get_token or the SSO redirect, good once.
+Reply log_in_with_token(State& state, const rapidjson::Value& body) {
+    const auto token = member_string(body, "token");
+    if (!token) return error("M_MISSING_PARAM", "token is required for m.login.token", 400);
+    const auto device_id = member_string(body, "device_id");
+    // Costed with the token's user before the token is taken, so a full state keeps it.
+    const auto pending = state.login_tokens.find(*token);
+    if (pending != state.login_tokens.end()) {
+        if (Reply full = refuse_if_full(
+                state, session_cost(pending->second.first, device_id, wants_refresh(body)))) {
+            return full;
+        }
+    }
+    const auto user_id = redeem_login_token(state, *token);
+    if (!user_id) return error("M_FORBIDDEN", "Invalid, used or expired login token", 403);
+    const auto user = state.users.find(*user_id);
+    if (user == state.users.end() || user->second.deactivated) {
+        return error("M_USER_DEACTIVATED", "This account has been deactivated", 403);
+    }
+    return start_session(state, *user_id, device_id, wants_refresh(body));
 }
 
 Reply log_in(State& state, Call& call) {
     const auto body = parse_object(call.entry.body);
     if (!body) return error("M_NOT_JSON", "The body is not a JSON object", 400);
-    if (member_string(*body, "type") != "m.login.password") {
-        return error("M_UNKNOWN", "Only m.login.password is supported", 400);
+    const auto type = member_string(*body, "type");
+    if (type == "m.login.token") return log_in_with_token(state, *body);
+    if (type != "m.login.password") {
+        return error("M_UNKNOWN", "Only m.login.password and m.login.token are supported", 400);
     }
     std::optional<std::string> name = member_string(*body, "user");  // the legacy form
     if (const auto identifier = body->FindMember("identifier");
@@ -82,10 +123,11 @@ Reply log_in(State& state, Call& call) {
         return error("M_FORBIDDEN", "Invalid username or password", 403);
     }
     const auto device_id = member_string(*body, "device_id");
-    if (Reply full = refuse_if_full(state, login_cost(user_id, device_id))) return full;
-    std::string device;
-    const std::string token = login(state, user_id, device_id, device);
-    return ok(login_reply(state, user_id, token, device));
+    if (Reply full =
+            refuse_if_full(state, session_cost(user_id, device_id, wants_refresh(*body)))) {
+        return full;
+    }
+    return start_session(state, user_id, device_id, wants_refresh(*body));
 }
 
 void drop_tokens(State& state, const Device& device, bool all_devices) {
@@ -121,18 +163,27 @@ Reply profile(State& state, Call& call) {
         }
         return ok(out.text());
     }
-    if (call.method != "PUT" || p.size() != 3) return std::nullopt;
+    const bool remove = call.method == "DELETE";
+    if ((call.method != "PUT" && !remove) || p.size() != 3) return std::nullopt;
     const Auth auth = authenticate(state, call);
     if (!auth.device) return auth.error;
     if (auth.device->user_id != p[1] || user == state.users.end()) {
         return error("M_FORBIDDEN", "Cannot change another user's profile", 403);
     }
-    const auto body = parse_object(call.entry.body);
-    if (!body) return error("M_NOT_JSON", "The body is not a JSON object", 400);
-    const auto value = member_string(*body, p[2].c_str());
-    if (!value) return error("M_BAD_JSON", p[2] + " must be a string", 400);
+    std::optional<std::string> value;
+    if (remove) {
+        // Only these two fields are kept, so any other is already absent: the spec's 200.
+        if (p[2] != "displayname" && p[2] != "avatar_url") return ok("{}");
+        value = "";
+    } else {
+        const auto body = parse_object(call.entry.body);
+        if (!body) return error("M_NOT_JSON", "The body is not a JSON object", 400);
+        value = member_string(*body, p[2].c_str());
+        if (!value) return error("M_BAD_JSON", p[2] + " must be a string", 400);
+    }
     const bool displayname = p[2] == "displayname";
     std::string& field = displayname ? user->second.displayname : user->second.avatar_url;
+    if (remove && field.empty()) return ok("{}");  // nothing to delete, no member events
     // Each joined room gets its member event again so the new profile shows up, as Synapse
     // does; the whole change is costed before any of it is stored.
     const std::string content = join_content(displayname ? *value : user->second.displayname,
@@ -169,12 +220,17 @@ Reply handle_accounts(State& state, Call& call) {
         return ok(R"({"available":true})");
     }
     if (p.size() == 1 && p[0] == "login") {
-        if (m == "GET") return ok(R"({"flows":[{"type":"m.login.password"}]})");
+        if (m == "GET") {
+            return ok(R"({"flows":[{"type":"m.login.password"},)" + sso_flow() +
+                      R"(,{"type":"m.login.token","get_login_token":true}]})");
+        }
         if (m == "POST") return log_in(state, call);
         return std::nullopt;
     }
     if (p.size() >= 2 && p.size() <= 3 && p[0] == "profile") {
-        if (p.size() == 3 && p[2] != "displayname" && p[2] != "avatar_url") return std::nullopt;
+        if (p.size() == 3 && p[2] != "displayname" && p[2] != "avatar_url" && m != "DELETE") {
+            return std::nullopt;
+        }
         return profile(state, call);
     }
     const bool whoami = p.size() == 2 && p[0] == "account" && p[1] == "whoami" && m == "GET";

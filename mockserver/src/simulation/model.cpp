@@ -18,9 +18,14 @@ void State::clear() {
     users.clear();
     tokens.clear();
     tokens_of_user.clear();
+    token_expiry.clear();
+    refresh_tokens.clear();
+    refresh_of_device.clear();
+    login_tokens.clear();
     aliases.clear();
     transactions.clear();
     media.clear();
+    pending_media.clear();
     media_bytes = 0;
     state_bytes = 0;
     uia_sessions.clear();
@@ -50,6 +55,14 @@ Auth authenticate(State& state, const Call& call) {
         return {{},
                 ResponseDefinition::matrix_error("M_UNKNOWN_TOKEN", "Unrecognised access token", {},
                                                  false, 401),
+                false};
+    }
+    if (const auto expiry = state.token_expiry.find(*token);
+        expiry != state.token_expiry.end() && expiry->second <= now_ms()) {
+        // Expired, not revoked: soft_logout tells the client to refresh rather than log in again.
+        return {{},
+                ResponseDefinition::matrix_error("M_UNKNOWN_TOKEN", "The access token has expired",
+                                                 {}, true, 401),
                 false};
     }
     return {it->second, std::nullopt, false};
@@ -99,6 +112,7 @@ std::string default_displayname(const std::string& user_id) {
 
 State::Tokens::iterator erase_token(State& state, State::Tokens::iterator it) {
     release(state, token_cost(it->first, it->second));
+    forget_refresh_token(state, it->first, it->second);
     if (const auto user = state.tokens_of_user.find(it->second.user_id);
         user != state.tokens_of_user.end()) {
         user->second.erase(it->second.device_id);

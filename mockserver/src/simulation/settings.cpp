@@ -92,7 +92,7 @@ Reply handle_settings(State& state, Call& call) {
                   R"("3":"stable","4":"stable","5":"stable","6":"stable","7":"stable",)"
                   R"("8":"stable","9":"stable","10":"stable","11":"stable"}},)"
                   R"("m.set_displayname":{"enabled":true},"m.set_avatar_url":{"enabled":true},)"
-                  R"("m.3pid_changes":{"enabled":true}}})");
+                  R"("m.3pid_changes":{"enabled":true},"m.get_login_token":{"enabled":true}}})");
     }
     if (pushrules) {
         if (call.method != "GET") return ok("{}");  // rule edits are accepted and forgotten

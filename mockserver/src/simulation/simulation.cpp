@@ -66,6 +66,17 @@ constexpr Route kRoutes[] = {
     {"getUserProfile", sim::handle_accounts},
     {"getProfileField", sim::handle_accounts},
     {"setProfileField", sim::handle_accounts},
+    {"deleteProfileField", sim::handle_accounts},
+    // login_methods.cpp: SSO through a simulated identity provider, OAuth 2.0 metadata (none)
+    {"redirectToSSO", sim::handle_login_methods},
+    {"redirectToIdP", sim::handle_login_methods},
+    {"getAuthMetadata", sim::handle_login_methods},
+    // mutual_rooms.cpp
+    {"getMutualRooms", sim::handle_mutual_rooms},
+    // tokens.cpp: refresh tokens, login tokens (m.login.token), registration tokens (none)
+    {"refresh", sim::handle_tokens},
+    {"generateLoginToken", sim::handle_tokens},
+    {"registrationTokenValidity", sim::handle_tokens},
     // settings.cpp: capabilities, push rules, filters, account data
     {"getCapabilities", sim::handle_settings},
     {"getPushRules", sim::handle_settings},
@@ -181,15 +192,35 @@ constexpr Route kRoutes[] = {
     {"upgradeRoom", sim::handle_room_upgrade},
     // notifications.cpp
     {"getNotifications", sim::handle_notifications},
+    // server_admin.cpp: whois (oneself only); locks and suspensions need an admin, and there is
+    // none
+    {"getWhoIs", sim::handle_server_admin},
+    {"getAdminLockUser", sim::handle_server_admin},
+    {"setAdminLockUser", sim::handle_server_admin},
+    {"getAdminSuspendUser", sim::handle_server_admin},
+    {"setAdminSuspendUser", sim::handle_server_admin},
+    // legacy.cpp: the deprecated operations from before /sync
+    {"getEvents", sim::handle_legacy},
+    {"peekEvents", sim::handle_legacy},
+    {"initialSync", sim::handle_legacy},
+    {"getOneEvent", sim::handle_legacy},
+    {"roomInitialSync", sim::handle_legacy},
+    // appservice.cpp: application-service-only operations, refused (there is no appservice)
+    {"pingAppservice", sim::handle_appservice},
+    {"updateAppserviceRoomDirectoryVisibility", sim::handle_appservice},
     // sync.cpp
     {"sync", sim::handle_sync},
     // media.cpp: /_matrix/media/{r0,v3} and the authenticated /_matrix/client/v1/media
     {"uploadContent", handle_legacy_media},
+    {"createContent", handle_legacy_media},
+    {"uploadContentToMXC", handle_legacy_media},
+    {"getUrlPreview", handle_legacy_media},
     {"getConfig", handle_legacy_media},
     {"getContent", handle_legacy_media},
     {"getContentOverrideName", handle_legacy_media},
     {"getContentThumbnail", handle_legacy_media},
     {"getConfigAuthed", handle_authenticated_media},
+    {"getUrlPreviewAuthed", handle_authenticated_media},
     {"getContentAuthed", handle_authenticated_media},
     {"getContentOverrideNameAuthed", handle_authenticated_media},
     {"getContentThumbnailAuthed", handle_authenticated_media},

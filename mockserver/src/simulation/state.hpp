@@ -130,12 +130,23 @@ struct State {
     // user id -> device id -> its access token (one per device), kept by login() and
     // erase_token(), so that nothing walks every token of the server.
     std::unordered_map<std::string, std::map<std::string, std::string>> tokens_of_user;
+    // Access tokens that expire (those issued with a refresh token): token -> expiry (ms).
+    std::unordered_map<std::string, std::int64_t> token_expiry;
+    // Refresh tokens (tokens.cpp): token -> the device whose access token it renews, and the
+    // device key -> its one refresh token, so that forgetting a device's token forgets both.
+    std::unordered_map<std::string, Device> refresh_tokens;
+    std::unordered_map<std::string, std::string> refresh_of_device;
+    // Single-use m.login.token tokens: token -> (user id, expiry in ms).
+    std::unordered_map<std::string, std::pair<std::string, std::int64_t>> login_tokens;
     std::map<std::string, std::string> aliases;         // #alias:server -> room id
     std::map<std::string, std::string> transactions;    // "user|device|scope|txn" -> event id
     std::unordered_map<std::string, int> active_syncs;  // device key -> syncs in flight
     std::map<std::string, std::string> device_names;    // device key -> display name
     std::map<std::string, std::string> presence;        // user id -> presence state
     std::map<std::string, Media> media;                 // media id -> upload
+    // Media ids POST /media/v1/create handed out and not yet uploaded to: id -> (the user who
+    // may upload, when the id expires unused, in ms).
+    std::map<std::string, std::pair<std::string, std::int64_t>> pending_media;
     std::size_t media_bytes = 0;
     // Approximate bytes held by everything above but media (capacity.cpp says what counts);
     // bounded by options.state_capacity_bytes.
@@ -269,6 +280,27 @@ Reply refuse_if_full(const State& state, std::size_t bytes);
 void charge(State& state, std::size_t bytes);
 void release(State& state, std::size_t bytes);
 
+// --- refresh and login tokens (tokens.cpp) -------------------------------------------------
+
+inline constexpr std::size_t kRefreshTokenRandomChars = 32;  // after the "syr_" prefix
+inline constexpr std::size_t kLoginTokenRandomChars = 32;    // after the "syl_" prefix
+// What issue_refresh_token() stores for a device: its refresh token and its token's expiry.
+std::size_t refresh_token_cost(std::string_view user_id, std::string_view device_id);
+// What issue_login_token() stores.
+std::size_t login_token_cost(std::string_view user_id);
+// Makes the device's access token `access_token` expire and gives the device a refresh token;
+// the `"refresh_token"` and `"expires_in_ms"` members for a login or register reply.
+void add_refresh_token(State& state, const Device& device, const std::string& access_token,
+                       JsonObject& reply);
+// A new single-use m.login.token token for `user_id`; its lifetime in ms in `lifetime_ms`.
+std::string issue_login_token(State& state, const std::string& user_id, std::int64_t& lifetime_ms);
+// Takes a login token: its user, or nullopt when it is unknown, used or expired.
+std::optional<std::string> redeem_login_token(State& state, const std::string& token);
+// Forgets the device's refresh token and its access token's expiry (erase_token calls it).
+void forget_refresh_token(State& state, const std::string& access_token, const Device& device);
+// POST /refresh, POST /login/get_token, GET /register/m.login.registration_token/validity.
+Reply handle_tokens(State& state, Call& call);
+
 // --- the model -----------------------------------------------------------------------------
 
 std::string random_id(State& state, std::size_t length);
@@ -358,11 +390,22 @@ void answer_waiter(State& state, std::uint64_t id);
 void deliver_ready(State& state, std::unique_lock<std::mutex>& lock);
 Reply handle_devices(State& state, Call& call);  // devices and presence
 Reply handle_media(State& state, Call& call, bool authenticated);
+// GET preview_url: a preview made without fetching the page (url_preview.cpp).
+Reply url_preview(const Call& call);
 // Event context, tags, directory visibility, local aliases, room summaries, space hierarchies.
 Reply handle_room_extras(State& state, Call& call);
 Reply handle_reports(State& state, Call& call);  // reporting rooms, events and users
 Reply handle_pushers(State& state, Call& call);
 Reply handle_user_directory(State& state, Call& call);
+// SSO through a simulated identity provider; OAuth 2.0 metadata (none) (login_methods.cpp).
+Reply handle_login_methods(State& state, Call& call);
+std::string sso_flow();  // the m.login.sso flow GET /login lists
+Reply handle_mutual_rooms(State& state, Call& call);
+// The deprecated /events, /initialSync, /rooms/{id}/initialSync, /events/{id} (legacy.cpp).
+Reply handle_legacy(State& state, Call& call);
+Reply handle_appservice(State& state, Call& call);  // refused: no application service exists
+// whois, and the account lock and suspension an admin sets (server_admin.cpp).
+Reply handle_server_admin(State& state, Call& call);
 // {"reports": [...]}: every report received since the last reset, oldest first.
 std::string reports_json(const State& state);
 // /.well-known/matrix/*, TURN credentials, third-party lookup, OpenID tokens.
