@@ -64,11 +64,7 @@ bool eventually(Condition condition, std::chrono::milliseconds timeout = 10s) {
     return condition();
 }
 
-MockHomeserverOptions simulated() {
-    MockHomeserverOptions options;
-    options.simulation = true;
-    return options;
-}
+using testing::simulated;
 
 TEST(MockHomeserverFraming, ABodilessPostIsAnsweredAtOnceNotAfterTheReadTimeout) {
     MockHomeserver hs;

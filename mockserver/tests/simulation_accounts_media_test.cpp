@@ -14,14 +14,6 @@ namespace {
 
 using namespace testing;
 
-MockHomeserverOptions simulated() {
-    MockHomeserverOptions options;
-    options.simulation = true;
-    return options;
-}
-
-std::string errcode(const RawResponse& response) { return str(parse(response.body), "errcode"); }
-
 TEST(SimulationServerAdmin, WhoisListsTheCallersDevicesAndRefusesOthers) {
     MockHomeserver hs(simulated());
     const Account alice = add_user(hs, "alice");
@@ -168,8 +160,6 @@ TEST(SimulationTokens, NoRegistrationTokenIsValid) {
     ASSERT_EQ(answer.status, 200) << answer.body;
     EXPECT_EQ(answer.body, R"({"valid":false})");
 }
-
-const std::string kV3 = "/_matrix/client/v3";
 
 TEST(SimulationProfile, DeletingAFieldClearsItOnOnesOwnProfileOnly) {
     MockHomeserver hs(simulated());

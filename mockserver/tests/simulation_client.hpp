@@ -26,11 +26,27 @@ inline std::string str(const rapidjson::Value& object, const char* key) {
     return object[key].GetString();
 }
 
+// The path prefixes the simulation's tests address.
+inline const std::string kV3 = "/_matrix/client/v3";
+inline const std::string kV1 = "/_matrix/client/v1";
+
+// A mock homeserver with the simulation on (it is off in-process unless asked).
+inline MockHomeserverOptions simulated() {
+    MockHomeserverOptions options;
+    options.simulation = true;
+    return options;
+}
+
 // One request on a fresh connection, with `token` as a Bearer token when given.
 inline RawResponse call(int port, const std::string& method, const std::string& target,
                         const std::string& token = {}, const std::string& body = {}) {
     const std::string auth = token.empty() ? "" : "Authorization: Bearer " + token + "\r\n";
     return send_raw(port, http_request(method, target, body, auth), 30);
+}
+
+// The errcode of a Matrix error answer; "" when there is none.
+inline std::string errcode(const RawResponse& response) {
+    return str(parse(response.body), "errcode");
 }
 
 struct Account {

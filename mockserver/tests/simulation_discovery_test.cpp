@@ -14,14 +14,6 @@ namespace {
 
 using namespace testing;
 
-MockHomeserverOptions simulated() {
-    MockHomeserverOptions options;
-    options.simulation = true;
-    return options;
-}
-
-std::string errcode(const RawResponse& response) { return str(parse(response.body), "errcode"); }
-
 std::int64_t state_bytes(const MockHomeserver& hs) {
     return parse(call(hs.port(), "GET", "/__admin/sim/state").body)["state_bytes"].GetInt64();
 }

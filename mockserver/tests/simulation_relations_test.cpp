@@ -19,17 +19,6 @@ namespace {
 
 using namespace testing;
 
-const std::string kV3 = "/_matrix/client/v3";
-const std::string kV1 = "/_matrix/client/v1";
-
-MockHomeserverOptions simulated() {
-    MockHomeserverOptions options;
-    options.simulation = true;
-    return options;
-}
-
-std::string errcode(const RawResponse& response) { return str(parse(response.body), "errcode"); }
-
 // A 2xx answer of `operation_id` holds to the spec's response schema (the operations test only
 // sees the answers to the spec's own examples, most of them refusals here).
 void expect_valid(const std::string& operation_id, const RawResponse& response) {

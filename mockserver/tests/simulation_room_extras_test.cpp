@@ -16,17 +16,6 @@ namespace {
 
 using namespace testing;
 
-const std::string kV3 = "/_matrix/client/v3";
-const std::string kV1 = "/_matrix/client/v1";
-
-MockHomeserverOptions simulated() {
-    MockHomeserverOptions options;
-    options.simulation = true;
-    return options;
-}
-
-std::string errcode(const RawResponse& response) { return str(parse(response.body), "errcode"); }
-
 std::vector<std::string> ids_in(const rapidjson::Value& events) {
     std::vector<std::string> ids;
     for (const auto& event : events.GetArray()) ids.push_back(str(event, "event_id"));

@@ -19,12 +19,6 @@ namespace {
 using namespace testing;
 using namespace std::chrono_literals;
 
-MockHomeserverOptions simulated() {
-    MockHomeserverOptions options;
-    options.simulation = true;
-    return options;
-}
-
 std::int64_t held_syncs(const MockHomeserver& hs) {
     const auto health = parse(send_raw(hs.port(), http_request("GET", "/__admin/health")).body);
     return health.HasMember("held_syncs") ? health["held_syncs"].GetInt64() : -1;
