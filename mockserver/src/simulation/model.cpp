@@ -366,7 +366,8 @@ std::pair<std::string, Reply> create_room(State& state, const std::string& creat
             return {{}, error("M_ROOM_IN_USE", "Room alias already taken", 400)};
         }
     }
-    const std::string room_id = "!" + random_id(state, 18) + ":" + state.options.server_name;
+    const std::string room_id =
+        "!" + random_id(state, kRoomIdRandomChars) + ":" + state.options.server_name;
     const bool published = member_string(body, "visibility") == "public";
 
     // Every event is planned first, so the whole room is checked against the state budget

@@ -93,8 +93,10 @@ Reply handle_room_upgrade(State& state, Call& call) {
     if (create == old_room->second.state.end()) {
         return error("M_UNKNOWN", "The room has no m.room.create", 400);
     }
-    // The tombstone's size depends on the new room's id, whose length is fixed.
-    const std::string placeholder_id = "!" + std::string(18, 'x') + ":" + state.options.server_name;
+    // The tombstone's size depends on the new room's id, whose length is fixed: its cost is
+    // that of a tombstone naming any id of that length.
+    const std::string same_length_id =
+        "!" + std::string(kRoomIdRandomChars, 'a') + ":" + state.options.server_name;
     const auto tombstone = [](const std::string& replacement) {
         return JsonObject()
             .str("body", "This room has been replaced")
@@ -104,7 +106,7 @@ Reply handle_room_upgrade(State& state, Call& call) {
     // Checked before anything is made; create_room then checks the new room by itself, so the
     // two together may pass the cap by at most this one event.
     if (Reply full = refuse_if_full(state, event_cost(state, old_id, user_id, "m.room.tombstone",
-                                                      tombstone(placeholder_id), ""))) {
+                                                      tombstone(same_length_id), ""))) {
         return full;
     }
 

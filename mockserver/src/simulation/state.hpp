@@ -244,6 +244,7 @@ Auth authenticate(State& state, const Call& call);
 
 // Generated ids have fixed lengths, so a request's cost is known before anything is stored.
 inline constexpr std::size_t kEventIdRandomChars = 24;
+inline constexpr std::size_t kRoomIdRandomChars = 18;       // "!" + these + ":" + server name
 inline constexpr std::size_t kAccessTokenRandomChars = 32;  // after the "syt_" prefix
 inline constexpr std::size_t kDeviceIdRandomChars = 10;
 inline constexpr std::size_t kUiaSessionChars = 16;
