@@ -163,13 +163,15 @@ struct MockHomeserver::Impl final : http::Handler {
                                                     refusal->status),
                    exchange);
         } else {
+            // The stubs that came nearest are kept even when the simulation answers: a user
+            // whose stub did not match wants to know why, whoever answered instead.
+            entry.near_misses = std::move(selection.near_misses);
             auto shared = std::make_shared<JournalEntry>(std::move(entry));
             if (!simulate(shared, exchange)) {
                 ResponseDefinition response = ResponseDefinition::matrix_error(
                     "M_UNRECOGNIZED",
-                    unmatched_message(*shared, selection.near_misses, simulation != nullptr), {},
-                    {}, 404);
-                shared->near_misses = std::move(selection.near_misses);
+                    unmatched_message(*shared, shared->near_misses, simulation != nullptr), {}, {},
+                    404);
                 if (simulation != nullptr && shared->operation != nullptr) {
                     shared->flags.push_back("the simulation does not implement " +
                                             std::string(shared->operation->operation_id));

@@ -100,6 +100,24 @@ TEST(MockHomeserver, AnswersUnmatchedRequestsWithMUnrecognizedAndNamesTheNearest
         << unmatched[0].near_misses[0].failed_predicate;
 }
 
+TEST(MockHomeserver, KeepsTheNearestStubsWhenTheSimulationAnswersInstead) {
+    MockHomeserverOptions options;
+    options.simulation = true;
+    MockHomeserver hs(options);
+    // Meant for GET /versions, but the path has a typo: the simulation answers the request,
+    // and the journal still says which stub nearly took it, and why it did not.
+    hs.on(RequestPattern::for_path("GET", "/_matrix/client/version"));
+    const auto response = send_raw(hs.port(), http_request("GET", "/_matrix/client/versions"));
+    EXPECT_EQ(response.status, 200) << response.body;
+    const auto entries = hs.journal().entries();
+    ASSERT_EQ(entries.size(), 1u);
+    EXPECT_TRUE(entries[0].simulated);
+    EXPECT_FALSE(entries[0].matched_stub.has_value());
+    ASSERT_EQ(entries[0].near_misses.size(), 1u);
+    EXPECT_NE(entries[0].near_misses[0].failed_predicate.find("urlPath"), std::string::npos)
+        << entries[0].near_misses[0].failed_predicate;
+}
+
 TEST(MockHomeserver, RecordsTheSpecOperationOfEveryRequestWhoeverAnswersIt) {
     MockHomeserver hs;
     const StubHandle stub = hs.on("whoami").respond_json(200, R"({"user_id":"@a:b"})");
