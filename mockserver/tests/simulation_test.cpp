@@ -454,10 +454,34 @@ TEST(Simulation, UploadsAndDownloadsMedia) {
     EXPECT_EQ(down.body, "bytes!");
     EXPECT_EQ(call(hs.port(), "GET", "/_matrix/client/v1/media/download/localhost/" + id).status,
               401);
-    EXPECT_EQ(
-        call(hs.port(), "GET", "/_matrix/client/v1/media/thumbnail/localhost/" + id, alice.token)
-            .body,
-        "bytes!");
+    // Text cannot be thumbnailed: the spec's 400, not the original bytes.
+    const RawResponse text_thumbnail = call(
+        hs.port(), "GET",
+        "/_matrix/client/v1/media/thumbnail/localhost/" + id + "?width=32&height=32", alice.token);
+    EXPECT_EQ(text_thumbnail.status, 400);
+    EXPECT_NE(text_thumbnail.body.find("M_UNKNOWN"), std::string::npos) << text_thumbnail.body;
+}
+
+TEST(Simulation, ThumbnailsAnImageWithItselfAndRefusesAMissingSize) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const std::string png("\x89PNG\r\n\x1a\n", 8);
+    const RawResponse up = send_raw(hs.port(), http_request("POST", "/_matrix/media/v3/upload", png,
+                                                            "Authorization: Bearer " + alice.token +
+                                                                "\r\nContent-Type: image/png\r\n"));
+    ASSERT_EQ(up.status, 200) << up.body;
+    const std::string id = str(parse(up.body), "content_uri").substr(16);
+    const std::string thumbnail = "/_matrix/client/v1/media/thumbnail/localhost/" + id;
+    const RawResponse image =
+        call(hs.port(), "GET", thumbnail + "?width=32&height=32", alice.token);
+    EXPECT_EQ(image.status, 200);
+    EXPECT_EQ(image.body, png);
+    const RawResponse no_height = call(hs.port(), "GET", thumbnail + "?width=32", alice.token);
+    EXPECT_EQ(no_height.status, 400);
+    EXPECT_NE(no_height.body.find("M_MISSING_PARAM"), std::string::npos) << no_height.body;
+    const RawResponse zero = call(hs.port(), "GET", thumbnail + "?width=0&height=32", alice.token);
+    EXPECT_EQ(zero.status, 400);
+    EXPECT_NE(zero.body.find("M_INVALID_PARAM"), std::string::npos) << zero.body;
 }
 
 TEST(Simulation, ChangesThePasswordAfterUserInteractiveAuth) {

@@ -1,5 +1,7 @@
 // Media: uploads kept in memory (bounded), including to ids created ahead (POST /create), and
-// downloads and thumbnails (the original bytes).
+// downloads and thumbnails. The simulation links no image library: a thumbnail of an image is
+// the original image (the spec lets a server answer larger than asked); anything else cannot be
+// thumbnailed and gets the spec's 400.
 #include "simulation/state.hpp"
 
 namespace matrix::mock::sim {
@@ -71,6 +73,29 @@ Reply upload_to_created(State& state, const Call& call, const Device& me) {
     return ok("{}");
 }
 
+// The content types the spec names as ones a server should thumbnail.
+bool thumbnailable(std::string_view content_type) {
+    const std::string_view type = content_type.substr(0, content_type.find(';'));
+    return type == "image/jpeg" || type == "image/png" || type == "image/apng" ||
+           type == "image/gif" || type == "image/webp";
+}
+
+// width and height are required positive integers.
+Reply check_thumbnail_size(const Call& call) {
+    for (const char* name : {"width", "height"}) {
+        const auto value = query(call, name);
+        if (!value) return error("M_MISSING_PARAM", std::string(name) + " is required", 400);
+        if (value->empty() || value->size() > 9 ||
+            value->find_first_not_of("0123456789") != std::string::npos ||
+            value->find_first_not_of('0') == std::string::npos) {
+            return error("M_INVALID_PARAM",
+                         std::string(name) + " must be a positive integer, not '" + *value + "'",
+                         400);
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 Reply handle_media(State& state, Call& call, bool authenticated) {
@@ -115,6 +140,14 @@ Reply handle_media(State& state, Call& call, bool authenticated) {
     }
     if (p[1] != state.options.server_name || it == state.media.end()) {
         return error("M_NOT_FOUND", "No such media", 404);
+    }
+    if (p[0] == "thumbnail") {
+        if (Reply bad = check_thumbnail_size(call)) return bad;
+        if (!thumbnailable(it->second.content_type)) {
+            return error(
+                "M_UNKNOWN",
+                "Cannot generate thumbnails for content of type " + it->second.content_type, 400);
+        }
     }
     ResponseDefinition response;
     response.status = 200;
