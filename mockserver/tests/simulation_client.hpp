@@ -44,9 +44,12 @@ inline RawResponse call(int port, const std::string& method, const std::string& 
     return send_raw(port, http_request(method, target, body, auth), 30);
 }
 
-// The errcode of a Matrix error answer; "" when there is none.
+// The errcode of a Matrix error answer; "" when there is none (also when the body is no JSON:
+// a redirect, a download).
 inline std::string errcode(const RawResponse& response) {
-    return str(parse(response.body), "errcode");
+    rapidjson::Document document;
+    document.Parse(response.body.c_str());
+    return document.HasParseError() ? std::string() : str(document, "errcode");
 }
 
 struct Account {

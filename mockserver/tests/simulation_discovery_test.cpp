@@ -250,6 +250,119 @@ TEST(SimulationThreepids, DeactivationFreesTheAccountsThreepids) {
               200);
 }
 
+TEST(SimulationThreepids, AForgottenPasswordIsResetThroughAValidatedEmailWithoutAToken) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    add_email(hs, alice, "alice", "alice@example.org");
+    const RawResponse requested =
+        call(hs.port(), "POST", kV3 + "/account/password/email/requestToken", {},
+             R"({"client_secret":"reset","email":"alice@example.org","send_attempt":1})");
+    ASSERT_EQ(requested.status, 200) << requested.body;
+    const std::string sid = str(parse(requested.body), "sid");
+    const std::string reset = R"({"new_password":"fresh","auth":{"type":"m.login.email.identity",)"
+                              R"("threepid_creds":{"sid":")" +
+                              sid + R"(","client_secret":"reset"}}})";
+
+    // No token and no auth: a challenge that offers the email stage, not M_MISSING_TOKEN.
+    const RawResponse challenge =
+        call(hs.port(), "POST", kV3 + "/account/password", {}, R"({"new_password":"fresh"})");
+    EXPECT_EQ(challenge.status, 401) << challenge.body;
+    EXPECT_EQ(errcode(challenge), "");
+    EXPECT_NE(challenge.body.find("m.login.email.identity"), std::string::npos) << challenge.body;
+    // The link in the email not followed yet.
+    const RawResponse early = call(hs.port(), "POST", kV3 + "/account/password", {}, reset);
+    EXPECT_EQ(early.status, 401) << early.body;
+    EXPECT_EQ(errcode(early), "M_THREEPID_AUTH_FAILED");
+
+    ASSERT_EQ(
+        call(hs.port(), "POST", "/__admin/sim/3pid/validate", {},
+             R"({"sid":")" + sid + R"(","token":")" + str(session_of(hs, sid), "token") + R"("})")
+            .status,
+        200);
+    const RawResponse changed = call(hs.port(), "POST", kV3 + "/account/password", {}, reset);
+    EXPECT_EQ(changed.status, 200) << changed.body;
+    // Every device is logged out, and the new password logs in.
+    EXPECT_EQ(call(hs.port(), "GET", kV3 + "/account/whoami", alice.token).status, 401);
+    EXPECT_EQ(call(hs.port(), "POST", kV3 + "/login", {},
+                   R"({"type":"m.login.password","identifier":{"type":"m.id.user",)"
+                   R"("user":"alice"},"password":"fresh"})")
+                  .status,
+              200);
+}
+
+TEST(SimulationAccounts, DeactivationWithoutATokenNeedsTheNamedUsersPassword) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const std::string path = kV3 + "/account/deactivate";
+    const RawResponse wrong =
+        call(hs.port(), "POST", path, {},
+             R"({"auth":{"type":"m.login.password","identifier":{"type":"m.id.user",)"
+             R"("user":"alice"},"password":"nope"}})");
+    EXPECT_EQ(wrong.status, 401) << wrong.body;
+    EXPECT_EQ(errcode(wrong), "M_FORBIDDEN");
+    EXPECT_EQ(call(hs.port(), "GET", kV3 + "/account/whoami", alice.token).status, 200);
+    const RawResponse done =
+        call(hs.port(), "POST", path, {},
+             R"({"auth":{"type":"m.login.password","identifier":{"type":"m.id.user",)"
+             R"("user":"alice"},"password":"pw"}})");
+    EXPECT_EQ(done.status, 200) << done.body;
+    EXPECT_EQ(call(hs.port(), "GET", kV3 + "/account/whoami", alice.token).status, 401);
+    // The email stage is for a forgotten password only.
+    const RawResponse challenge = call(hs.port(), "POST", path, {}, "{}");
+    EXPECT_EQ(challenge.status, 401);
+    EXPECT_EQ(challenge.body.find("m.login.email.identity"), std::string::npos) << challenge.body;
+}
+
+TEST(SimulationThreepids, InviteBy3pidInvitesTheHolderOrLeavesAThirdPartyInvite) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const Account bob = add_user(hs, "bob");
+    add_email(hs, bob, "bob", "bob@example.org");
+    const std::string room = create_room(hs, alice, "{}");
+    const std::string invite = kV3 + "/rooms/" + path_id(room) + "/invite";
+    const std::string identity = R"("id_server":"id.example.org","id_access_token":"t",)";
+
+    const RawResponse held =
+        call(hs.port(), "POST", invite, alice.token,
+             "{" + identity + R"("medium":"email","address":"Bob@Example.org"})");
+    EXPECT_EQ(held.status, 200) << held.body;
+    const RawResponse bobs =
+        call(hs.port(), "GET",
+             kV3 + "/rooms/" + path_id(room) + "/state/m.room.member/" + path_id(bob.user_id),
+             alice.token);
+    EXPECT_EQ(str(parse(bobs.body), "membership"), "invite") << bobs.body;
+
+    const RawResponse unheld =
+        call(hs.port(), "POST", invite, alice.token,
+             "{" + identity + R"("medium":"email","address":"carol@example.org"})");
+    EXPECT_EQ(unheld.status, 200) << unheld.body;
+    const RawResponse state =
+        call(hs.port(), "GET", kV3 + "/rooms/" + path_id(room) + "/state", alice.token);
+    const auto events = parse(state.body);
+    int third_party = 0;
+    for (const auto& event : events.GetArray()) {
+        if (str(event, "type") != "m.room.third_party_invite") continue;
+        ++third_party;
+        const std::string shown = str(event["content"], "display_name");
+        EXPECT_EQ(shown.find("carol@example.org"), std::string::npos) << shown;
+        EXPECT_EQ(str(event["content"], "key_validity_url"),
+                  "https://id.example.org/_matrix/identity/v2/pubkey/isvalid");
+        EXPECT_FALSE(str(event, "state_key").empty());
+    }
+    EXPECT_EQ(third_party, 1) << state.body;
+
+    EXPECT_EQ(errcode(call(hs.port(), "POST", invite, alice.token,
+                           "{" + identity + R"("medium":"fax","address":"1"})")),
+              "M_INVALID_PARAM");
+    EXPECT_EQ(errcode(call(hs.port(), "POST", invite, alice.token,
+                           R"({"medium":"email","address":"d@example.org"})")),
+              "M_MISSING_PARAM");
+    const Account mallory = add_user(hs, "mallory");
+    EXPECT_EQ(errcode(call(hs.port(), "POST", invite, mallory.token,
+                           "{" + identity + R"("medium":"email","address":"e@example.org"})")),
+              "M_FORBIDDEN");
+}
+
 TEST(SimulationThreepids, RequestTokenChecksTheAddressAndTheSecret) {
     MockHomeserver hs(simulated());
     const std::string base = "/_matrix/client/v3/";

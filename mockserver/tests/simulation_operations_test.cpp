@@ -2,9 +2,10 @@
 // (fixtures/vectors/spec/operations.json) with the ids of a seeded world put in its path and a
 // real token in its header. For every operation the simulation answers: never
 // M_UNRECOGNIZED; every 2xx JSON body valid against the spec's response schema for that status
-// (matrix::validate_response); and, where the spec requires a token, 401 M_MISSING_TOKEN
-// without one. An operation it does not answer yet must say so (404, "the simulation does not
-// implement <operationId>"); the test lists them.
+// (matrix::validate_response); where the spec requires a token, 401 M_MISSING_TOKEN without
+// one, and never M_MISSING_TOKEN where it does not. An operation it does not answer yet must say
+// so (404, "the simulation does not implement <operationId>"); the test lists them. Then every
+// PUT whose path has a GET too: the GET reads back what the PUT wrote.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -19,6 +20,8 @@
 #include <vector>
 
 #include "matrix/endpoint.hpp"
+#include "matrix/json.hpp"
+#include "matrix/json_difference.hpp"
 #include "matrix/mock/homeserver.hpp"
 #include "matrix/operation_match.hpp"
 #include "matrix/percent_encoding.hpp"
@@ -172,11 +175,14 @@ TEST_P(SimulationOperations, AnswersAsTheSpecSays) {
     const bool simulated = std::ranges::find(answered, operation->operation_id) != answered.end();
     SCOPED_TRACE(example.method + " " + target + " " + example.body);
 
-    if (operation->auth == AuthRequirement::required) {
+    if (simulated) {
         const RawResponse anonymous = call(hs.port(), example.method, target, {}, example.body);
-        if (simulated) {
+        if (operation->auth == AuthRequirement::required) {
             EXPECT_EQ(anonymous.status, 401) << anonymous.body;
-            EXPECT_NE(anonymous.body.find("M_MISSING_TOKEN"), std::string::npos) << anonymous.body;
+            EXPECT_EQ(testing::errcode(anonymous), "M_MISSING_TOKEN") << anonymous.body;
+        } else {
+            // No token needed (or an optional one): never asked for.
+            EXPECT_NE(testing::errcode(anonymous), "M_MISSING_TOKEN") << anonymous.body;
         }
     }
     const RawResponse answer =
@@ -206,6 +212,128 @@ TEST_P(SimulationOperations, AnswersAsTheSpecSays) {
 INSTANTIATE_TEST_SUITE_P(EveryOperation, SimulationOperations, ::testing::ValuesIn(load_examples()),
                          [](const ::testing::TestParamInfo<ExampleRequest>& param) {
                              return param.param.operation_id;
+                         });
+
+// A PUT whose path also has a GET: what the PUT stored, the GET gives back (every member of
+// the PUT's body, with the value sent; the GET may add members of its own).
+struct WriteThenRead {
+    ExampleRequest write;
+    const EndpointSpec* read = nullptr;
+};
+
+void PrintTo(const WriteThenRead& pair, std::ostream* out) { *out << pair.write.operation_id; }
+
+std::vector<WriteThenRead> write_then_read_pairs() {
+    std::vector<WriteThenRead> out;
+    const auto answered = Simulation::answered_operations();
+    for (ExampleRequest& example : load_examples()) {
+        if (example.method != "PUT") continue;
+        if (std::ranges::find(answered, example.operation_id) == answered.end()) continue;
+        const EndpointSpec* write = find_operation(example.operation_id);
+        for (const EndpointSpec& read : spec_operations()) {
+            if (read.method == Method::get && read.path_template == write->path_template) {
+                out.push_back({std::move(example), &read});
+                break;
+            }
+        }
+    }
+    return out;
+}
+
+// The example body with the world's ids in place of the example's: a string that is a room,
+// user or event id names the seeded room, alice or the seeded message.
+std::string body_in(const World& world, const std::string& body) {
+    if (body.empty()) return body;
+    rapidjson::Document document;
+    document.Parse(body.c_str());
+    if (document.HasParseError()) return body;
+    std::vector<rapidjson::Value*> pending{&document};
+    while (!pending.empty()) {
+        rapidjson::Value* value = pending.back();
+        pending.pop_back();
+        if (value->IsObject()) {
+            for (auto& member : value->GetObject()) pending.push_back(&member.value);
+        } else if (value->IsArray()) {
+            for (auto& element : value->GetArray()) pending.push_back(&element);
+        } else if (value->IsString()) {
+            const std::string_view text(value->GetString(), value->GetStringLength());
+            const bool has_server = text.find(':') != std::string_view::npos;
+            const std::string* replacement = nullptr;
+            if (text.starts_with('!') && has_server) replacement = &world.room_id;
+            if (text.starts_with('@') && has_server) replacement = &world.alice.user_id;
+            if (text.starts_with('$')) replacement = &world.event_id;
+            if (replacement) {
+                value->SetString(replacement->data(),
+                                 static_cast<rapidjson::SizeType>(replacement->size()),
+                                 document.GetAllocator());
+            }
+        }
+    }
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    document.Accept(writer);
+    return buffer.GetString();
+}
+
+// What a write's spec example assumes exists and the seeded world lacks: created first, each a
+// PUT of (path after /_matrix/client/v3, body).
+std::vector<std::pair<std::string, std::string>> prerequisites(std::string_view operation_id) {
+    // setPushRule's example places its rule after anotherRuleId and before someRuleId.
+    if (operation_id == "setPushRule") {
+        return {{"/pushrules/global/content/anotherRuleId", R"({"pattern":"a","actions":[]})"},
+                {"/pushrules/global/content/someRuleId", R"({"pattern":"b","actions":[]})"}};
+    }
+    if (operation_id == "setPushRuleActions") {
+        return {{"/pushrules/global/room/%23spam%3Aexample.com", R"({"actions":[]})"}};
+    }
+    if (operation_id == "setPushRuleEnabled") {
+        return {{"/pushrules/global/content/nocake", R"({"pattern":"cake*lie","actions":[]})"}};
+    }
+    return {};
+}
+
+// Writes that only an admin may make, and the simulation has no admin: refused with 403.
+bool needs_an_admin(std::string_view operation_id) {
+    return operation_id == "setAdminLockUser" || operation_id == "setAdminSuspendUser";
+}
+
+class SimulationWriteThenRead : public ::testing::TestWithParam<WriteThenRead> {};
+
+TEST_P(SimulationWriteThenRead, ReadsBackWhatWasWritten) {
+    const WriteThenRead& pair = GetParam();
+    const EndpointSpec* write = find_operation(pair.write.operation_id);
+    MockHomeserverOptions options;
+    options.simulation = true;
+    MockHomeserver hs(options);
+    World world = seed(hs);
+    world.alias = "#written:localhost";  // a write may not take the seeded alias
+    const std::string path = path_in(world, *write, pair.write.path);
+    const std::string target = path + (pair.write.query.empty() ? "" : "?" + pair.write.query);
+    const std::string body = body_in(world, pair.write.body);
+    SCOPED_TRACE("PUT " + target + " " + body + ", then " + std::string(pair.read->operation_id));
+    for (const auto& [prerequisite, content] : prerequisites(pair.write.operation_id)) {
+        const RawResponse made =
+            call(hs.port(), "PUT", testing::kV3 + prerequisite, world.alice.token, content);
+        ASSERT_EQ(made.status, 200) << prerequisite << ": " << made.body;
+    }
+    const RawResponse written = call(hs.port(), "PUT", target, world.alice.token, body);
+    if (needs_an_admin(pair.write.operation_id)) {
+        EXPECT_EQ(written.status, 403) << written.body;
+        return;
+    }
+    ASSERT_EQ(written.status, 200) << written.body;
+    const RawResponse read = call(hs.port(), "GET", path, world.alice.token);
+    ASSERT_EQ(read.status, 200) << read.body;
+    const auto difference =
+        first_difference(Json::parse(body), Json::parse(read.body), {.ignore_extra_members = true});
+    EXPECT_FALSE(difference.has_value())
+        << to_string(*difference) << "\n  read back: " << read.body;
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryPutWithAGet, SimulationWriteThenRead,
+                         ::testing::ValuesIn(write_then_read_pairs()),
+                         [](const ::testing::TestParamInfo<WriteThenRead>& param) {
+                             return param.param.write.operation_id;
                          });
 
 }  // namespace

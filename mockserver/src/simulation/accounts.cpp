@@ -1,4 +1,4 @@
-// Accounts: register (with user-interactive auth), login, logout, whoami, profile, password.
+// Accounts: register (with user-interactive auth), login, logout, whoami, profile.
 #include <cctype>
 
 #include "simulation/state.hpp"
@@ -236,9 +236,7 @@ Reply handle_accounts(State& state, Call& call) {
     const bool whoami = p.size() == 2 && p[0] == "account" && p[1] == "whoami" && m == "GET";
     const bool logout = !p.empty() && p[0] == "logout" && m == "POST" &&
                         (p.size() == 1 || (p.size() == 2 && p[1] == "all"));
-    const bool account_change = p.size() == 2 && p[0] == "account" && m == "POST" &&
-                                (p[1] == "password" || p[1] == "deactivate");
-    if (!whoami && !logout && !account_change) return std::nullopt;
+    if (!whoami && !logout) return std::nullopt;
 
     const Auth auth = authenticate(state, call);
     if (!auth.device) return auth.error;
@@ -251,35 +249,8 @@ Reply handle_accounts(State& state, Call& call) {
                       .boolean("is_guest", user.guest)
                       .text());
     }
-    if (logout) {
-        drop_tokens(state, device, p.size() == 2);
-        return ok("{}");
-    }
-    const auto body = parse_object(call.entry.body);
-    if (!body) return error("M_NOT_JSON", "The body is not a JSON object", 400);
-    if (Reply unfinished = check_user_interactive_auth(state, *body, user)) return unfinished;
-    if (p[1] == "password") {
-        const auto new_password = member_string(*body, "new_password");
-        if (!new_password) return error("M_MISSING_PARAM", "new_password is required", 400);
-        if (Reply full = refuse_if_full(state, new_password->size())) return full;
-        release(state, user.password.size());
-        charge(state, new_password->size());
-        user.password = *new_password;
-        const bool logout_devices =
-            !body->HasMember("logout_devices") || (*body)["logout_devices"].IsTrue();
-        if (logout_devices) {
-            std::vector<std::string> others;
-            for (const Device& other : devices_of(state, device.user_id)) {
-                if (other.device_id != device.device_id) others.push_back(other.device_id);
-            }
-            erase_device_tokens(state, device.user_id, others);
-        }
-        return ok("{}");
-    }
-    user.deactivated = true;
-    drop_tokens(state, device, true);
-    forget_threepids(state, user);
-    return ok(R"({"id_server_unbind_result":"no-support"})");
+    drop_tokens(state, device, p.size() == 2);
+    return ok("{}");
 }
 
 }  // namespace matrix::mock::sim

@@ -1,5 +1,4 @@
-// Devices (list, fetch, rename, delete after user-interactive auth) and presence (set and read a
-// user's status).
+// Devices (list, fetch, rename, delete after user-interactive auth).
 #include "simulation/state.hpp"
 
 namespace matrix::mock::sim {
@@ -60,35 +59,11 @@ Reply handle_devices(State& state, Call& call) {
     const auto& p = call.path;
     const std::string& m = call.method;
     const bool devices = !p.empty() && p[0] == "devices" && p.size() <= 2;
-    const bool presence = p.size() == 3 && p[0] == "presence" && p[2] == "status";
     const bool delete_many = p.size() == 1 && p[0] == "delete_devices" && m == "POST";
-    if (!devices && !presence && !delete_many) return std::nullopt;
+    if (!devices && !delete_many) return std::nullopt;
     const Auth auth = authenticate(state, call);
     if (!auth.device) return auth.error;
     const Device me = *auth.device;
-
-    if (presence) {
-        if (m == "GET") {
-            const auto it = state.presence.find(p[1]);
-            return ok(JsonObject()
-                          .str("presence", it == state.presence.end() ? "offline" : it->second)
-                          .text());
-        }
-        if (m != "PUT") return std::nullopt;
-        if (p[1] != me.user_id)
-            return error("M_FORBIDDEN", "Cannot set another user's presence", 403);
-        const auto body = parse_object(call.entry.body);
-        const auto value = body ? member_string(*body, "presence") : std::nullopt;
-        if (!value) return error("M_BAD_JSON", "presence must be a string", 400);
-        const std::size_t cost = entry_cost(2 * sizeof(std::string), {me.user_id, *value});
-        if (Reply full = refuse_if_full(state, cost)) return full;
-        if (const auto old = state.presence.find(me.user_id); old != state.presence.end()) {
-            release(state, entry_cost(2 * sizeof(std::string), {old->first, old->second}));
-        }
-        state.presence[me.user_id] = *value;
-        charge(state, cost);
-        return ok("{}");
-    }
 
     if (delete_many || (devices && p.size() == 2 && m == "DELETE")) {
         return delete_after_auth(state, call, me);

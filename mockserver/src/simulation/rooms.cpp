@@ -48,42 +48,43 @@ Reply join(State& state, const Device& device, const std::string& id_or_alias) {
     return ok(JsonObject().str("room_id", room_id).text());
 }
 
-// invite, kick, ban, unban: a membership event about someone else.
+}  // namespace
+
 Reply change_membership(State& state, const Device& device, const std::string& room_id,
-                        const std::string& action, const rapidjson::Value& body) {
-    const auto target = member_string(body, "user_id");
-    if (!target) return error("M_MISSING_PARAM", "user_id is required", 400);
+                        const std::string& action, const std::string& target,
+                        const std::optional<std::string>& reason) {
     if (membership(state, room_id, device.user_id) != "join") {
         return error("M_FORBIDDEN", "You are not in this room", 403);
     }
-    const std::string current = membership(state, room_id, *target);
+    const std::string current = membership(state, room_id, target);
     std::string next;
     if (action == "invite") {
-        if (current == "join")
-            return error("M_FORBIDDEN", *target + " is already in the room", 403);
-        if (current == "ban") return error("M_FORBIDDEN", *target + " is banned", 403);
+        if (current == "join") return error("M_FORBIDDEN", target + " is already in the room", 403);
+        if (current == "ban") return error("M_FORBIDDEN", target + " is banned", 403);
         next = "invite";
     } else if (action == "kick") {
         if (current != "join" && current != "invite") {
-            return error("M_FORBIDDEN", *target + " is not in the room", 403);
+            return error("M_FORBIDDEN", target + " is not in the room", 403);
         }
         next = "leave";
     } else if (action == "ban") {
         next = "ban";
     } else {
-        if (current != "ban") return error("M_FORBIDDEN", *target + " is not banned", 403);
+        if (current != "ban") return error("M_FORBIDDEN", target + " is not banned", 403);
         next = "leave";
     }
     JsonObject content;
     content.str("membership", next);
-    if (const auto reason = member_string(body, "reason")) content.str("reason", *reason);
+    if (reason) content.str("reason", *reason);
     if (Reply full = refuse_if_full(state, event_cost(state, room_id, device.user_id,
-                                                      "m.room.member", content.text(), *target))) {
+                                                      "m.room.member", content.text(), target))) {
         return full;
     }
-    append_event(state, room_id, device.user_id, "m.room.member", content.text(), *target);
+    append_event(state, room_id, device.user_id, "m.room.member", content.text(), target);
     return ok("{}");
 }
+
+namespace {
 
 std::string members_json(const State& state, const Room& room, const std::string& viewer,
                          std::optional<std::string> only) {
@@ -215,6 +216,15 @@ Reply handle_rooms(State& state, Call& call) {
         "ban",  "unban", "members", "joined_members", "state"};
     const bool room_action = p.size() >= 3 && p[0] == "rooms" && kRoomActions.contains(p[2]);
     if (!create && !join_any && !joined_rooms && !directory && !room_action) return std::nullopt;
+    if (directory && m == "GET") {
+        // Resolving an alias needs no token: clients do it before they join, or log in.
+        const auto it = state.aliases.find(p[2]);
+        if (it == state.aliases.end()) return error("M_NOT_FOUND", "Unknown room alias", 404);
+        return ok(JsonObject()
+                      .str("room_id", it->second)
+                      .raw("servers", json_array({quote(state.options.server_name)}))
+                      .text());
+    }
 
     const Auth auth = authenticate(state, call);
     if (!auth.device) return auth.error;
@@ -242,14 +252,6 @@ Reply handle_rooms(State& state, Call& call) {
     }
     if (directory) {
         const std::string& alias = p[2];
-        if (m == "GET") {
-            const auto it = state.aliases.find(alias);
-            if (it == state.aliases.end()) return error("M_NOT_FOUND", "Unknown room alias", 404);
-            return ok(JsonObject()
-                          .str("room_id", it->second)
-                          .raw("servers", json_array({quote(state.options.server_name)}))
-                          .text());
-        }
         if (m == "PUT") {
             const auto room_id = member_string(json, "room_id");
             if (!room_id) return error("M_MISSING_PARAM", "room_id is required", 400);
@@ -298,7 +300,10 @@ Reply handle_rooms(State& state, Call& call) {
             return ok("{}");
         }
         if (action == "invite" || action == "kick" || action == "ban" || action == "unban") {
-            return change_membership(state, device, room_id, action, json);
+            const auto target = member_string(json, "user_id");
+            if (!target) return error("M_MISSING_PARAM", "user_id is required", 400);
+            return change_membership(state, device, room_id, action, *target,
+                                     member_string(json, "reason"));
         }
         return std::nullopt;
     }

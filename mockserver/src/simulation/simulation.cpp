@@ -61,8 +61,6 @@ constexpr Route kRoutes[] = {
     {"logout", sim::handle_accounts},
     {"logout_all", sim::handle_accounts},
     {"getTokenOwner", sim::handle_accounts},
-    {"changePassword", sim::handle_accounts},
-    {"deactivateAccount", sim::handle_accounts},
     {"getUserProfile", sim::handle_accounts},
     {"getProfileField", sim::handle_accounts},
     {"setProfileField", sim::handle_accounts},
@@ -101,7 +99,6 @@ constexpr Route kRoutes[] = {
     {"leaveRoom", sim::handle_rooms},
     {"forgetRoom", sim::handle_rooms},
     {"inviteUser", sim::handle_rooms},
-    {"inviteBy3PID", sim::handle_rooms},
     {"kick", sim::handle_rooms},
     {"ban", sim::handle_rooms},
     {"unban", sim::handle_rooms},
@@ -124,14 +121,18 @@ constexpr Route kRoutes[] = {
     {"setReadMarker", sim::handle_events},
     {"postReceipt", sim::handle_events},
     {"setTyping", sim::handle_events},
-    // devices.cpp: devices (deletion after user-interactive auth, uia.cpp) and presence
+    // devices.cpp: devices (deletion after user-interactive auth, uia.cpp)
     {"getDevices", sim::handle_devices},
     {"getDevice", sim::handle_devices},
     {"updateDevice", sim::handle_devices},
     {"deleteDevice", sim::handle_devices},
     {"deleteDevices", sim::handle_devices},
-    {"getPresence", sim::handle_devices},
-    {"setPresence", sim::handle_devices},
+    // account_changes.cpp: with a token, or with user-interactive auth alone
+    {"changePassword", sim::handle_account_changes},
+    {"deactivateAccount", sim::handle_account_changes},
+    // presence.cpp
+    {"getPresence", sim::handle_presence},
+    {"setPresence", sim::handle_presence},
     // room_extras.cpp: event context, tags, directory visibility, local aliases, room summary,
     // space hierarchy
     {"getEventContext", sim::handle_room_extras},
@@ -177,6 +178,8 @@ constexpr Route kRoutes[] = {
     {"bind3PID", sim::handle_threepids},
     {"unbind3pidFromAccount", sim::handle_threepids},
     {"delete3pidFromAccount", sim::handle_threepids},
+    // third_party_invite.cpp
+    {"inviteBy3PID", sim::handle_third_party_invite},
     // relations.cpp: events relating to an event, thread roots
     {"getRelatingEvents", sim::handle_relations},
     {"getRelatingEventsWithRelType", sim::handle_relations},

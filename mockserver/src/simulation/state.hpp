@@ -72,6 +72,13 @@ struct User {
     std::set<std::pair<std::string, std::string>> threepids;
 };
 
+// What a user last set with setPresence.
+struct Presence {
+    std::string state;  // online, unavailable or offline
+    std::string status_msg;
+    std::int64_t set_at_ms = 0;  // the activity the spec's last_active_ago counts from
+};
+
 struct Device {
     std::string user_id;
     std::string device_id;
@@ -142,7 +149,7 @@ struct State {
     std::map<std::string, std::string> transactions;    // "user|device|scope|txn" -> event id
     std::unordered_map<std::string, int> active_syncs;  // device key -> syncs in flight
     std::map<std::string, std::string> device_names;    // device key -> display name
-    std::map<std::string, std::string> presence;        // user id -> presence state
+    std::map<std::string, Presence> presence;           // user id -> what they last set
     std::map<std::string, Media> media;                 // media id -> upload
     // Media ids POST /media/v1/create handed out and not yet uploaded to: id -> (the user who
     // may upload, when the id expires unused, in ms).
@@ -370,11 +377,19 @@ std::string uia_challenge(State& state, std::string_view flows);
 // completes m.login.password for `user`; else the 401 to answer (a new challenge, or the failed
 // stage with M_FORBIDDEN).
 Reply require_password(State& state, const rapidjson::Value& body, const User& user);
+// For an account change made without an access token: the user id whose account `body.auth`
+// proves (m.login.password naming the user; with `allow_threepid` also m.login.email.identity
+// or m.login.msisdn whose threepid_creds name a validated session for a 3PID on an account), or
+// the 401 to answer (a challenge, or the failed stage).
+std::pair<std::string, Reply> identify_by_user_interactive_auth(State& state,
+                                                                const rapidjson::Value& body,
+                                                                bool allow_threepid);
 
 // --- endpoint groups: each answers its own paths, nullopt for the rest ----------------------
 
 Reply handle_versions(State& state, Call& call);
 Reply handle_accounts(State& state, Call& call);
+Reply handle_account_changes(State& state, Call& call);  // changePassword, deactivateAccount
 Reply handle_settings(State& state, Call& call);  // capabilities, pushrules, filters, account data
 Reply handle_rooms(State& state, Call& call);
 Reply handle_events(State& state, Call& call);
@@ -389,7 +404,8 @@ void answer_waiter(State& state, std::uint64_t id);
 // Releases the lock and delivers the answers queued in state.ready (if any; the lock is kept
 // when there are none).
 void deliver_ready(State& state, std::unique_lock<std::mutex>& lock);
-Reply handle_devices(State& state, Call& call);  // devices and presence
+Reply handle_devices(State& state, Call& call);
+Reply handle_presence(State& state, Call& call);  // getPresence, setPresence (presence.cpp)
 Reply handle_media(State& state, Call& call, bool authenticated);
 // GET preview_url: a preview made without fetching the page (url_preview.cpp).
 Reply url_preview(const Call& call);
@@ -425,6 +441,16 @@ Reply handle_room_upgrade(State& state, Call& call);
 Reply handle_notifications(State& state, Call& call);
 // 3PIDs: the requestToken validations, and the account's 3PIDs (list, add, bind, delete).
 Reply handle_threepids(State& state, Call& call);
+// The (medium, address) a body names, the address canonical as the account's 3PIDs keep it, or
+// the error reply when either is missing or the medium is neither email nor msisdn.
+std::pair<std::pair<std::string, std::string>, Reply> named_threepid(const rapidjson::Value& body);
+// inviteBy3PID: invites the account that holds the 3PID, or leaves an m.room.third_party_invite.
+Reply handle_third_party_invite(State& state, Call& call);
+// invite, kick, ban or unban `target` in a room (rooms.cpp): the m.room.member event `device`'s
+// user sends about someone else, or the 403 that forbids it.
+Reply change_membership(State& state, const Device& device, const std::string& room_id,
+                        const std::string& action, const std::string& target,
+                        const std::optional<std::string>& reason);
 // Takes every 3PID off a deactivated account, so that a new account may add them.
 void forget_threepids(State& state, User& user);
 // GET /__admin/sim/3pid/tokens, POST /__admin/sim/3pid/validate (path after /__admin/sim/).

@@ -178,8 +178,9 @@ Reply add_threepid(State& state, User& user, const rapidjson::Value& body) {
     return ok("{}");
 }
 
-// The medium and address of an unbind or delete; an error reply when they are missing.
-std::pair<ThreepidKey, Reply> named_threepid(const rapidjson::Value& body) {
+}  // namespace
+
+std::pair<std::pair<std::string, std::string>, Reply> named_threepid(const rapidjson::Value& body) {
     const auto medium = member_string(body, "medium");
     const auto address = member_string(body, "address");
     if (!medium || !address) {
@@ -191,6 +192,8 @@ std::pair<ThreepidKey, Reply> named_threepid(const rapidjson::Value& body) {
     const std::string canonical = *medium == "email" ? lowered(*address) : *address;
     return {{*medium, canonical}, std::nullopt};
 }
+
+namespace {
 
 void delete_threepid(State& state, User& user, const ThreepidKey& key) {
     const auto owner = state.threepids.find(key);

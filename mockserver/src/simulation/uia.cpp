@@ -1,7 +1,9 @@
 // User-interactive auth: the 401 challenges that open a session, and the stages that complete
 // it, for operations that ask for the account's password again (add3PID: m.login.password
-// only) and for those that change an account or its devices (password changes, deactivation,
-// device deletion: m.login.password or m.login.dummy).
+// only), for those that change an account or its devices (password changes, deactivation,
+// device deletion: m.login.password or m.login.dummy), and for account changes made without a
+// token, where the stage itself names the account (m.login.password, or for a forgotten
+// password m.login.email.identity / m.login.msisdn with a validated 3PID session).
 #include "simulation/state.hpp"
 
 namespace matrix::mock::sim {
@@ -9,6 +11,11 @@ namespace matrix::mock::sim {
 namespace {
 
 constexpr std::string_view kPasswordFlows = R"([{"stages":["m.login.password"]}])";
+// Without a token, the stages that say whose account it is: the password, or a validated
+// email address or phone number (a forgotten password).
+constexpr std::string_view kPasswordOrThreepidFlows =
+    R"([{"stages":["m.login.password"]},{"stages":["m.login.email.identity"]},)"
+    R"({"stages":["m.login.msisdn"]}])";
 constexpr std::string_view kPasswordOrDummyFlows =
     R"([{"stages":["m.login.password"]},{"stages":["m.login.dummy"]}])";
 
@@ -86,6 +93,55 @@ Reply check_user_interactive_auth(State& state, const rapidjson::Value& body, co
     }
     end_session(state, session);
     return std::nullopt;
+}
+
+std::pair<std::string, Reply> identify_by_user_interactive_auth(State& state,
+                                                                const rapidjson::Value& body,
+                                                                bool allow_threepid) {
+    const std::string_view flows = allow_threepid ? kPasswordOrThreepidFlows : kPasswordFlows;
+    const auto auth = body.FindMember("auth");
+    if (auth == body.MemberEnd() || !auth->value.IsObject()) return {{}, challenge(state, flows)};
+    const auto session = member_string(auth->value, "session");
+    const auto stage = member_string(auth->value, "type");
+    if (stage == "m.login.password") {
+        const auto named = named_user(state, auth->value);
+        const auto user = named ? state.users.find(*named) : state.users.end();
+        if (user == state.users.end() || user->second.deactivated ||
+            member_string(auth->value, "password") != user->second.password) {
+            return {{},
+                    failed_stage(flows, "M_FORBIDDEN", "Invalid username or password", session)};
+        }
+        end_session(state, session);
+        return {user->first, std::nullopt};
+    }
+    if (allow_threepid && (stage == "m.login.email.identity" || stage == "m.login.msisdn")) {
+        const auto creds = auth->value.FindMember("threepid_creds");
+        const auto sid = creds != auth->value.MemberEnd() && creds->value.IsObject()
+                             ? member_string(creds->value, "sid")
+                             : std::nullopt;
+        const auto found = sid ? state.threepid_sessions.find(*sid) : state.threepid_sessions.end();
+        if (found == state.threepid_sessions.end() ||
+            member_string(creds->value, "client_secret") != found->second.client_secret) {
+            return {{},
+                    failed_stage(flows, "M_THREEPID_AUTH_FAILED",
+                                 "No validation session matches threepid_creds", session)};
+        }
+        const ThreepidSession& validation = found->second;
+        if (!validation.validated) {
+            return {{},
+                    failed_stage(flows, "M_THREEPID_AUTH_FAILED",
+                                 "The 3PID has not been validated yet", session)};
+        }
+        const auto holder = state.threepids.find({validation.medium, validation.address});
+        if (holder == state.threepids.end()) {
+            return {
+                {},
+                failed_stage(flows, "M_THREEPID_NOT_FOUND", "No account has this 3PID", session)};
+        }
+        end_session(state, session);
+        return {holder->second.user_id, std::nullopt};
+    }
+    return {{}, failed_stage(flows, "M_UNRECOGNIZED", "Unsupported auth stage", session)};
 }
 
 }  // namespace matrix::mock::sim
