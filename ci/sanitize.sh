@@ -15,7 +15,8 @@ usage: ci/sanitize.sh asan|tsan [CTEST-ARGS...]
 
 Both build with -O1 -g and MATRIX_WERROR=OFF (the gcc warning policy is the normal build's
 job; some warnings differ under instrumentation), then run ctest in parallel. Excluded:
-  clients  the matrix-js-sdk flow needs npm and the network; it tests JavaScript, not us
+  clients  the matrix-js-sdk and matrix-nio flows need npm or apt and the network; they test
+           JavaScript and Python, not us
   timing   tests asserting wall-clock upper bounds (retry waits, idle connections not
            delaying a request): instrumented code on a busy 2-core machine misses them by
            seconds; they test latency, not memory or thread safety, and ci/test.sh runs them

@@ -1,10 +1,13 @@
 // The simulation's account extras and media extras: whois and the admin-only account controls,
-// refresh and login tokens, profile fields, mutual rooms, SSO, created media, URL previews,
-// and the legacy (deprecated) event operations.
+// refresh and login tokens, device names and last sightings, profile fields, mutual rooms, SSO,
+// created media, URL previews, and the legacy (deprecated) event operations.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <chrono>
+#include <cstdint>
 #include <string>
+#include <thread>
 
 #include "matrix/mock/homeserver.hpp"
 #include "simulation_client.hpp"
@@ -118,6 +121,124 @@ TEST(SimulationTokens, RegisterGivesARefreshTokenOnlyWhenAsked) {
                                    R"({"username":"dave","password":"pw",)" + auth + "}");
     ASSERT_EQ(plain.status, 200) << plain.body;
     EXPECT_FALSE(parse(plain.body).HasMember("refresh_token")) << plain.body;
+}
+
+// GET /devices/{id} as `token` sees it; its JSON object.
+rapidjson::Document device(const MockHomeserver& hs, const std::string& token,
+                           const std::string& device_id) {
+    const RawResponse r = call(hs.port(), "GET", kV3 + "/devices/" + device_id, token);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return parse(r.body);
+}
+
+std::int64_t last_seen_ts(const rapidjson::Value& device) {
+    return device.HasMember("last_seen_ts") && device["last_seen_ts"].IsInt64()
+               ? device["last_seen_ts"].GetInt64()
+               : 0;
+}
+
+TEST(SimulationDevices, LoginNamesANewDeviceAndItsListingShowsWhereItWasSeen) {
+    MockHomeserver hs(simulated());
+    add_user(hs, "alice");
+    const RawResponse first =
+        login(hs, R"({"type":"m.login.password","user":"alice","password":"pw",)"
+                  R"("device_id":"LAPTOP","initial_device_display_name":"Alice's laptop"})");
+    ASSERT_EQ(first.status, 200) << first.body;
+    const std::string token = str(parse(first.body), "access_token");
+
+    const auto one = device(hs, token, "LAPTOP");
+    EXPECT_EQ(str(one, "display_name"), "Alice's laptop");
+    EXPECT_EQ(str(one, "last_seen_ip"), "127.0.0.1");
+    EXPECT_GT(last_seen_ts(one), 0);
+    const RawResponse list = call(hs.port(), "GET", kV3 + "/devices", token);
+    ASSERT_EQ(list.status, 200) << list.body;
+    const auto devices = parse(list.body)["devices"].GetArray();
+    bool listed = false;
+    for (const auto& entry : devices) {
+        if (str(entry, "device_id") != "LAPTOP") continue;
+        listed = true;
+        EXPECT_EQ(str(entry, "display_name"), "Alice's laptop") << list.body;
+        EXPECT_EQ(str(entry, "last_seen_ip"), "127.0.0.1") << list.body;
+        EXPECT_GE(last_seen_ts(entry), last_seen_ts(one)) << list.body;
+    }
+    EXPECT_TRUE(listed) << list.body;
+
+    // The spec ignores the name for a device the user already has.
+    const RawResponse again =
+        login(hs, R"({"type":"m.login.password","user":"alice","password":"pw",)"
+                  R"("device_id":"LAPTOP","initial_device_display_name":"Another name"})");
+    ASSERT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(str(device(hs, str(parse(again.body), "access_token"), "LAPTOP"), "display_name"),
+              "Alice's laptop");
+}
+
+TEST(SimulationDevices, RegisterNamesTheDeviceItLogsIn) {
+    MockHomeserver hs(simulated());
+    const RawResponse registered =
+        call(hs.port(), "POST", kV3 + "/register", {},
+             R"({"username":"carol","password":"pw","auth":{"type":"m.login.dummy"},)"
+             R"("initial_device_display_name":"Carol's phone"})");
+    ASSERT_EQ(registered.status, 200) << registered.body;
+    const auto session = parse(registered.body);
+    const auto mine = device(hs, str(session, "access_token"), str(session, "device_id"));
+    EXPECT_EQ(str(mine, "display_name"), "Carol's phone");
+    EXPECT_EQ(str(mine, "last_seen_ip"), "127.0.0.1");
+}
+
+TEST(SimulationDevices, PutRenamesAndLogoutForgetsTheName) {
+    MockHomeserver hs(simulated());
+    add_user(hs, "alice");
+    const std::string named = R"({"type":"m.login.password","user":"alice","password":"pw",)"
+                              R"("device_id":"DESK","initial_device_display_name":"Desk"})";
+    const std::string token = str(parse(login(hs, named).body), "access_token");
+    const RawResponse renamed =
+        call(hs.port(), "PUT", kV3 + "/devices/DESK", token, R"({"display_name":"Standing desk"})");
+    ASSERT_EQ(renamed.status, 200) << renamed.body;
+    EXPECT_EQ(str(device(hs, token, "DESK"), "display_name"), "Standing desk");
+    const RawResponse bad =
+        call(hs.port(), "PUT", kV3 + "/devices/DESK", token, R"({"display_name":)");
+    EXPECT_EQ(bad.status, 400) << bad.body;
+
+    // Logout deletes the device: logging in on the same id again makes a new one, named anew.
+    ASSERT_EQ(call(hs.port(), "POST", kV3 + "/logout", token, "{}").status, 200);
+    const std::string relogged =
+        str(parse(login(hs, R"({"type":"m.login.password","user":"alice","password":"pw",)"
+                            R"("device_id":"DESK","initial_device_display_name":"New desk"})")
+                      .body),
+            "access_token");
+    EXPECT_EQ(str(device(hs, relogged, "DESK"), "display_name"), "New desk");
+}
+
+TEST(SimulationDevices, LastSeenTsAdvancesWithEachRequestOfThatDeviceOnly) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const RawResponse other = login(
+        hs, R"({"type":"m.login.password","user":"alice","password":"pw","device_id":"OTHER"})");
+    ASSERT_EQ(other.status, 200) << other.body;
+    const std::string me = str(parse(whoami(hs, alice.token).body), "device_id");
+
+    const std::int64_t before = last_seen_ts(device(hs, alice.token, me));
+    const std::int64_t other_before = last_seen_ts(device(hs, alice.token, "OTHER"));
+    ASSERT_GT(before, 0);
+    ASSERT_GT(other_before, 0);  // seen at its login
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_EQ(whoami(hs, alice.token).status, 200);
+    const std::int64_t after = last_seen_ts(device(hs, alice.token, me));
+    EXPECT_GE(after, before + 5);
+    EXPECT_EQ(last_seen_ts(device(hs, alice.token, "OTHER")), other_before);
+
+    // A refreshed token is the same device: its last sighting carries over, then moves on.
+    const RawResponse refreshable =
+        login(hs, R"({"type":"m.login.password","user":"alice","password":"pw",)"
+                  R"("device_id":"OTHER","refresh_token":true})");
+    ASSERT_EQ(refreshable.status, 200) << refreshable.body;
+    const std::int64_t relogged = last_seen_ts(device(hs, alice.token, "OTHER"));
+    EXPECT_GE(relogged, other_before);
+    const RawResponse renewed =
+        call(hs.port(), "POST", kV3 + "/refresh", {},
+             R"({"refresh_token":")" + str(parse(refreshable.body), "refresh_token") + R"("})");
+    ASSERT_EQ(renewed.status, 200) << renewed.body;
+    EXPECT_EQ(last_seen_ts(device(hs, alice.token, "OTHER")), relogged);
 }
 
 TEST(SimulationTokens, ALoginTokenAfterThePasswordLogsInOnce) {

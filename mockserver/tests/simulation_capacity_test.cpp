@@ -227,6 +227,32 @@ TEST(SimulationCapacity, GivesBytesBackWhenTokensAndAliasesGo) {
     EXPECT_EQ(state_bytes(hs), once);
 }
 
+TEST(SimulationCapacity, ADeviceNameIsChargedAndItsLastSightingIsNot) {
+    MockHomeserver hs(capped());
+    add_user(hs, "alice");
+    const std::int64_t before = state_bytes(hs);
+    const RawResponse login =
+        call(hs.port(), "POST", "/_matrix/client/v3/login", {},
+             R"({"type":"m.login.password","user":"alice","password":"pw",)"
+             R"("device_id":"NAMED","initial_device_display_name":"A named device"})");
+    ASSERT_EQ(login.status, 200) << login.body;
+    const std::string token = str(parse(login.body), "access_token");
+    const std::int64_t named = state_bytes(hs);
+    EXPECT_GT(named, before);
+    // Each request updates when and where the device was seen, within what its login charged.
+    EXPECT_EQ(call(hs.port(), "GET", "/_matrix/client/v3/account/whoami", token).status, 200);
+    EXPECT_EQ(state_bytes(hs), named);
+    // A rename charges the new name in place of the old one.
+    EXPECT_EQ(call(hs.port(), "PUT", "/_matrix/client/v3/devices/NAMED", token,
+                   R"({"display_name":"B named device"})")
+                  .status,
+              200);
+    EXPECT_EQ(state_bytes(hs), named);
+    // Logout deletes the device, name and all.
+    EXPECT_EQ(call(hs.port(), "POST", "/_matrix/client/v3/logout", token).status, 200);
+    EXPECT_EQ(state_bytes(hs), before);
+}
+
 TEST(SimulationCapacity, AProfileChangeIsRefusedWholeWhenItsMemberEventsDoNotFit) {
     MockHomeserver hs(capped());
     const Account alice = add_user(hs, "alice");

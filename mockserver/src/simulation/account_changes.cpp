@@ -14,13 +14,13 @@ struct Requester {
     std::optional<Device> device;
 };
 
-// Every token of the user's devices, but `keep`'s.
+// Every device of the user but `keep` (their tokens and names).
 void log_out_devices(State& state, const std::string& user_id, const std::optional<Device>& keep) {
     std::vector<std::string> device_ids;
     for (const Device& device : devices_of(state, user_id)) {
         if (!keep || device.device_id != keep->device_id) device_ids.push_back(device.device_id);
     }
-    erase_device_tokens(state, user_id, device_ids);
+    forget_devices(state, user_id, device_ids);
 }
 
 Reply change_password(State& state, const rapidjson::Value& body, const Requester& requester) {

@@ -12,27 +12,39 @@ bool wants_refresh(const rapidjson::Value& body) {
     return body.HasMember("refresh_token") && body["refresh_token"].IsTrue();
 }
 
-// What a login (or a registration that logs in) stores: a device, and maybe a refresh token.
-std::size_t session_cost(const std::string& user_id, const std::optional<std::string>& device_id,
-                         bool refreshable) {
-    return login_cost(user_id, device_id) +
-           (refreshable ? refresh_token_cost(user_id, device_id && !device_id->empty()
-                                                          ? *device_id
-                                                          : std::string(kDeviceIdRandomChars, 'd'))
-                        : 0);
+// What a login (or a registration that logs in) stores: a device, maybe its display name
+// (initial_device_display_name), and maybe a refresh token.
+std::size_t session_cost(const std::string& user_id, const rapidjson::Value& body) {
+    const auto device_id = member_string(body, "device_id");
+    const Device device{user_id, device_id && !device_id->empty()
+                                     ? *device_id
+                                     : std::string(kDeviceIdRandomChars, 'd')};
+    const auto name = member_string(body, "initial_device_display_name");
+    return login_cost(user_id, device_id) + (name ? device_name_cost(device, *name) : 0) +
+           (wants_refresh(body) ? refresh_token_cost(user_id, device.device_id) : 0);
 }
 
-// Logs the user in on a new device (the caller checked session_cost) and answers as login does.
-ResponseDefinition start_session(State& state, const std::string& user_id,
-                                 const std::optional<std::string>& device_id, bool refreshable) {
+// Logs the user in on the device the body asks for, or a new one (the caller checked
+// session_cost), and answers as login does. The login request is the device's first sighting.
+ResponseDefinition start_session(State& state, const Call& call, const std::string& user_id,
+                                 const rapidjson::Value& body) {
+    const auto device_id = member_string(body, "device_id");
+    // The spec ignores the display name for a device the user already has.
+    const auto known = state.tokens_of_user.find(user_id);
+    const bool existing =
+        device_id && known != state.tokens_of_user.end() && known->second.contains(*device_id);
     std::string device;
     const std::string token = login(state, user_id, device_id, device);
+    mark_seen(state.tokens.at(token), call.entry.remote);
+    if (const auto name = member_string(body, "initial_device_display_name"); name && !existing) {
+        set_device_name(state, Device{user_id, device}, *name);
+    }
     JsonObject reply;
     reply.str("user_id", user_id)
         .str("access_token", token)
         .str("device_id", device)
         .str("home_server", state.options.server_name);
-    if (refreshable) add_refresh_token(state, Device{user_id, device}, token, reply);
+    if (wants_refresh(body)) add_refresh_token(state, Device{user_id, device}, token, reply);
     return ok(reply.text());
 }
 
@@ -40,7 +52,6 @@ Reply register_user(State& state, Call& call) {
     const auto body = parse_object(call.entry.body);
     if (!body) return error("M_NOT_JSON", "The body is not a JSON object", 400);
     const bool guest = query(call, "kind").value_or("user") == "guest";
-    const auto device_id = member_string(*body, "device_id");
     const bool inhibit = body->HasMember("inhibit_login") && (*body)["inhibit_login"].IsTrue();
     std::string localpart;
     if (!guest) {
@@ -65,23 +76,21 @@ Reply register_user(State& state, Call& call) {
     if (state.users.contains(user_id)) return error("M_USER_IN_USE", "User ID already taken", 400);
     std::string password = member_string(*body, "password").value_or("");
     const std::size_t cost = user_cost(user_id, password, default_displayname(user_id)) +
-                             (inhibit ? 0 : session_cost(user_id, device_id, wants_refresh(*body)));
+                             (inhibit ? 0 : session_cost(user_id, *body));
     if (Reply full = refuse_if_full(state, cost)) return full;
     create_user(state, user_id, std::move(password), guest);
     if (inhibit) return ok(JsonObject().str("user_id", user_id).text());
-    return start_session(state, user_id, device_id, wants_refresh(*body));
+    return start_session(state, call, user_id, *body);
 }
 
 // m.login.token: a token from POST /login/get_token or the SSO redirect, good once.
-Reply log_in_with_token(State& state, const rapidjson::Value& body) {
+Reply log_in_with_token(State& state, const Call& call, const rapidjson::Value& body) {
     const auto token = member_string(body, "token");
     if (!token) return error("M_MISSING_PARAM", "token is required for m.login.token", 400);
-    const auto device_id = member_string(body, "device_id");
     // Costed with the token's user before the token is taken, so a full state keeps it.
     const auto pending = state.login_tokens.find(*token);
     if (pending != state.login_tokens.end()) {
-        if (Reply full = refuse_if_full(
-                state, session_cost(pending->second.first, device_id, wants_refresh(body)))) {
+        if (Reply full = refuse_if_full(state, session_cost(pending->second.first, body))) {
             return full;
         }
     }
@@ -91,14 +100,14 @@ Reply log_in_with_token(State& state, const rapidjson::Value& body) {
     if (user == state.users.end() || user->second.deactivated) {
         return error("M_USER_DEACTIVATED", "This account has been deactivated", 403);
     }
-    return start_session(state, *user_id, device_id, wants_refresh(body));
+    return start_session(state, call, *user_id, body);
 }
 
 Reply log_in(State& state, Call& call) {
     const auto body = parse_object(call.entry.body);
     if (!body) return error("M_NOT_JSON", "The body is not a JSON object", 400);
     const auto type = member_string(*body, "type");
-    if (type == "m.login.token") return log_in_with_token(state, *body);
+    if (type == "m.login.token") return log_in_with_token(state, call, *body);
     if (type != "m.login.password") {
         return error("M_UNKNOWN", "Only m.login.password and m.login.token are supported", 400);
     }
@@ -122,21 +131,18 @@ Reply log_in(State& state, Call& call) {
         *password != user->second.password) {
         return error("M_FORBIDDEN", "Invalid username or password", 403);
     }
-    const auto device_id = member_string(*body, "device_id");
-    if (Reply full =
-            refuse_if_full(state, session_cost(user_id, device_id, wants_refresh(*body)))) {
-        return full;
-    }
-    return start_session(state, user_id, device_id, wants_refresh(*body));
+    if (Reply full = refuse_if_full(state, session_cost(user_id, *body))) return full;
+    return start_session(state, call, user_id, *body);
 }
 
-void drop_tokens(State& state, const Device& device, bool all_devices) {
+// Logout deletes the device (or all of the user's), as the spec says.
+void drop_devices(State& state, const Device& device, bool all_devices) {
     std::vector<std::string> device_ids{device.device_id};
     if (all_devices) {
         for (const Device& other : devices_of(state, device.user_id))
             device_ids.push_back(other.device_id);
     }
-    erase_device_tokens(state, device.user_id, device_ids);
+    forget_devices(state, device.user_id, device_ids);
 }
 
 std::vector<std::string> joined_rooms(const State& state, const std::string& user_id) {
@@ -249,7 +255,7 @@ Reply handle_accounts(State& state, Call& call) {
                       .boolean("is_guest", user.guest)
                       .text());
     }
-    drop_tokens(state, device, p.size() == 2);
+    drop_devices(state, device, p.size() == 2);
     return ok("{}");
 }
 

@@ -68,10 +68,11 @@ std::size_t user_cost(std::string_view user_id, std::string_view password,
 }
 
 std::size_t token_cost(std::string_view token, const Device& device) {
-    // The tokens entry, and its entry in tokens_of_user (device id -> token).
+    // The tokens entry (with room for any last_seen_ip), and its entry in tokens_of_user
+    // (device id -> token).
     return entry_cost(sizeof(std::string) + sizeof(Device),
                       {token, device.user_id, device.device_id}) +
-           entry_cost(2 * sizeof(std::string), {device.device_id, token});
+           kIpAddressMaxChars + entry_cost(2 * sizeof(std::string), {device.device_id, token});
 }
 
 std::size_t login_cost(std::string_view user_id, const std::optional<std::string>& device_id) {

@@ -10,20 +10,9 @@ std::string device_json(const State& state, const Device& device) {
     out.str("device_id", device.device_id);
     const auto name = state.device_names.find(device.key());
     if (name != state.device_names.end()) out.str("display_name", name->second);
+    if (!device.last_seen_ip.empty()) out.str("last_seen_ip", device.last_seen_ip);
+    if (device.last_seen_ts != 0) out.num("last_seen_ts", device.last_seen_ts);
     return out.text();
-}
-
-// Forgets these devices of the user: their tokens and display names. Ids the user has no device
-// with are skipped: the spec answers 200 for a device already removed.
-void delete_devices(State& state, const std::string& user_id,
-                    const std::vector<std::string>& device_ids) {
-    erase_device_tokens(state, user_id, device_ids);
-    for (const std::string& device_id : device_ids) {
-        const auto name = state.device_names.find(Device{user_id, device_id}.key());
-        if (name == state.device_names.end()) continue;
-        release(state, entry_cost(2 * sizeof(std::string), {name->first, name->second}));
-        state.device_names.erase(name);
-    }
 }
 
 // deleteDevice (DELETE devices/{id}) and deleteDevices (POST delete_devices).
@@ -49,11 +38,37 @@ Reply delete_after_auth(State& state, const Call& call, const Device& me) {
             device_ids.emplace_back(id.GetString(), id.GetStringLength());
         }
     }
-    delete_devices(state, me.user_id, device_ids);
+    forget_devices(state, me.user_id, device_ids);
     return ok("{}");
 }
 
 }  // namespace
+
+std::size_t device_name_cost(const Device& device, std::string_view name) {
+    // The key is "user|device".
+    return entry_cost(2 * sizeof(std::string), {device.user_id, "|", device.device_id, name});
+}
+
+void set_device_name(State& state, const Device& device, const std::string& name) {
+    const auto [it, added] = state.device_names.try_emplace(device.key(), name);
+    if (!added) {
+        release(state, device_name_cost(device, it->second));
+        it->second = name;
+    }
+    charge(state, device_name_cost(device, name));
+}
+
+void forget_devices(State& state, const std::string& user_id,
+                    const std::vector<std::string>& device_ids) {
+    erase_device_tokens(state, user_id, device_ids);
+    for (const std::string& device_id : device_ids) {
+        const Device device{user_id, device_id};
+        const auto name = state.device_names.find(device.key());
+        if (name == state.device_names.end()) continue;
+        release(state, device_name_cost(device, name->second));
+        state.device_names.erase(name);
+    }
+}
 
 Reply handle_devices(State& state, Call& call) {
     const auto& p = call.path;
@@ -85,14 +100,8 @@ Reply handle_devices(State& state, Call& call) {
         const auto body = parse_object(call.entry.body);
         if (!body) return error("M_NOT_JSON", "The body is not a JSON object", 400);
         if (const auto name = member_string(*body, "display_name")) {
-            const std::string key = found->key();
-            const std::size_t cost = entry_cost(2 * sizeof(std::string), {key, *name});
-            if (Reply full = refuse_if_full(state, cost)) return full;
-            if (const auto old = state.device_names.find(key); old != state.device_names.end()) {
-                release(state, entry_cost(2 * sizeof(std::string), {old->first, old->second}));
-            }
-            state.device_names[key] = *name;
-            charge(state, cost);
+            if (Reply full = refuse_if_full(state, device_name_cost(*found, *name))) return full;
+            set_device_name(state, *found, *name);
         }
         return ok("{}");
     }

@@ -65,7 +65,25 @@ Auth authenticate(State& state, const Call& call) {
                                                  {}, true, 401),
                 false};
     }
+    mark_seen(it->second, call.entry.remote);
     return {it->second, std::nullopt, false};
+}
+
+std::string_view address_of(std::string_view remote) {
+    if (!remote.empty() && remote.front() == '[') {
+        const std::size_t close = remote.find(']');
+        return close == std::string_view::npos ? remote.substr(1) : remote.substr(1, close - 1);
+    }
+    return remote.substr(0, remote.rfind(':'));
+}
+
+void mark_seen(Device& device, std::string_view remote) {
+    device.last_seen_ts = now_ms();
+    const std::string_view address = address_of(remote);
+    // Longer is no IP address (and the budget holds kIpAddressMaxChars): keep the last one.
+    if (address.size() <= kIpAddressMaxChars && address != device.last_seen_ip) {
+        device.last_seen_ip.assign(address);
+    }
 }
 
 std::string random_id(State& state, std::size_t length) {
@@ -137,7 +155,10 @@ std::vector<Device> devices_of(const State& state, const std::string& user_id) {
     std::vector<Device> devices;
     const auto user = state.tokens_of_user.find(user_id);
     if (user == state.tokens_of_user.end()) return devices;
-    for (const auto& [device_id, token] : user->second) devices.push_back({user_id, device_id});
+    for (const auto& [device_id, token] : user->second) {
+        const auto device = state.tokens.find(token);
+        if (device != state.tokens.end()) devices.push_back(device->second);
+    }
     return devices;
 }
 
@@ -145,10 +166,20 @@ std::string login(State& state, const std::string& user_id, std::optional<std::s
                   std::string& device_id_out) {
     device_id_out =
         device_id && !device_id->empty() ? *device_id : random_id(state, kDeviceIdRandomChars);
-    // Logging in again with the same device id replaces that device's old token.
+    // Logging in again with the same device id (or refreshing its token) replaces that
+    // device's old token; the device stays, and so does when it was last seen.
+    Device device_record{user_id, device_id_out};
+    if (const auto user = state.tokens_of_user.find(user_id); user != state.tokens_of_user.end()) {
+        if (const auto known = user->second.find(device_id_out); known != user->second.end()) {
+            if (const auto old = state.tokens.find(known->second); old != state.tokens.end()) {
+                device_record.last_seen_ts = old->second.last_seen_ts;
+                device_record.last_seen_ip = old->second.last_seen_ip;
+            }
+        }
+    }
     erase_device_tokens(state, user_id, {device_id_out});
     std::string token = "syt_" + random_id(state, kAccessTokenRandomChars);
-    const Device& device = state.tokens[token] = Device{user_id, device_id_out};
+    const Device& device = state.tokens[token] = std::move(device_record);
     state.tokens_of_user[user_id][device_id_out] = token;
     charge(state, token_cost(token, device));
     return token;

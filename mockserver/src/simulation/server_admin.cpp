@@ -13,31 +13,26 @@ std::string header_value(const Call& call, std::string_view name) {
     return {};
 }
 
-// The address without its port: "127.0.0.1:5000" -> "127.0.0.1", "[::1]:5000" -> "::1".
-std::string address_of(const std::string& remote) {
-    if (!remote.empty() && remote.front() == '[') {
-        return remote.substr(1, remote.find(']') - 1);
-    }
-    return remote.substr(0, remote.rfind(':'));
-}
-
-// One session per device (a device has one access token here). The simulation keeps no
-// connection history, so the only connection it knows is the request being answered, on the
-// caller's own device; the others list none.
+// One session per device (a device has one access token here), with the one connection the
+// simulation remembers: where and when the device was last seen (this request, for the
+// caller's own device).
 Reply whois(State& state, const Call& call, const Device& me) {
     const std::string& user_id = call.path[2];
     if (user_id != me.user_id) {
         // The spec lets a server restrict whois to the user and its admins; there are no admins.
         return error("M_FORBIDDEN", "Only server admins may look up other users", 403);
     }
+    const std::string agent = header_value(call, "User-Agent");
     JsonObject devices;
     for (const Device& device : devices_of(state, user_id)) {
         std::vector<std::string> connections;
-        if (device.device_id == me.device_id) {
+        if (device.last_seen_ts != 0) {
             JsonObject connection;
-            connection.str("ip", address_of(call.entry.remote)).num("last_seen", now_ms());
-            const std::string agent = header_value(call, "User-Agent");
-            if (!agent.empty()) connection.str("user_agent", agent);
+            if (!device.last_seen_ip.empty()) connection.str("ip", device.last_seen_ip);
+            connection.num("last_seen", device.last_seen_ts);
+            if (device.device_id == me.device_id && !agent.empty()) {
+                connection.str("user_agent", agent);
+            }
             connections.push_back(connection.text());
         }
         const std::string session = JsonObject().raw("connections", json_array(connections)).text();

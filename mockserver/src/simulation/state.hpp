@@ -82,6 +82,10 @@ struct Presence {
 struct Device {
     std::string user_id;
     std::string device_id;
+    // When and from where the device last made an authenticated request (or logged in); kept
+    // current on its State::tokens entry only, copies elsewhere keep what they were given.
+    std::int64_t last_seen_ts = 0;
+    std::string last_seen_ip{};  // an address without its port; at most kIpAddressMaxChars
     std::string key() const { return user_id + "|" + device_id; }
 };
 
@@ -245,7 +249,13 @@ struct Auth {
     Reply error;             // set when device is not
     bool anonymous = false;  // no token at all: operations with optional auth go on without one
 };
+// Also records the request on the token's device: its time and address (last_seen_*).
 Auth authenticate(State& state, const Call& call);
+// The address without its port: "127.0.0.1:5000" -> "127.0.0.1", "[::1]:5000" -> "::1".
+std::string_view address_of(std::string_view remote);
+// Notes that `device` made a request now from `remote` ("address:port"); allocates nothing
+// unless the address changed.
+void mark_seen(Device& device, std::string_view remote);
 
 // --- the state budget (capacity.cpp) --------------------------------------------------------
 
@@ -257,6 +267,9 @@ inline constexpr std::size_t kDeviceIdRandomChars = 10;
 inline constexpr std::size_t kUiaSessionChars = 16;
 inline constexpr std::size_t kThreepidSidChars = 16;
 inline constexpr std::size_t kThreepidTokenDigits = 6;
+// The longest textual IP address (IPv6 with an embedded IPv4 address): a device's last_seen_ip
+// is charged this much once, so that updating it on each request charges nothing.
+inline constexpr std::size_t kIpAddressMaxChars = 45;
 
 // A map or set entry: its node, the record it holds, and the characters of `strings`.
 std::size_t entry_cost(std::size_t record_size, std::initializer_list<std::string_view> strings);
@@ -323,7 +336,7 @@ State::Tokens::iterator erase_token(State& state, State::Tokens::iterator it);
 // Forgets the token of each of these devices of `user_id`.
 void erase_device_tokens(State& state, const std::string& user_id,
                          const std::vector<std::string>& device_ids);
-// The user's devices that have a token, by device id.
+// The user's devices that have a token, by device id, as their tokens entries hold them.
 std::vector<Device> devices_of(const State& state, const std::string& user_id);
 // A new device (given id or generated) and its access token.
 std::string login(State& state, const std::string& user_id, std::optional<std::string> device_id,
@@ -406,6 +419,15 @@ void answer_waiter(State& state, std::uint64_t id);
 void deliver_ready(State& state, std::unique_lock<std::mutex>& lock);
 Reply handle_devices(State& state, Call& call);
 Reply handle_presence(State& state, Call& call);  // getPresence, setPresence (presence.cpp)
+// What device_names holds for this device's display name.
+std::size_t device_name_cost(const Device& device, std::string_view name);
+// Names the device, replacing (and releasing) its old name; the caller checked
+// refuse_if_full(device_name_cost(device, name)).
+void set_device_name(State& state, const Device& device, const std::string& name);
+// Deletes these devices of the user (logout, deleteDevice, ...): their tokens and display
+// names. Ids the user has no device with are skipped.
+void forget_devices(State& state, const std::string& user_id,
+                    const std::vector<std::string>& device_ids);
 Reply handle_media(State& state, Call& call, bool authenticated);
 // GET preview_url: a preview made without fetching the page (url_preview.cpp).
 Reply url_preview(const Call& call);
