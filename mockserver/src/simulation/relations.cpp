@@ -2,8 +2,7 @@
 // events whose content.m.relates_to points at another event, read from the relation index
 // (aggregations.cpp), which also gives each thread root its bundled m.thread aggregation.
 #include <algorithm>
-#include <map>
-#include <set>
+#include <cstdint>
 #include <string>
 #include <vector>
 
