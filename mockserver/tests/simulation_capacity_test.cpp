@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "matrix/mock/homeserver.hpp"
@@ -251,6 +252,42 @@ TEST(SimulationCapacity, ADeviceNameIsChargedAndItsLastSightingIsNot) {
     // Logout deletes the device, name and all.
     EXPECT_EQ(call(hs.port(), "POST", "/_matrix/client/v3/logout", token).status, 200);
     EXPECT_EQ(state_bytes(hs), before);
+}
+
+TEST(SimulationCapacity, ARelationIsChargedToItsParentsIndexAndGivenBackWhenRedacted) {
+    MockHomeserver hs(capped());
+    const Account alice = add_user(hs, "alice");
+    const std::string room = create_room(hs, alice);
+    const std::string root = str(parse(send_message(hs, alice, room, 0).body), "event_id");
+    // The same content naming an event that does not exist (an id of the same length) relates
+    // to nothing, so the difference is what the relation index holds.
+    const std::string nowhere = "$" + std::string(root.size() - 1 - 10, 'x') + ":localhost";
+    ASSERT_EQ(nowhere.size(), root.size());
+    const auto reply = [&](const std::string& txn, const std::string& parent) {
+        const std::int64_t before = state_bytes(hs);
+        const RawResponse r = call(
+            hs.port(), "PUT", room_path(room) + "/send/m.room.message/" + txn, alice.token,
+            R"({"msgtype":"m.text","body":"re","m.relates_to":{"rel_type":"m.thread","event_id":")" +
+                parent + R"("}})");
+        EXPECT_EQ(r.status, 200) << r.body;
+        return std::pair{str(parse(r.body), "event_id"), state_bytes(hs) - before};
+    };
+    const auto [unrelated, plain_cost] = reply("p1", nowhere);
+    const auto [related, related_cost] = reply("p2", root);
+    const std::int64_t index_cost = related_cost - plain_cost;
+    EXPECT_GT(index_cost, 0);
+
+    // Each redaction costs the same, but the reply's gives its index entry back.
+    const auto redaction_cost = [&](const std::string& event_id, const std::string& txn) {
+        const std::int64_t before = state_bytes(hs);
+        EXPECT_EQ(call(hs.port(), "PUT", room_path(room) + "/redact/" + event_id + "/" + txn,
+                       alice.token, "{}")
+                      .status,
+                  200);
+        return state_bytes(hs) - before;
+    };
+    const std::int64_t plain_redaction = redaction_cost(unrelated, "x1");
+    EXPECT_EQ(redaction_cost(related, "x2"), plain_redaction - index_cost);
 }
 
 TEST(SimulationCapacity, AProfileChangeIsRefusedWholeWhenItsMemberEventsDoNotFit) {

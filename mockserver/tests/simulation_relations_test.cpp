@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "matrix/mock/homeserver.hpp"
@@ -175,6 +177,190 @@ TEST(SimulationRelations, ThreadRootsComeNewestReplyFirstWithTheirAggregation) {
     EXPECT_EQ(call(hs.port(), "GET", base, eve.token).status, 403);
 }
 
+// ---- bundled aggregations (unsigned.m.relations) ------------------------------------------
+
+// The room's events of a /sync answer, by event id.
+const rapidjson::Value* in_sync(const rapidjson::Document& sync, const std::string& room,
+                                const std::string& event_id) {
+    if (!sync.HasMember("rooms") || !sync["rooms"]["join"].HasMember(room.c_str())) return nullptr;
+    for (const auto& event : sync["rooms"]["join"][room.c_str()]["timeline"]["events"].GetArray()) {
+        if (str(event, "event_id") == event_id) return &event;
+    }
+    return nullptr;
+}
+
+// The event `event_id` among the chunk of a /messages answer; nullptr when absent.
+const rapidjson::Value* in_chunk(const rapidjson::Value& chunk, const std::string& event_id) {
+    for (const auto& event : chunk.GetArray()) {
+        if (str(event, "event_id") == event_id) return &event;
+    }
+    return nullptr;
+}
+
+bool has_relations(const rapidjson::Value& event) {
+    return event.HasMember("unsigned") && event["unsigned"].HasMember("m.relations");
+}
+
+RawResponse messages(const MockHomeserver& hs, const Account& who, const std::string& room) {
+    return call(hs.port(), "GET", kV3 + "/rooms/" + path_id(room) + "/messages?dir=b&limit=50",
+                who.token);
+}
+
+RawResponse get_event(const MockHomeserver& hs, const Account& who, const std::string& room,
+                      const std::string& event_id) {
+    return call(hs.port(), "GET", kV3 + "/rooms/" + path_id(room) + "/event/" + event_id,
+                who.token);
+}
+
+RawResponse redact(const MockHomeserver& hs, const Account& who, const std::string& room,
+                   const std::string& event_id, const std::string& txn) {
+    return call(hs.port(), "PUT",
+                kV3 + "/rooms/" + path_id(room) + "/redact/" + event_id + "/" + txn, who.token,
+                "{}");
+}
+
+TEST(SimulationAggregations, AThreadRootCarriesItsThreadForEachViewerInSyncAndMessages) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const Account bob = add_user(hs, "bob");
+    const Account carol = add_user(hs, "carol");
+    const std::string room = create_room(hs, alice, R"({"preset":"public_chat"})");
+    for (const Account* who : {&bob, &carol}) {
+        ASSERT_EQ(call(hs.port(), "POST", kV3 + "/join/" + path_id(room), who->token, "{}").status,
+                  200);
+    }
+    const std::string root = send_text(hs, alice, room, "root");
+    reply_in_thread(hs, bob, room, "b1", root);
+    const std::string latest = reply_in_thread(hs, bob, room, "b2", root);
+
+    // Alice sent the root and Bob the replies: both took part; Carol did not.
+    const std::vector<std::pair<const Account*, bool>> viewers{
+        {&alice, true}, {&bob, true}, {&carol, false}};
+    for (const auto& [who, took_part] : viewers) {
+        const RawResponse synced = sync(
+            hs, *who, "filter=%7B%22room%22%3A%7B%22timeline%22%3A%7B%22limit%22%3A50%7D%7D%7D");
+        expect_valid("sync", synced);
+        const auto json = parse(synced.body);
+        const rapidjson::Value* event = in_sync(json, room, root);
+        ASSERT_NE(event, nullptr) << synced.body;
+        ASSERT_TRUE(has_relations(*event)) << synced.body;
+        const auto& thread = (*event)["unsigned"]["m.relations"]["m.thread"];
+        EXPECT_EQ(thread["count"].GetInt(), 2);
+        EXPECT_EQ(str(thread["latest_event"], "event_id"), latest);
+        EXPECT_EQ(thread["current_user_participated"].GetBool(), took_part) << who->user_id;
+        // Only Bob's device sent the latest reply, so only it sees its transaction id.
+        EXPECT_EQ(str(thread["latest_event"]["unsigned"], "transaction_id"),
+                  who == &bob ? "b2" : "");
+
+        const RawResponse page = messages(hs, *who, room);
+        expect_valid("getRoomEvents", page);
+        const auto chunk = parse(page.body);
+        const rapidjson::Value* paged = in_chunk(chunk["chunk"], root);
+        ASSERT_NE(paged, nullptr);
+        const auto& same = (*paged)["unsigned"]["m.relations"]["m.thread"];
+        EXPECT_EQ(same["count"].GetInt(), 2);
+        EXPECT_EQ(str(same["latest_event"], "event_id"), latest);
+        EXPECT_EQ(same["current_user_participated"].GetBool(), took_part);
+        // The replies are bundled one level deep only, and carry nothing themselves.
+        EXPECT_FALSE(has_relations(same["latest_event"]));
+        EXPECT_FALSE(has_relations(*in_chunk(chunk["chunk"], latest)));
+    }
+}
+
+TEST(SimulationAggregations, TheOriginalSendersLatestEditIsBundledInMessagesAndEvent) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const Account bob = add_user(hs, "bob");
+    const std::string room = create_room(hs, alice, R"({"preset":"public_chat"})");
+    ASSERT_EQ(call(hs.port(), "POST", kV3 + "/join/" + path_id(room), bob.token, "{}").status, 200);
+    const std::string original = send_text(hs, alice, room, "o", "typo");
+    const auto edit = [&](const Account& who, const std::string& txn, const std::string& text) {
+        return send_event(hs, who, room, "m.room.message", txn,
+                          R"({"msgtype":"m.text","body":"* )" + text +
+                              R"(","m.new_content":{"msgtype":"m.text","body":")" + text +
+                              R"("},"m.relates_to":{"rel_type":"m.replace","event_id":")" +
+                              original + R"("}})");
+    };
+    edit(alice, "e1", "first fix");
+    const std::string second = edit(alice, "e2", "second fix");
+    edit(bob, "e3", "not Bob's to edit");  // another sender's replacement is not valid
+
+    const RawResponse page = messages(hs, bob, room);
+    expect_valid("getRoomEvents", page);
+    const auto chunk = parse(page.body);
+    const rapidjson::Value* event = in_chunk(chunk["chunk"], original);
+    ASSERT_NE(event, nullptr);
+    ASSERT_TRUE(has_relations(*event)) << page.body;
+    const auto& replace = (*event)["unsigned"]["m.relations"]["m.replace"];
+    EXPECT_EQ(str(replace, "event_id"), second);
+    EXPECT_EQ(str(replace["content"]["m.new_content"], "body"), "second fix");
+    EXPECT_EQ(str((*event)["content"], "body"), "typo");  // the original keeps its content
+
+    const RawResponse single = get_event(hs, bob, room, original);
+    expect_valid("getOneRoomEvent", single);
+    const auto json = parse(single.body);
+    EXPECT_EQ(str(json["unsigned"]["m.relations"]["m.replace"], "event_id"), second);
+
+    // Redacting the newest edit bundles the one before it; an unedited event bundles nothing.
+    ASSERT_EQ(redact(hs, alice, room, second, "x1").status, 200);
+    const auto after = parse(get_event(hs, bob, room, original).body);
+    const std::string first_edit = str(after["unsigned"]["m.relations"]["m.replace"], "event_id");
+    EXPECT_FALSE(first_edit.empty());
+    EXPECT_NE(first_edit, second);
+    EXPECT_FALSE(has_relations(parse(get_event(hs, bob, room, first_edit).body)));
+}
+
+TEST(SimulationAggregations, ReferencesAreBundledAsAChunkOfEventIds) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const std::string room = create_room(hs, alice);
+    const std::string target = send_text(hs, alice, room, "t");
+    const auto reference = [&](const std::string& txn) {
+        return send_event(hs, alice, room, "m.room.message", txn,
+                          R"({"msgtype":"m.text","body":"see","m.relates_to":)"
+                          R"({"rel_type":"m.reference","event_id":")" +
+                              target + R"("}})");
+    };
+    const std::string r1 = reference("r1");
+    const std::string r2 = reference("r2");
+
+    const RawResponse context =
+        call(hs.port(), "GET", kV3 + "/rooms/" + path_id(room) + "/context/" + target, alice.token);
+    expect_valid("getEventContext", context);
+    const auto json = parse(context.body);
+    const auto& chunk = json["event"]["unsigned"]["m.relations"]["m.reference"]["chunk"];
+    EXPECT_EQ(ids_in(chunk), (std::vector<std::string>{r1, r2}));
+}
+
+TEST(SimulationAggregations, ARedactedReplyLeavesTheThreadCount) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const std::string room = create_room(hs, alice);
+    const std::string root = send_text(hs, alice, room, "root");
+    const std::string first = reply_in_thread(hs, alice, room, "r1", root);
+    const std::string second = reply_in_thread(hs, alice, room, "r2", root);
+
+    ASSERT_EQ(redact(hs, alice, room, second, "x1").status, 200);
+    const auto json = parse(get_event(hs, alice, room, root).body);
+    const auto& thread = json["unsigned"]["m.relations"]["m.thread"];
+    EXPECT_EQ(thread["count"].GetInt(), 1);
+    EXPECT_EQ(str(thread["latest_event"], "event_id"), first);
+    // Redacting it again changes nothing; /threads and /relations read the same index.
+    ASSERT_EQ(redact(hs, alice, room, second, "x2").status, 200);
+    const std::string relations = kV1 + "/rooms/" + path_id(room) + "/relations/" + root;
+    EXPECT_EQ(ids_in(parse(call(hs.port(), "GET", relations, alice.token).body)["chunk"]),
+              std::vector<std::string>{first});
+    const std::string threads = kV1 + "/rooms/" + path_id(room) + "/threads";
+    const auto listed = parse(call(hs.port(), "GET", threads, alice.token).body);
+    ASSERT_EQ(listed["chunk"].Size(), 1u);
+    EXPECT_EQ(listed["chunk"][0]["unsigned"]["m.relations"]["m.thread"]["count"].GetInt(), 1);
+
+    // With no reply left the root is no thread root and bundles nothing.
+    ASSERT_EQ(redact(hs, alice, room, first, "x3").status, 200);
+    EXPECT_FALSE(has_relations(parse(get_event(hs, alice, room, root).body)));
+    EXPECT_EQ(parse(call(hs.port(), "GET", threads, alice.token).body)["chunk"].Size(), 0u);
+}
+
 // ---- getEventByTimestamp ------------------------------------------------------------------
 
 std::int64_t ts_of(const MockHomeserver& hs, const Account& who, const std::string& room,
@@ -305,6 +491,83 @@ TEST(SimulationKnock, KnocksOnlyWhereTheJoinRuleAllowsIt) {
               200);
     EXPECT_EQ(call(hs.port(), "POST", kV3 + "/join/" + path_id(knockable), bob.token, "{}").status,
               200);
+}
+
+std::string knockable_room(const MockHomeserver& hs, const Account& admin) {
+    return create_room(hs, admin,
+                       R"({"name":"Door","initial_state":[{"type":"m.room.join_rules",)"
+                       R"("content":{"join_rule":"knock"}}]})");
+}
+
+RawResponse knock(const MockHomeserver& hs, const Account& who, const std::string& room) {
+    return call(hs.port(), "POST", kV3 + "/knock/" + path_id(room), who.token, "{}");
+}
+
+TEST(SimulationKnock, AKnockShowsInSyncAndMovesToJoinOnceInvited) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const Account bob = add_user(hs, "bob");
+    const std::string room = knockable_room(hs, alice);
+    const std::string before = str(parse(sync(hs, bob, "").body), "next_batch");
+    ASSERT_EQ(knock(hs, bob, room).status, 200);
+
+    for (const std::string& query : {std::string(), "since=" + before}) {
+        const RawResponse synced = sync(hs, bob, query);
+        expect_valid("sync", synced);
+        const auto json = parse(synced.body);
+        ASSERT_TRUE(json["rooms"]["knock"].HasMember(room.c_str())) << synced.body;
+        EXPECT_FALSE(json["rooms"]["join"].HasMember(room.c_str()));
+        std::vector<std::string> types;
+        std::string own;
+        for (const auto& event :
+             json["rooms"]["knock"][room.c_str()]["knock_state"]["events"].GetArray()) {
+            types.push_back(str(event, "type"));
+            if (str(event, "state_key") == bob.user_id) own = str(event["content"], "membership");
+        }
+        EXPECT_EQ(own, "knock");
+        for (const char* shown : {"m.room.create", "m.room.join_rules", "m.room.name"}) {
+            EXPECT_NE(std::find(types.begin(), types.end(), shown), types.end()) << shown;
+        }
+    }
+
+    // Alice lets Bob in: the room moves to invite, then to join.
+    const std::string knocked = str(parse(sync(hs, bob, "").body), "next_batch");
+    ASSERT_EQ(call(hs.port(), "POST", kV3 + "/rooms/" + path_id(room) + "/invite", alice.token,
+                   R"({"user_id":")" + bob.user_id + R"("})")
+                  .status,
+              200);
+    const auto invited = parse(sync(hs, bob, "since=" + knocked).body);
+    EXPECT_TRUE(invited["rooms"]["invite"].HasMember(room.c_str()));
+    EXPECT_FALSE(invited["rooms"]["knock"].HasMember(room.c_str()));
+    ASSERT_EQ(call(hs.port(), "POST", kV3 + "/join/" + path_id(room), bob.token, "{}").status, 200);
+    const auto joined = parse(sync(hs, bob, "since=" + str(invited, "next_batch")).body);
+    EXPECT_TRUE(joined["rooms"]["join"].HasMember(room.c_str()));
+    EXPECT_FALSE(joined["rooms"]["knock"].HasMember(room.c_str()));
+    EXPECT_FALSE(parse(sync(hs, bob, "").body)["rooms"]["knock"].HasMember(room.c_str()));
+}
+
+TEST(SimulationKnock, ARefusedKnockLeavesWithItsLeaveAlone) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const Account bob = add_user(hs, "bob");
+    const std::string room = knockable_room(hs, alice);
+    ASSERT_EQ(knock(hs, bob, room).status, 200);
+    const std::string knocked = str(parse(sync(hs, bob, "").body), "next_batch");
+    send_text(hs, alice, room, "a1", "members only");
+    const RawResponse kicked = call(hs.port(), "POST", kV3 + "/rooms/" + path_id(room) + "/kick",
+                                    alice.token, R"({"user_id":")" + bob.user_id + R"("})");
+    ASSERT_EQ(kicked.status, 200) << kicked.body;
+
+    const RawResponse synced = sync(hs, bob, "since=" + knocked);
+    expect_valid("sync", synced);
+    const auto json = parse(synced.body);
+    EXPECT_FALSE(json["rooms"]["knock"].HasMember(room.c_str()));
+    ASSERT_TRUE(json["rooms"]["leave"].HasMember(room.c_str())) << synced.body;
+    // Bob never joined: he sees his leave, not the members' message.
+    const auto& events = json["rooms"]["leave"][room.c_str()]["timeline"]["events"];
+    ASSERT_EQ(events.Size(), 1u) << synced.body;
+    EXPECT_EQ(str(events[0], "state_key"), bob.user_id);
+    EXPECT_EQ(str(events[0]["content"], "membership"), "leave");
 }
 
 // ---- upgradeRoom --------------------------------------------------------------------------

@@ -122,6 +122,58 @@ std::vector<std::string> fill(const MockHomeserver& hs, const std::string& room,
     return ids;
 }
 
+// The thread root in a held sync's answer: rooms.join[room]'s event `root`.
+const rapidjson::Value* root_in(const rapidjson::Document& json, const std::string& room,
+                                const std::string& root) {
+    if (!json["rooms"]["join"].HasMember(room.c_str())) return nullptr;
+    for (const auto& event : json["rooms"]["join"][room.c_str()]["timeline"]["events"].GetArray()) {
+        if (str(event, "event_id") == root) return &event;
+    }
+    return nullptr;
+}
+
+TEST(SimulationWake, SyncsBuiltTogetherEachSeeTheirOwnBundledAggregations) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const Account carol = add_user(hs, "carol");
+    const std::string room = create_room(hs, alice, R"({"preset":"public_chat"})");
+    const std::string root = send_text(hs, alice, room, "root");
+    join(hs, carol, room);
+    const RawResponse reply = call(
+        hs.port(), "PUT", kV3 + "/rooms/" + path_id(room) + "/send/m.room.message/c1", carol.token,
+        R"({"msgtype":"m.text","body":"re","m.relates_to":{"rel_type":"m.thread",)"
+        R"("event_id":")" +
+            root + R"("}})");
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    ASSERT_EQ(call(hs.port(), "POST", kV3 + "/rooms/" + path_id(room) + "/leave", carol.token, "{}")
+                  .status,
+              200);
+    const RawResponse login =
+        call(hs.port(), "POST", kV3 + "/login", {},
+             R"({"type":"m.login.password","identifier":{"type":"m.id.user","user":"carol"},)"
+             R"("password":"pw"})");
+    ASSERT_EQ(login.status, 200) << login.body;
+    const Account other_device{carol.user_id, str(parse(login.body), "access_token")};
+
+    // Rejoining wakes both of Carol's devices in one batch, the room fresh for both: the root
+    // and its thread are written once per device, since only the device that sent the reply
+    // sees its transaction id in latest_event.
+    auto first = hold(hs, carol, next_batch(hs, carol), 10'000);
+    auto second = hold(hs, other_device, next_batch(hs, other_device), 10'000);
+    ASSERT_TRUE(wait_for_held(hs, 2));
+    join(hs, carol, room);
+    for (auto* answer : {&first, &second}) {
+        const auto json = parse(answer->get().body);
+        const rapidjson::Value* event = root_in(json, room, root);
+        ASSERT_NE(event, nullptr);
+        const auto& thread = (*event)["unsigned"]["m.relations"]["m.thread"];
+        EXPECT_EQ(thread["count"].GetInt(), 1);
+        EXPECT_TRUE(thread["current_user_participated"].GetBool());
+        EXPECT_EQ(str(thread["latest_event"]["unsigned"], "transaction_id"),
+                  answer == &first ? "c1" : "");
+    }
+}
+
 TEST(SimulationHistory, AnIncrementalSyncAfterALongHistoryReturnsOnlyWhatIsNew) {
     MockHomeserver hs(simulated());
     const Account alice = add_user(hs, "alice");

@@ -45,6 +45,8 @@ std::size_t event_cost(const State& state, std::string_view room_id, std::string
                        characters({room_id, sender, type, content, txn_device, txn_id}) +
                        sizeof(std::size_t) +
                        entry_cost(sizeof(std::string) + sizeof(std::size_t), {}) + event_id;
+    // Its place in its parent's relation index, when it relates to an event of its room.
+    cost += relation_cost(state, room_id, sender, content);
     if (state_key) {
         cost += state_key->size() +
                 entry_cost(2 * sizeof(std::string) + sizeof(std::size_t), {type, *state_key});

@@ -60,6 +60,7 @@ Reply redact(State& state, const Call& call, const Device& device, const std::st
     release(state, because.size());
     because = state.events[index].event_id;
     charge(state, because.size());
+    forget_relation(state, target->second);  // a redacted child leaves its parent's aggregations
     state.transactions[txn_key] = state.events[index].event_id;
     charge(state, transaction_cost(state, txn_key));
     return ok(JsonObject().str("event_id", state.events[index].event_id).text());

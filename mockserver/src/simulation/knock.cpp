@@ -1,7 +1,7 @@
 // knockRoom (POST /knock/{roomIdOrAlias}): asks to be let into a room whose join rule allows
 // knocking. The knock is a membership event like any other; a member may then invite the
-// knocker in (inviteUser accepts any current membership but join and ban). /sync does not list
-// knocked rooms under rooms.knock (an optional member): a knocker sees the room once invited.
+// knocker in (inviteUser accepts any current membership but join and ban), or refuse it by
+// kicking (a leave). /sync lists the knocked room under rooms.knock with its stripped state.
 #include <string>
 
 #include "simulation/state.hpp"

@@ -38,6 +38,7 @@ void State::clear() {
     device_names.clear();
     presence.clear();
     rooms_of_user.clear();
+    children.clear();
 }
 
 Auth authenticate(State& state, const Call& call) {
@@ -259,6 +260,7 @@ std::size_t append_event(State& state, const std::string& room_id, const std::st
         }
     }
     state.events.push_back(std::move(event));
+    index_relation(state, index);
     return index;
 }
 
@@ -293,20 +295,27 @@ std::string membership(const State& state, const std::string& room_id, const std
 }
 
 std::string event_json(const State& state, const Event& event, const std::string& viewer_device) {
-    // Only the device that sent it sees its transaction id; everyone else sees the same JSON.
+    // Only the device that sent it sees its transaction id, and bundled aggregations can hold a
+    // child's transaction id or say whether the viewer took part in a thread: such JSON is
+    // cached per viewing device; everything else looks the same to every viewer.
     const bool personal = !event.txn_id.empty() && event.txn_device == viewer_device;
     const auto index = static_cast<std::size_t>(&event - state.events.data());
-    const bool cacheable = state.cache_event_json && !personal && index < state.events.size();
+    const bool cacheable = state.cache_event_json && index < state.events.size();
+    std::pair<std::size_t, std::string> key{index, {}};
     if (cacheable) {
-        if (const auto it = state.event_json_cache.find(index); it != state.event_json_cache.end())
+        if (personal || viewer_dependent_aggregations(state, event)) key.second = viewer_device;
+        if (const auto it = state.event_json_cache.find(key); it != state.event_json_cache.end())
             return it->second;
     }
-    std::string json = event_json_uncached(state, event, personal);
-    if (cacheable) state.event_json_cache.emplace(index, json);
+    std::string json = event_json_uncached(state, event, personal, viewer_device);
+    if (cacheable) state.event_json_cache.emplace(std::move(key), json);
     return json;
 }
 
-std::string event_json_uncached(const State& state, const Event& event, bool personal) {
+namespace {
+
+std::string render(const State& state, const Event& event, bool personal,
+                   const std::string& viewer_device, bool bundle) {
     JsonObject out;
     out.str("type", event.type)
         .str("event_id", event.event_id)
@@ -326,8 +335,27 @@ std::string event_json_uncached(const State& state, const Event& event, bool per
     } else {
         out.raw("content", event.content);
     }
+    if (bundle) {
+        if (const std::string relations = bundled_aggregations(state, event, viewer_device);
+            !relations.empty()) {
+            unsigned_data.raw("m.relations", relations);
+        }
+    }
     out.raw("unsigned", unsigned_data.text());
     return out.text();
+}
+
+}  // namespace
+
+std::string event_json_uncached(const State& state, const Event& event, bool personal,
+                                const std::string& viewer_device) {
+    return render(state, event, personal, viewer_device, true);
+}
+
+std::string event_json_unbundled(const State& state, const Event& event,
+                                 const std::string& viewer_device) {
+    const bool personal = !event.txn_id.empty() && event.txn_device == viewer_device;
+    return render(state, event, personal, viewer_device, false);
 }
 
 std::string member_content(const State& state, const std::string& user_id,

@@ -1,10 +1,8 @@
 // Relations (/relations/{eventId}[/{relType}[/{eventType}]]) and thread roots (/threads): the
-// events whose content.m.relates_to points at another event. Nothing is indexed: each request
-// walks the room's timeline, so its cost grows with the room's history, which suits a test
-// server's rooms.
+// events whose content.m.relates_to points at another event, read from the relation index
+// (aggregations.cpp), which also gives each thread root its bundled m.thread aggregation.
 #include <algorithm>
-#include <map>
-#include <set>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -13,25 +11,6 @@
 namespace matrix::mock::sim {
 
 namespace {
-
-struct Relation {
-    std::string parent;  // m.relates_to.event_id
-    std::string rel_type;
-};
-
-// The relation an event declares; none for a redacted event, whose content clients no longer see.
-std::optional<Relation> relation_of(const Event& event) {
-    if (!event.redacted_because.empty()) return std::nullopt;
-    // Most events relate to nothing: skip the parse when the key cannot be there.
-    if (event.content.view().find("m.relates_to") == std::string_view::npos) return std::nullopt;
-    const auto content = parse_object(event.content.view());
-    if (!content) return std::nullopt;
-    const auto it = content->FindMember("m.relates_to");
-    if (it == content->MemberEnd() || !it->value.IsObject()) return std::nullopt;
-    const auto parent = member_string(it->value, "event_id");
-    if (!parent) return std::nullopt;
-    return Relation{*parent, member_string(it->value, "rel_type").value_or("")};
-}
 
 // A positive count from the query (`fallback` when absent), at most `high`.
 std::optional<std::size_t> query_limit(const Call& call, std::size_t fallback, std::size_t high) {
@@ -82,22 +61,26 @@ Reply relating_events(const State& state, const Call& call, const Device& device
     const std::optional<std::string> event_type =
         p.size() >= 6 ? std::optional<std::string>(p[5]) : std::nullopt;
 
-    // One forward pass finds the children (and with recurse, their children: a child always
-    // comes after its parent in the stream), each with its depth below the parent.
-    std::map<std::string, int> depth{{parent_id, 0}};
-    std::vector<const Event*> related;
-    for (const std::size_t index : room.timeline) {
-        const Event& event = state.events[index];
-        const auto relation = relation_of(event);
-        if (!relation) continue;
-        const auto above = depth.find(relation->parent);
-        if (above == depth.end() || (above->second > 0 && !recurse)) continue;
-        if (above->second >= kRecursionDepth) continue;
-        if (rel_type && relation->rel_type != *rel_type) continue;
-        if (event_type && event.type != *event_type) continue;
-        depth.emplace(event.event_id, above->second + 1);
-        related.push_back(&event);
+    // The children from the index (and with recurse, theirs, breadth first), each with its
+    // depth below the parent; then stream order, which index order is.
+    std::vector<std::size_t> related;
+    std::vector<std::pair<std::string, int>> parents{{parent_id, 0}};
+    for (std::size_t next = 0; next < parents.size(); ++next) {
+        const auto [id, above] = parents[next];
+        if ((above > 0 && !recurse) || above >= kRecursionDepth) continue;
+        const Children* children = children_of(state, id);
+        if (children == nullptr) continue;
+        for (const auto& [type, indexes] : children->by_rel_type) {
+            if (rel_type && type != *rel_type) continue;
+            for (const std::size_t index : indexes) {
+                const Event& event = state.events[index];
+                if (event_type && event.type != *event_type) continue;
+                parents.emplace_back(event.event_id, above + 1);
+                related.push_back(index);
+            }
+        }
     }
+    std::ranges::sort(related);
 
     std::vector<const Event*> chunk;
     bool more = false;
@@ -114,9 +97,9 @@ Reply relating_events(const State& state, const Call& call, const Device& device
         }
     };
     if (backwards) {
-        for (auto it = related.rbegin(); it != related.rend(); ++it) take(*it);
+        for (auto it = related.rbegin(); it != related.rend(); ++it) take(&state.events[*it]);
     } else {
-        for (const Event* event : related) take(event);
+        for (const std::size_t index : related) take(&state.events[index]);
     }
     std::vector<std::string> events;
     for (const Event* event : chunk) events.push_back(event_json(state, *event, device.key()));
@@ -133,49 +116,32 @@ Reply relating_events(const State& state, const Call& call, const Device& device
 
 // --- getThreadRoots --------------------------------------------------------------------------
 
+// A thread root of the room: the event, and the stream position of its latest reply.
 struct Thread {
     const Event* root = nullptr;
-    const Event* latest = nullptr;
-    std::int64_t count = 0;
-    bool participated = false;  // the viewer sent the root or a reply
+    std::uint64_t active_at = 0;
 };
 
-// The room's threads by root event id: events with m.thread children that are not redacted.
-std::map<std::string, Thread> threads_of(const State& state, const Room& room,
-                                         const std::string& user_id) {
-    std::map<std::string, Thread> threads;
+// The room's thread roots: its events that are not redacted and have m.thread children.
+std::vector<Thread> threads_of(const State& state, const Room& room) {
+    std::vector<Thread> threads;
     for (const std::size_t index : room.timeline) {
         const Event& event = state.events[index];
-        const auto relation = relation_of(event);
-        if (!relation || relation->rel_type != "m.thread") continue;
-        const auto root = state.event_index.find(relation->parent);
-        if (root == state.event_index.end()) continue;
-        const Event& root_event = state.events[root->second];
-        if (root_event.room_id != room.room_id || !root_event.redacted_because.empty()) continue;
-        Thread& thread = threads[relation->parent];
-        thread.root = &root_event;
-        thread.latest = &event;  // the timeline is in stream order
-        ++thread.count;
-        thread.participated |= event.sender == user_id || root_event.sender == user_id;
+        if (!event.redacted_because.empty()) continue;
+        const Children* children = children_of(state, event.event_id);
+        if (children == nullptr) continue;
+        const auto replies = children->by_rel_type.find("m.thread");
+        if (replies == children->by_rel_type.end()) continue;  // emptied lists are erased
+        threads.push_back({&event, state.events[replies->second.back()].position});
     }
     return threads;
 }
 
-// The root as clients see it, with the bundled m.thread aggregation the spec asks for in
-// unsigned.m.relations. Only here: event_json leaves it out, because finding a root's replies
-// there would walk the room for every event of every sync.
-std::string root_json(const State& state, const Thread& thread, const Device& device) {
-    auto root = parse_object(event_json(state, *thread.root, device.key()));
-    auto latest = parse_object(event_json(state, *thread.latest, device.key()));
-    auto& allocator = root->GetAllocator();
-    rapidjson::Value aggregation(rapidjson::kObjectType);
-    aggregation.AddMember("latest_event", rapidjson::Value(*latest, allocator), allocator);
-    aggregation.AddMember("count", thread.count, allocator);
-    aggregation.AddMember("current_user_participated", thread.participated, allocator);
-    rapidjson::Value relations(rapidjson::kObjectType);
-    relations.AddMember("m.thread", aggregation, allocator);
-    (*root)["unsigned"].AddMember("m.relations", relations, allocator);
-    return to_text(*root);
+// Whether `user_id` sent the root or a reply of the thread.
+bool participated(const State& state, const Event& root, const std::string& user_id) {
+    const Children* children = children_of(state, root.event_id);
+    return root.sender == user_id ||
+           (children != nullptr && children->thread_senders.contains(user_id));
 }
 
 Reply thread_roots(const State& state, const Call& call, const Device& device, const Room& room) {
@@ -194,22 +160,24 @@ Reply thread_roots(const State& state, const Call& call, const Device& device, c
         before = *parsed;
     }
     std::vector<Thread> threads;
-    for (const auto& [id, thread] : threads_of(state, room, device.user_id)) {
-        if (thread.latest->position > before) continue;
-        if (include == "participated" && !thread.participated) continue;
+    for (const Thread& thread : threads_of(state, room)) {
+        if (thread.active_at > before) continue;
+        if (include == "participated" && !participated(state, *thread.root, device.user_id)) {
+            continue;
+        }
         threads.push_back(thread);
     }
-    std::ranges::sort(threads, [](const Thread& a, const Thread& b) {
-        return a.latest->position > b.latest->position;
-    });
+    std::ranges::sort(threads,
+                      [](const Thread& a, const Thread& b) { return a.active_at > b.active_at; });
+    // Each root carries its bundled aggregations, m.thread among them, as everywhere else.
     std::vector<std::string> chunk;
     for (std::size_t i = 0; i < threads.size() && i < *limit; ++i) {
-        chunk.push_back(root_json(state, threads[i], device));
+        chunk.push_back(event_json(state, *threads[i].root, device.key()));
     }
     JsonObject out;
     out.raw("chunk", json_array(chunk));
     if (threads.size() > *limit) {
-        out.str("next_batch", "s" + std::to_string(threads[*limit - 1].latest->position - 1));
+        out.str("next_batch", "s" + std::to_string(threads[*limit - 1].active_at - 1));
     }
     return ok(out.text());
 }

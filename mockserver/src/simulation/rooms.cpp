@@ -63,7 +63,8 @@ Reply change_membership(State& state, const Device& device, const std::string& r
         if (current == "ban") return error("M_FORBIDDEN", target + " is banned", 403);
         next = "invite";
     } else if (action == "kick") {
-        if (current != "join" && current != "invite") {
+        // Kicking a knocker is how a room refuses the knock.
+        if (current != "join" && current != "invite" && current != "knock") {
             return error("M_FORBIDDEN", target + " is not in the room", 403);
         }
         next = "leave";

@@ -114,6 +114,16 @@ struct AccountThreepid {
     std::int64_t added_at = 0;
 };
 
+// The events that relate to one parent event (content.m.relates_to naming it, in its room), kept
+// by aggregations.cpp as events are appended and redacted, so that a bundled aggregation or a
+// /relations page looks its children up instead of walking the room.
+struct Children {
+    // rel_type -> the children's indexes into State::events, in stream order; redacted ones go.
+    std::map<std::string, std::vector<std::size_t>> by_rel_type;
+    // sender -> how many of the m.thread children are theirs (current_user_participated).
+    std::map<std::string, std::size_t> thread_senders;
+};
+
 // An incremental /sync with nothing new yet: answered when a change its user can see arrives
 // (settle()), when its timeout passes, or when its client goes (Simulation::release).
 struct SyncWaiter {
@@ -175,6 +185,8 @@ struct State {
     std::vector<std::string> reports;
     // Every room each user has a membership in (any), so a sync looks at that user's rooms only.
     std::unordered_map<std::string, std::set<std::string>> rooms_of_user;
+    // Parent event id -> the events relating to it (aggregations.cpp).
+    std::unordered_map<std::string, Children> children;
 
     // Held syncs, by id and by user; the users a change since the last settle() may concern;
     // and the answers decided under the lock, delivered after it is released.
@@ -186,8 +198,9 @@ struct State {
     bool wake_everyone = false;
     std::vector<std::pair<SimulationCallback, SimulatedResponse>> ready;
     // While settle() rebuilds a batch of held syncs under the lock, each event's JSON is
-    // written once and reused by every viewer it looks the same to (by event index).
-    mutable std::unordered_map<std::size_t, std::string> event_json_cache;
+    // written once and reused by every viewer it looks the same to: keyed by event index and by
+    // the viewer's device key when the JSON depends on the viewer (event_json says when), else "".
+    mutable std::map<std::pair<std::size_t, std::string>, std::string> event_json_cache;
     bool cache_event_json = false;
 
     // Everything but the options, the lock and the held syncs, which are all woken.
@@ -358,8 +371,14 @@ std::vector<std::size_t>::const_iterator first_after(const State& state, const R
                                                      std::uint64_t after);
 // The event as clients see it; unsigned.transaction_id only for the device that sent it.
 std::string event_json(const State& state, const Event& event, const std::string& viewer_device);
-// The same, built afresh; `personal` adds the transaction id (the viewer sent it).
-std::string event_json_uncached(const State& state, const Event& event, bool personal);
+// The same, built afresh; `personal` adds the transaction id (the viewer sent it), and
+// `viewer_device` decides the bundled aggregations' viewer-dependent parts.
+std::string event_json_uncached(const State& state, const Event& event, bool personal,
+                                const std::string& viewer_device);
+// The event as `viewer_device` sees it but without bundled aggregations: what an aggregation
+// bundles of a child (aggregations go one level deep), built afresh.
+std::string event_json_unbundled(const State& state, const Event& event,
+                                 const std::string& viewer_device);
 // Runs createRoom's body for `creator`. Returns the room id, or an error reply.
 std::pair<std::string, Reply> create_room(State& state, const std::string& creator,
                                           const rapidjson::Value& body);
@@ -449,6 +468,34 @@ Reply handle_server_admin(State& state, Call& call);
 std::string reports_json(const State& state);
 // /.well-known/matrix/*, TURN credentials, third-party lookup, OpenID tokens.
 Reply handle_discovery(State& state, Call& call);
+// --- relations and bundled aggregations (aggregations.cpp) ---------------------------------
+
+// What content.m.relates_to says: the parent's event id and the rel_type.
+struct Relation {
+    std::string parent;
+    std::string rel_type;
+};
+// The relation an event's content declares; nullopt when it has no event_id and rel_type.
+std::optional<Relation> relation_of(std::string_view content);
+// What index_relation() stores for an event with this content: nothing unless it relates to an
+// event of the same room (event_cost includes it). Each child pays for its parent's entries as
+// if it were the only child, so its cost is known before it is stored and given back whole.
+std::size_t relation_cost(const State& state, std::string_view room_id, std::string_view sender,
+                          std::string_view content);
+// append_event calls it for each new event: a child joins its parent's Children.
+void index_relation(State& state, std::size_t index);
+// A redacted child leaves its parent's aggregations (and gives its bytes back).
+void forget_relation(State& state, std::size_t index);
+// The events relating to the event with this id, by rel_type; nullptr when none ever did.
+const Children* children_of(const State& state, const std::string& event_id);
+// Whether the event's JSON depends on who views it beyond the transaction id: a thread root's
+// current_user_participated, an aggregated child's transaction id.
+bool viewer_dependent_aggregations(const State& state, const Event& event);
+// unsigned.m.relations for `event` as `viewer_device` sees it: m.thread, m.replace and
+// m.reference; "" when it has none (or it is redacted).
+std::string bundled_aggregations(const State& state, const Event& event,
+                                 const std::string& viewer_device);
+
 // Relations (getRelatingEvents*) and thread roots (getThreadRoots).
 Reply handle_relations(State& state, Call& call);
 // getEventByTimestamp: the room's event closest to a time.

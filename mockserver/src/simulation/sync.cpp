@@ -29,6 +29,36 @@ std::string events_object(const std::vector<std::string>& events) {
     return JsonObject().raw("events", json_array(events)).text();
 }
 
+// The stripped state an invited or knocking user sees of a room: the state that names and
+// describes it, and the user's own membership event (the invite, the knock).
+std::string stripped_state(const State& state, const Room& room, const std::string& user_id) {
+    static const std::set<std::string> kShown = {"m.room.create", "m.room.join_rules",
+                                                 "m.room.name",   "m.room.canonical_alias",
+                                                 "m.room.avatar", "m.room.encryption"};
+    std::vector<std::string> events;
+    for (const auto& [key, index] : room.state) {
+        const bool own_membership = key.first == "m.room.member" && key.second == user_id;
+        if (kShown.contains(key.first) || own_membership) {
+            events.push_back(stripped(state.events[index]));
+        }
+    }
+    return events_object(events);
+}
+
+// Whether `user_id` was joined just before timeline slot `slot`: their latest m.room.member
+// event before it says so (walked back, so it costs the events since that change).
+bool joined_before(const State& state, const Room& room, const std::string& user_id,
+                   std::vector<std::size_t>::const_iterator slot) {
+    while (slot != room.timeline.begin()) {
+        const Event& event = state.events[*--slot];
+        if (event.type == "m.room.member" && event.state_key == user_id) {
+            const auto content = parse_object(event.content.view());
+            return content && member_string(*content, "membership") == "join";
+        }
+    }
+    return false;
+}
+
 // Looks at the user's own rooms only, and in each at the events after `since` only (found by
 // binary search), so an incremental sync costs what is new, not the server's history.
 Built build(const State& state, const Device& device, std::optional<std::uint64_t> since,
@@ -42,6 +72,7 @@ Built build(const State& state, const Device& device, std::optional<std::uint64_
         user != nullptr && (initial || user->account_data_position > after);
     JsonObject join;
     JsonObject invite;
+    JsonObject knock;
     JsonObject leave;
     bool has_data = false;
     static const std::set<std::string> kNoRooms;
@@ -114,26 +145,29 @@ Built build(const State& state, const Device& device, std::optional<std::uint64_
                                   .text());
             has_data = true;
         } else if (mine == "invite" && fresh) {
-            std::vector<std::string> invite_state;
-            for (const auto& [key, index] : room.state) {
-                static const std::set<std::string> kShown = {
-                    "m.room.create",          "m.room.join_rules", "m.room.name",
-                    "m.room.canonical_alias", "m.room.avatar",     "m.room.encryption"};
-                const bool own_invite =
-                    key.first == "m.room.member" && key.second == device.user_id;
-                if (kShown.contains(key.first) || own_invite) {
-                    invite_state.push_back(stripped(state.events[index]));
-                }
-            }
             invite.raw(room_id,
-                       JsonObject().raw("invite_state", events_object(invite_state)).text());
+                       JsonObject()
+                           .raw("invite_state", stripped_state(state, room, device.user_id))
+                           .text());
+            has_data = true;
+        } else if (mine == "knock" && fresh) {
+            knock.raw(room_id, JsonObject()
+                                   .raw("knock_state", stripped_state(state, room, device.user_id))
+                                   .text());
             has_data = true;
         } else if ((mine == "leave" || mine == "ban") && !initial && fresh) {
-            // The events between `since` and the leave, which the user could still see.
+            // The events between `since` and the leave that the user could still see: those
+            // while joined, and their own membership changes (a knock or an invite refused
+            // shows its leave alone).
             std::vector<std::string> timeline_events;
             const auto end = first_after(state, room, changed_at);
-            for (auto it = first_after(state, room, after); it < end; ++it) {
-                timeline_events.push_back(event_json(state, state.events[*it], viewer));
+            auto it = first_after(state, room, after);
+            bool joined = joined_before(state, room, device.user_id, it);
+            for (; it < end; ++it) {
+                const Event& event = state.events[*it];
+                const bool own = event.type == "m.room.member" && event.state_key == device.user_id;
+                if (joined || own) timeline_events.push_back(event_json(state, event, viewer));
+                if (own) joined = joined_before(state, room, device.user_id, it + 1);
             }
             leave.raw(room_id, JsonObject()
                                    .raw("state", R"({"events":[]})")
@@ -158,6 +192,7 @@ Built build(const State& state, const Device& device, std::optional<std::uint64_
     const std::string rooms = JsonObject()
                                   .raw("join", join.text())
                                   .raw("invite", invite.text())
+                                  .raw("knock", knock.text())
                                   .raw("leave", leave.text())
                                   .text();
     std::string body = JsonObject()
