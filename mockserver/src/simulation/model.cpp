@@ -38,6 +38,7 @@ void State::clear() {
     device_names.clear();
     presence.clear();
     rooms_of_user.clear();
+    read_positions.clear();
 }
 
 Auth authenticate(State& state, const Call& call) {

@@ -103,6 +103,12 @@ struct AccountThreepid {
     std::int64_t added_at = 0;
 };
 
+// Where a user has read up to in one room (receipts and read markers, read_positions.cpp).
+struct ReadPosition {
+    std::uint64_t event_position = 0;  // of the newest event a receipt or marker named
+    std::uint64_t changed_at = 0;      // the stream position when it last moved
+};
+
 // An incremental /sync with nothing new yet: answered when a change its user can see arrives
 // (settle()), when its timeout passes, or when its client goes (Simulation::release).
 struct SyncWaiter {
@@ -164,6 +170,8 @@ struct State {
     std::vector<std::string> reports;
     // Every room each user has a membership in (any), so a sync looks at that user's rooms only.
     std::unordered_map<std::string, std::set<std::string>> rooms_of_user;
+    // (user id, room id) -> how far the user has read there (read_positions.cpp).
+    std::map<std::pair<std::string, std::string>, ReadPosition> read_positions;
 
     // Held syncs, by id and by user; the users a change since the last settle() may concern;
     // and the answers decided under the lock, delivered after it is released.
@@ -375,7 +383,7 @@ Reply require_password(State& state, const rapidjson::Value& body, const User& u
 
 Reply handle_versions(State& state, Call& call);
 Reply handle_accounts(State& state, Call& call);
-Reply handle_settings(State& state, Call& call);  // capabilities, pushrules, filters, account data
+Reply handle_settings(State& state, Call& call);  // capabilities, filters, account data
 Reply handle_rooms(State& state, Call& call);
 Reply handle_events(State& state, Call& call);
 Reply handle_sync(State& state, Call& call);
@@ -421,8 +429,60 @@ Reply handle_search(State& state, Call& call);
 Reply handle_knock(State& state, Call& call);
 // upgradeRoom: a replacement room and the old room's tombstone.
 Reply handle_room_upgrade(State& state, Call& call);
-// getNotifications: the user's notifications by a fixed subset of the default push rules.
+// getNotifications: the events that notified the user by their push rules, newest first.
 Reply handle_notifications(State& state, Call& call);
+
+// --- push rules (push_rules.cpp, push_rule_defaults.cpp, push_rule_evaluation.cpp) ----------
+
+// The spec's server-default ruleset for `user_id`: an m.push_rules content, {"global": {...}}.
+std::string default_push_rules(const std::string& user_id);
+// The user's ruleset: their m.push_rules account data, which every change to a rule writes;
+// the server-default ruleset until the first change.
+std::string push_rules_of(const User& user);
+// getPushRules, getPushRulesGlobal and the operations on one rule.
+Reply handle_push_rules(State& state, Call& call);
+
+// What the first enabled rule matching an event says, when it notifies.
+struct PushMatch {
+    std::string actions;  // the rule's actions, a JSON array
+    bool highlight = false;
+};
+
+// Evaluates events against one user's push rules, parsed once for any number of events.
+class PushEvaluator {
+  public:
+    PushEvaluator(const State& state, const User& user);
+    // nullopt when the event does not notify the user: no enabled rule matches, the first
+    // that does has no "notify" action, or the user sent it (never notified of their own).
+    std::optional<PushMatch> evaluate(const Event& event, const Room& room) const;
+
+  private:
+    const State& state_;
+    const User& user_;
+    rapidjson::Document rules_;  // the ruleset's "global" object
+};
+
+// --- read positions (read_positions.cpp) -----------------------------------------------------
+
+// Moves the user's read position in the room forward to the event (a receipt or read marker;
+// never backwards) and wakes their held syncs so that their unread counts update. The caller
+// has checked refuse_if_full(read_position_cost(...)).
+void mark_read(State& state, const std::string& user_id, const std::string& room_id,
+               const Event& event);
+std::size_t read_position_cost(std::string_view user_id, std::string_view room_id);
+// The stream position up to which the user has read the room: their newest receipt or marker,
+// or their own newest event when it is later. Looks back only over the events after the former.
+std::uint64_t read_through(const State& state, const Room& room, const std::string& user_id);
+// The stream position of the user's last read-position change in the room (0: never).
+std::uint64_t read_changed_at(const State& state, const std::string& user_id,
+                              const std::string& room_id);
+struct UnreadCounts {
+    std::size_t notifications = 0;
+    std::size_t highlights = 0;
+};
+// The notifying and highlighting events after read_through(): only those are evaluated.
+UnreadCounts unread_counts(const State& state, const PushEvaluator& rules, const Room& room,
+                           const std::string& user_id);
 // 3PIDs: the requestToken validations, and the account's 3PIDs (list, add, bind, delete).
 Reply handle_threepids(State& state, Call& call);
 // Takes every 3PID off a deactivated account, so that a new account may add them.

@@ -29,6 +29,17 @@ std::string events_object(const std::vector<std::string>& events) {
     return JsonObject().raw("events", json_array(events)).text();
 }
 
+// unread_notifications: the room's events after the user's read position that notify them.
+std::string unread_json(const State& state, const std::optional<PushEvaluator>& rules,
+                        const Room& room, const std::string& user_id) {
+    const UnreadCounts counts =
+        rules ? unread_counts(state, *rules, room, user_id) : UnreadCounts{};
+    return JsonObject()
+        .num("highlight_count", static_cast<std::int64_t>(counts.highlights))
+        .num("notification_count", static_cast<std::int64_t>(counts.notifications))
+        .text();
+}
+
 // Looks at the user's own rooms only, and in each at the events after `since` only (found by
 // binary search), so an incremental sync costs what is new, not the server's history.
 Built build(const State& state, const Device& device, std::optional<std::uint64_t> since,
@@ -40,6 +51,9 @@ Built build(const State& state, const Device& device, std::optional<std::uint64_
     const User* user = user_it == state.users.end() ? nullptr : &user_it->second;
     const bool account_data_changed =
         user != nullptr && (initial || user->account_data_position > after);
+    // Each joined room's unread counts come from the user's push rules, parsed once here.
+    std::optional<PushEvaluator> push_rules;
+    if (user != nullptr) push_rules.emplace(state, *user);
     JsonObject join;
     JsonObject invite;
     JsonObject leave;
@@ -60,7 +74,11 @@ Built build(const State& state, const Device& device, std::optional<std::uint64_
         // full_state: every joined room again, with all its state, as if newly joined.
         const bool whole = fresh || full_state;
         if (mine == "join") {
-            if (!whole && room.last_position <= after && !account_data_changed) continue;
+            // A receipt or read marker since `since` changes the room's unread counts.
+            const bool read_moved = read_changed_at(state, device.user_id, room_id) > after;
+            if (!whole && room.last_position <= after && !account_data_changed && !read_moved) {
+                continue;
+            }
             // Timeline: the newest `limit` events after `since`, or of all when fresh.
             const auto begin = fresh ? room.timeline.begin() : first_after(state, room, after);
             const auto available = static_cast<std::size_t>(room.timeline.end() - begin);
@@ -80,7 +98,7 @@ Built build(const State& state, const Device& device, std::optional<std::uint64_
                     }
                 }
             }
-            if (!whole && timeline.empty() && room_data.empty()) continue;
+            if (!whole && timeline.empty() && room_data.empty() && !read_moved) continue;
             // State: what the timeline does not already say, for fresh rooms, full_state and gaps.
             std::vector<std::string> state_events;
             if (whole || limited) {
@@ -109,7 +127,7 @@ Built build(const State& state, const Device& device, std::optional<std::uint64_
                                   .raw("ephemeral", R"({"events":[]})")
                                   .raw("account_data", events_object(room_data))
                                   .raw("unread_notifications",
-                                       R"({"highlight_count":0,"notification_count":0})")
+                                       unread_json(state, push_rules, room, device.user_id))
                                   .raw("summary", "{}")
                                   .text());
             has_data = true;
@@ -152,6 +170,14 @@ Built build(const State& state, const Device& device, std::optional<std::uint64_
                 account_data.push_back(
                     JsonObject().str("type", type).raw("content", data.content).text());
             }
+        }
+        // An initial sync carries the push rules even before the user changed one (the
+        // server-default ruleset is not stored until then), as servers send them.
+        if (initial && !user->account_data.contains("m.push_rules")) {
+            account_data.push_back(JsonObject()
+                                       .str("type", "m.push_rules")
+                                       .raw("content", push_rules_of(*user))
+                                       .text());
         }
     }
     has_data = has_data || !account_data.empty();
