@@ -215,8 +215,29 @@ std::string display_name(const State& state, const Room& room, const User& user)
     return user.displayname;
 }
 
-bool condition_holds(const State& state, const Room& room, const User& user, const EventView& view,
-                     const rapidjson::Value& condition) {
+// One evaluation: the event, its room and the user, and what the evaluator already looked up
+// about the room (its joined members, the user's display name there), which every event of
+// the room shares.
+struct Context {
+    const State& state;
+    const Room& room;
+    const User& user;
+    const EventView& view;
+    std::optional<std::size_t>& joined;
+    std::optional<std::string>& name;
+
+    std::size_t joined_count() const {
+        if (!joined) joined = joined_members(room);
+        return *joined;
+    }
+    const std::string& display_name_here() const {
+        if (!name) name = display_name(state, room, user);
+        return *name;
+    }
+};
+
+bool condition_holds(const Context& context, const rapidjson::Value& condition) {
+    const EventView& view = context.view;
     const std::string kind = member_string(condition, "kind").value_or("");
     const auto key = member_string(condition, "key");
     if (kind == "event_match") {
@@ -239,21 +260,21 @@ bool condition_holds(const State& state, const Room& room, const User& user, con
     }
     if (kind == "contains_display_name") {
         const auto body = as_string(view.field("content.body"));
-        const std::string name = display_name(state, room, user);
+        const std::string& name = context.display_name_here();
         return body && !name.empty() && word_match(name, *body, false);
     }
     if (kind == "room_member_count") {
         const auto is = member_string(condition, "is");
-        return is && member_count_matches(*is, joined_members(room));
+        return is && member_count_matches(*is, context.joined_count());
     }
     if (kind == "sender_notification_permission") {
-        return key && sender_may_notify(state, room, view.event, *key);
+        return key && sender_may_notify(context.state, context.room, view.event, *key);
     }
     return false;
 }
 
-bool rule_matches(const State& state, const Room& room, const User& user, const EventView& view,
-                  std::string_view kind, const rapidjson::Value& rule) {
+bool rule_matches(const Context& context, std::string_view kind, const rapidjson::Value& rule) {
+    const EventView& view = context.view;
     if (kind == "content") {
         const auto pattern = member_string(rule, "pattern");
         const auto body = as_string(view.field("content.body"));
@@ -265,7 +286,7 @@ bool rule_matches(const State& state, const Room& room, const User& user, const 
     const auto conditions = rule.FindMember("conditions");
     if (conditions == rule.MemberEnd() || !conditions->value.IsArray()) return true;
     return std::ranges::all_of(conditions->value.GetArray(), [&](const rapidjson::Value& c) {
-        return condition_holds(state, room, user, view, c);
+        return condition_holds(context, c);
     });
 }
 
@@ -291,14 +312,20 @@ PushEvaluator::PushEvaluator(const State& state, const User& user) : state_(stat
 
 std::optional<PushMatch> PushEvaluator::evaluate(const Event& event, const Room& room) const {
     if (event.sender == user_.user_id || !event.redacted_because.empty()) return std::nullopt;
+    if (&room != facts_room_) {
+        facts_room_ = &room;
+        joined_.reset();
+        display_name_.reset();
+    }
     const EventView view{event, parse_object(event.content.view())};
+    const Context context{state_, room, user_, view, joined_, display_name_};
     for (const std::string_view kind : kKindOrder) {
         const auto rules = rules_.FindMember(std::string(kind).c_str());
         if (rules == rules_.MemberEnd() || !rules->value.IsArray()) continue;
         for (const rapidjson::Value& rule : rules->value.GetArray()) {
             const auto enabled = rule.FindMember("enabled");
             if (enabled != rule.MemberEnd() && enabled->value.IsFalse()) continue;
-            if (!rule_matches(state_, room, user_, view, kind, rule)) continue;
+            if (!rule_matches(context, kind, rule)) continue;
             const auto actions = rule.FindMember("actions");
             if (actions == rule.MemberEnd() || !actions->value.IsArray()) return std::nullopt;
             const bool notify =

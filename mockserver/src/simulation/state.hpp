@@ -460,6 +460,11 @@ class PushEvaluator {
     const State& state_;
     const User& user_;
     rapidjson::Document rules_;  // the ruleset's "global" object
+    // What evaluate() looked up about the last room it saw, shared by that room's events: an
+    // evaluator lives for one request, under the lock, while the state does not change.
+    mutable const Room* facts_room_ = nullptr;
+    mutable std::optional<std::size_t> joined_;
+    mutable std::optional<std::string> display_name_;
 };
 
 // --- read positions (read_positions.cpp) -----------------------------------------------------

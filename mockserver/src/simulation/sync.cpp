@@ -30,10 +30,13 @@ std::string events_object(const std::vector<std::string>& events) {
 }
 
 // unread_notifications: the room's events after the user's read position that notify them.
-std::string unread_json(const State& state, const std::optional<PushEvaluator>& rules,
-                        const Room& room, const std::string& user_id) {
-    const UnreadCounts counts =
-        rules ? unread_counts(state, *rules, room, user_id) : UnreadCounts{};
+std::string unread_json(const State& state, std::optional<PushEvaluator>& rules, const User* user,
+                        const Room& room) {
+    UnreadCounts counts;
+    if (user != nullptr) {
+        if (!rules) rules.emplace(state, *user);
+        counts = unread_counts(state, *rules, room, user->user_id);
+    }
     return JsonObject()
         .num("highlight_count", static_cast<std::int64_t>(counts.highlights))
         .num("notification_count", static_cast<std::int64_t>(counts.notifications))
@@ -51,9 +54,9 @@ Built build(const State& state, const Device& device, std::optional<std::uint64_
     const User* user = user_it == state.users.end() ? nullptr : &user_it->second;
     const bool account_data_changed =
         user != nullptr && (initial || user->account_data_position > after);
-    // Each joined room's unread counts come from the user's push rules, parsed once here.
+    // Each joined room's unread counts come from the user's push rules, parsed once, when
+    // the first joined room is written (a held sync with nothing new never parses them).
     std::optional<PushEvaluator> push_rules;
-    if (user != nullptr) push_rules.emplace(state, *user);
     JsonObject join;
     JsonObject invite;
     JsonObject leave;
@@ -121,13 +124,13 @@ Built build(const State& state, const Device& device, std::optional<std::uint64_
                                                   .boolean("limited", limited)
                                                   .str("prev_batch", "s" + std::to_string(prev))
                                                   .text();
+            const std::string unread = unread_json(state, push_rules, user, room);
             join.raw(room_id, JsonObject()
                                   .raw("state", events_object(state_events))
                                   .raw("timeline", timeline_json)
                                   .raw("ephemeral", R"({"events":[]})")
                                   .raw("account_data", events_object(room_data))
-                                  .raw("unread_notifications",
-                                       unread_json(state, push_rules, room, device.user_id))
+                                  .raw("unread_notifications", unread)
                                   .raw("summary", "{}")
                                   .text());
             has_data = true;
