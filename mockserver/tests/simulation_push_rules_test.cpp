@@ -328,6 +328,86 @@ TEST(SimulationPushRules, AKeywordContentRuleHighlights) {
     EXPECT_EQ(notified(hs, alice).size(), 3u);  // the third by .m.rule.message
 }
 
+// An event of `type` with this content JSON; its id.
+std::string send_event(const MockHomeserver& hs, const Account& who, const std::string& room,
+                       const std::string& type, const std::string& txn,
+                       const std::string& content) {
+    const RawResponse r =
+        call(hs.port(), "PUT", kV3 + "/rooms/" + path_id(room) + "/send/" + type + "/" + txn,
+             who.token, content);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return str(parse(r.body), "event_id");
+}
+
+TEST(SimulationPushRules, EveryConditionKindIsEvaluated) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const Account bob = add_user(hs, "bob");
+    const Account carol = add_user(hs, "carol");
+    // Carol may notify the room (level 50, the default notifications.room); Bob may not.
+    const std::string room = create_room(
+        hs, alice,
+        R"({"preset":"public_chat","power_level_content_override":{"users":{"@alice:localhost":100,"@carol:localhost":50}}})");
+    join(hs, bob, room);
+    join(hs, carol, room);
+    const auto message = [&](const Account& who, const std::string& txn, const std::string& extra) {
+        return send_event(hs, who, room, "m.room.message", txn,
+                          R"({"msgtype":"m.text","body":"hi")" + extra + "}");
+    };
+    send_event(hs, bob, room, "m.room.message", "n", R"({"msgtype":"m.notice","body":"bot"})");
+    const std::string pill =
+        message(bob, "m", R"(,"m.mentions":{"user_ids":["@alice:localhost"]})");
+    const std::string bob_room = message(bob, "r1", R"(,"m.mentions":{"room":true})");
+    const std::string carol_room = message(carol, "r2", R"(,"m.mentions":{"room":true})");
+    message(bob, "e", R"(,"m.relates_to":{"rel_type":"m.replace","event_id":")" + pill + R"("})");
+    send_event(
+        hs, bob, room, "m.reaction", "x",
+        R"({"m.relates_to":{"rel_type":"m.annotation","event_id":")" + pill + R"(","key":"+1"}})");
+    // The notice, the edit and the reaction are suppressed; the pill and Carol's @room
+    // highlight; Bob's @room is only a message.
+    EXPECT_EQ(notified(hs, alice), (std::vector<std::string>{carol_room, bob_room, pill}));
+    EXPECT_EQ(notified(hs, alice, "?only=highlight"), (std::vector<std::string>{carol_room, pill}));
+
+    // A glob on a non-body key, in a user override rule.
+    ASSERT_EQ(put_rule(hs, alice, "override/emotes",
+                       R"({"conditions":[{"kind":"event_match","key":"content.msgtype",)"
+                       R"("pattern":"M.E?OTE"}],"actions":["notify",{"set_tweak":"highlight"}]})")
+                  .status,
+              200);
+    const std::string emote = send_event(hs, carol, room, "m.room.message", "em",
+                                         R"({"msgtype":"m.emote","body":"waves"})");
+    EXPECT_EQ(notified(hs, alice, "?only=highlight").front(), emote);
+
+    // Sender and room rules mute, below the override rules: Bob's pill still highlights.
+    ASSERT_EQ(put_rule(hs, alice, "sender/@bob:localhost", R"({"actions":[]})").status, 200);
+    EXPECT_EQ(notified(hs, alice), (std::vector<std::string>{emote, carol_room, pill}));
+    ASSERT_EQ(call(hs.port(), "DELETE", kRules + "override/emotes", alice.token).status, 200);
+    ASSERT_EQ(put_rule(hs, alice, "room/" + path_id(room), R"({"actions":[]})").status, 200);
+    const std::vector<std::string> overridden{carol_room, pill};
+    EXPECT_EQ(notified(hs, alice), overridden);
+
+    // room_member_count in a user override rule, above the server-default ones: every event
+    // of the others (joins, the notice, the edit and the reaction too) while it holds.
+    ASSERT_EQ(put_rule(hs, alice, "override/big",
+                       R"({"conditions":[{"kind":"room_member_count","is":">=3"}],)"
+                       R"("actions":["notify"]})")
+                  .status,
+              200);
+    EXPECT_EQ(notified(hs, alice).size(), 9u);
+    ASSERT_EQ(put_rule(hs, alice, "override/big",
+                       R"({"conditions":[{"kind":"room_member_count","is":"<3"}],)"
+                       R"("actions":["notify"]})")
+                  .status,
+              200);
+    EXPECT_EQ(notified(hs, alice), overridden);  // three are joined
+    // A condition kind the spec does not define never matches.
+    ASSERT_EQ(put_rule(hs, alice, "override/odd",
+                       R"({"conditions":[{"kind":"org.example.always"}],"actions":["notify"]})")
+                  .status,
+              200);
+    EXPECT_EQ(notified(hs, alice), overridden);
+}
+
 TEST(SimulationPushRules, SyncCountsUnreadOneToOneMessagesUntilAReceipt) {
     MockHomeserver hs(simulated());
     const Account alice = add_user(hs, "alice");
