@@ -18,8 +18,6 @@ namespace matrix::mock::sim {
 
 namespace {
 
-constexpr std::string_view kKindOrder[] = {"override", "content", "room", "sender", "underride"};
-
 char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // A byte of a word: ASCII letters, digits and '_', and every byte of a non-ASCII character
@@ -319,7 +317,7 @@ std::optional<PushMatch> PushEvaluator::evaluate(const Event& event, const Room&
     }
     const EventView view{event, parse_object(event.content.view())};
     const Context context{state_, room, user_, view, joined_, display_name_};
-    for (const std::string_view kind : kKindOrder) {
+    for (const std::string_view kind : kPushRuleKinds) {
         const auto rules = rules_.FindMember(std::string(kind).c_str());
         if (rules == rules_.MemberEnd() || !rules->value.IsArray()) continue;
         for (const rapidjson::Value& rule : rules->value.GetArray()) {

@@ -8,7 +8,6 @@
 // rules sit between .m.rule.master and the other server-default override rules, and user rules
 // of the other kinds before that kind's server-default ones.
 #include <algorithm>
-#include <array>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,9 +22,6 @@ std::string push_rules_of(const User& user) {
 }
 
 namespace {
-
-constexpr std::array<std::string_view, 5> kKinds = {"override", "content", "room", "sender",
-                                                    "underride"};
 
 struct Rule {
     std::string rule_id;
@@ -51,7 +47,7 @@ Ruleset load(const User& user) {
     Ruleset rules;
     const auto document = parse_object(push_rules_of(user));
     const auto global = document->FindMember("global");
-    for (const std::string_view kind : kKinds) {
+    for (const std::string_view kind : kPushRuleKinds) {
         std::vector<Rule>& list = rules[std::string(kind)];
         const auto array = global->value.FindMember(std::string(kind).c_str());
         if (array == global->value.MemberEnd() || !array->value.IsArray()) continue;
@@ -71,7 +67,7 @@ Ruleset load(const User& user) {
 
 std::string global_json(const Ruleset& rules) {
     JsonObject global;
-    for (const std::string_view kind : kKinds) {
+    for (const std::string_view kind : kPushRuleKinds) {
         std::vector<std::string> items;
         for (const Rule& rule : rules.find(kind)->second) items.push_back(rule.json());
         global.raw(kind, json_array(items));
@@ -240,7 +236,7 @@ Reply handle_push_rules(State& state, Call& call) {
     if (p[1] != "global") return error("M_INVALID_PARAM", "Push rules are global only", 400);
     const std::string& kind = p[2];
     const std::string& rule_id = p[3];
-    if (std::ranges::find(kKinds, kind) == kKinds.end()) {
+    if (std::ranges::find(kPushRuleKinds, kind) == kPushRuleKinds.end()) {
         return error(
             "M_INVALID_PARAM",
             "Unknown push rule kind " + kind + " (override, content, room, sender or underride)",

@@ -3,6 +3,7 @@
 
 #include <rapidjson/document.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -434,6 +435,9 @@ Reply handle_notifications(State& state, Call& call);
 
 // --- push rules (push_rules.cpp, push_rule_defaults.cpp, push_rule_evaluation.cpp) ----------
 
+// The kinds of push rules, in the order evaluation takes them (and rulesets list them).
+inline constexpr std::array<std::string_view, 5> kPushRuleKinds = {"override", "content", "room",
+                                                                   "sender", "underride"};
 // The spec's server-default ruleset for `user_id`: an m.push_rules content, {"global": {...}}.
 std::string default_push_rules(const std::string& user_id);
 // The user's ruleset: their m.push_rules account data, which every change to a rule writes;
