@@ -460,6 +460,41 @@ TEST(SimulationPushRules, SyncCountsUnreadOneToOneMessagesUntilAReceipt) {
               "M_INVALID_PARAM");
 }
 
+// The counts are kept between syncs and brought up to date: new messages add, a redaction
+// takes one back, a change of rules counts afresh.
+TEST(SimulationPushRules, SyncCountsFollowNewEventsRedactionsAndRules) {
+    MockHomeserver hs(simulated());
+    const Account alice = add_user(hs, "alice");
+    const Account bob = add_user(hs, "bob");
+    const std::string room = create_room(hs, alice, R"({"preset":"public_chat"})");
+    join(hs, bob, room);
+    std::string since = str(parse(sync(hs, alice, "timeout=0").body), "next_batch");
+    const auto counts = [&] {
+        const auto json = parse(sync(hs, alice, "timeout=0&since=" + since).body);
+        since = str(json, "next_batch");
+        return unread_in(json, room).notifications;
+    };
+    send_text(hs, bob, room, "b1", "one");
+    const std::string two = send_text(hs, bob, room, "b2", "two");
+    EXPECT_EQ(counts(), 2);
+    send_text(hs, bob, room, "b3", "three");
+    EXPECT_EQ(counts(), 3);
+    ASSERT_EQ(call(hs.port(), "PUT", kV3 + "/rooms/" + path_id(room) + "/redact/" + two + "/r1",
+                   bob.token, "{}")
+                  .status,
+              200);
+    EXPECT_EQ(counts(), 2);
+    for (const std::string rule :
+         {"underride/.m.rule.room_one_to_one", "underride/.m.rule.message"}) {
+        ASSERT_EQ(put_rule(hs, alice, rule + "/enabled", R"({"enabled":false})").status, 200);
+    }
+    EXPECT_EQ(unread_in(parse(sync(hs, alice, "timeout=0").body), room).notifications, 0);
+    send_text(hs, bob, room, "b4", "alice?");  // her user name: .m.rule.contains_user_name
+    const auto json = parse(sync(hs, alice, "timeout=0&since=" + since).body);
+    EXPECT_EQ(unread_in(json, room).notifications, 1);
+    EXPECT_EQ(unread_in(json, room).highlights, 1);
+}
+
 TEST(SimulationPushRules, SyncCountsAHighlightForTheDisplayName) {
     MockHomeserver hs(simulated());
     const Account alice = add_user(hs, "alice");

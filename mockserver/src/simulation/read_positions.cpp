@@ -40,17 +40,50 @@ std::uint64_t read_through(const State& state, const Room& room, const std::stri
     return marked;
 }
 
+std::size_t unread_cache_cost(std::string_view user_id, std::string_view room_id) {
+    return entry_cost(2 * sizeof(std::string) + sizeof(UnreadCache), {user_id, room_id});
+}
+
 UnreadCounts unread_counts(const State& state, const PushEvaluator& rules, const Room& room,
                            const std::string& user_id) {
-    UnreadCounts counts;
-    const std::uint64_t through = read_through(state, room, user_id);
-    for (auto slot = first_after(state, room, through); slot != room.timeline.end(); ++slot) {
-        const auto match = rules.evaluate(state.events[*slot], room);
-        if (!match) continue;
-        ++counts.notifications;
-        if (match->highlight) ++counts.highlights;
+    const auto user = state.users.find(user_id);
+    std::uint64_t rules_at = 0;
+    if (user != state.users.end()) {
+        const auto data = user->second.account_data.find("m.push_rules");
+        if (data != user->second.account_data.end()) rules_at = data->second.position;
     }
-    return counts;
+    const auto marked = state.read_positions.find({user_id, room.room_id});
+    const std::uint64_t receipt =
+        marked == state.read_positions.end() ? 0 : marked->second.event_position;
+    const auto [entry, added] = state.unread_cache.try_emplace(std::pair{user_id, room.room_id});
+    UnreadCache& cache = entry->second;
+    auto from = first_after(state, room, cache.counted_to);
+    // Counted afresh: the first time, after a change of rules or read position, or after a
+    // redaction, which may take back an event counted before (redacted events never notify).
+    const bool fresh = added || cache.rules_at != rules_at || receipt > cache.through ||
+                       std::any_of(from, room.timeline.end(), [&](std::size_t index) {
+                           return state.events[index].type == "m.room.redaction";
+                       });
+    if (fresh) {
+        const std::uint64_t through = read_through(state, room, user_id);
+        cache = UnreadCache{through, through, rules_at, {}};
+        from = first_after(state, room, through);
+    }
+    for (; from != room.timeline.end(); ++from) {
+        const Event& event = state.events[*from];
+        cache.counted_to = event.position;
+        if (event.sender == user_id) {
+            // The user answered: everything before is read.
+            cache.through = event.position;
+            cache.counts = {};
+            continue;
+        }
+        const auto match = rules.evaluate(event, room);
+        if (!match) continue;
+        ++cache.counts.notifications;
+        if (match->highlight) ++cache.counts.highlights;
+    }
+    return cache.counts;
 }
 
 }  // namespace matrix::mock::sim

@@ -110,6 +110,19 @@ struct ReadPosition {
     std::uint64_t changed_at = 0;      // the stream position when it last moved
 };
 
+// A user's unread counts in one room as /sync last computed them (read_positions.cpp), so that
+// the next sync evaluates only the events since, however long the history.
+struct UnreadCounts {
+    std::size_t notifications = 0;
+    std::size_t highlights = 0;
+};
+struct UnreadCache {
+    std::uint64_t through = 0;     // the read position the counts start after
+    std::uint64_t counted_to = 0;  // the position of the newest event counted
+    std::uint64_t rules_at = 0;    // the user's m.push_rules position they were counted with
+    UnreadCounts counts;
+};
+
 // An incremental /sync with nothing new yet: answered when a change its user can see arrives
 // (settle()), when its timeout passes, or when its client goes (Simulation::release).
 struct SyncWaiter {
@@ -173,6 +186,9 @@ struct State {
     std::unordered_map<std::string, std::set<std::string>> rooms_of_user;
     // (user id, room id) -> how far the user has read there (read_positions.cpp).
     std::map<std::pair<std::string, std::string>, ReadPosition> read_positions;
+    // (user id, room id) -> the unread counts of the last sync that wrote the room. Filled by
+    // /sync (const), so its entries are charged in advance, with each m.room.member event.
+    mutable std::map<std::pair<std::string, std::string>, UnreadCache> unread_cache;
 
     // Held syncs, by id and by user; the users a change since the last settle() may concern;
     // and the answers decided under the lock, delivered after it is released.
@@ -485,11 +501,11 @@ std::uint64_t read_through(const State& state, const Room& room, const std::stri
 // The stream position of the user's last read-position change in the room (0: never).
 std::uint64_t read_changed_at(const State& state, const std::string& user_id,
                               const std::string& room_id);
-struct UnreadCounts {
-    std::size_t notifications = 0;
-    std::size_t highlights = 0;
-};
-// The notifying and highlighting events after read_through(): only those are evaluated.
+// What an unread_cache entry for this user and room costs.
+std::size_t unread_cache_cost(std::string_view user_id, std::string_view room_id);
+// The notifying and highlighting events after read_through(), evaluated once each: the counts
+// are kept in unread_cache and brought up to date with the events since, and counted afresh
+// (from the read position on) only when the read position moved or the rules changed.
 UnreadCounts unread_counts(const State& state, const PushEvaluator& rules, const Room& room,
                            const std::string& user_id);
 // 3PIDs: the requestToken validations, and the account's 3PIDs (list, add, bind, delete).
