@@ -11,7 +11,8 @@ namespace matrix::mock::sim {
 
 namespace {
 
-// "$user_id" and "$localpart" stand for the JSON strings of the rules' owner.
+// "$user_id" and "$localpart" stand for the JSON strings of the rules' owner (never ids
+// themselves: a user id starts with '@').
 constexpr std::string_view kDefaultRules = R"({"global":{
 "override":[
  {"rule_id":".m.rule.master","default":true,"enabled":false,"conditions":[],"actions":[]},
@@ -91,6 +92,15 @@ void replace_all(std::string& text, std::string_view from, const std::string& to
 }
 
 }  // namespace
+
+const rapidjson::Value& default_push_rules_template() {
+    static const rapidjson::Document global = [] {
+        rapidjson::Document document;
+        document.CopyFrom((*parse_object(kDefaultRules))["global"], document.GetAllocator());
+        return document;
+    }();
+    return global;
+}
 
 std::string default_push_rules(const std::string& user_id) {
     std::string rules(kDefaultRules);

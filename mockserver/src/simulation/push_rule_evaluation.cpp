@@ -140,12 +140,12 @@ std::optional<std::string_view> as_string(const Field& field) {
     return std::nullopt;
 }
 
-// `value` of an event_property_* condition equals this field (non-compound values only).
-bool same_value(const rapidjson::Value& wanted, const Field& field) {
-    if (wanted.IsObject() || wanted.IsArray()) return false;
-    if (field.top) return is_client_string(wanted) && to_text(wanted) == quote(*field.top);
+// An event_property_* condition's `value` (as JSON text) equals this field; non-compound
+// values only.
+bool same_value(const std::string& wanted, const Field& field) {
+    if (field.top) return wanted == quote(*field.top);
     if (!field.value || field.value->IsObject() || field.value->IsArray()) return false;
-    return to_text(*field.value) == to_text(wanted);
+    return to_text(*field.value) == wanted;
 }
 
 bool member_count_matches(std::string_view is, std::size_t count) {
@@ -223,6 +223,15 @@ struct Context {
     const EventView& view;
     std::optional<std::size_t>& joined;
     std::optional<std::string>& name;
+    bool templated;  // the rules are the default template
+    std::string_view localpart;
+
+    // A string of a rule: the owner's id where the default template has a placeholder.
+    std::string_view resolve(std::string_view text) const {
+        if (templated && text == "$user_id") return user.user_id;
+        if (templated && text == "$localpart") return localpart;
+        return text;
+    }
 
     std::size_t joined_count() const {
         if (!joined) joined = joined_members(room);
@@ -243,17 +252,23 @@ bool condition_holds(const Context& context, const rapidjson::Value& condition) 
         if (!key || !pattern) return false;
         const auto text = as_string(view.field(*key));
         if (!text) return false;
-        return *key == "content.body" ? word_match(*pattern, *text, true)
-                                      : glob_match(*pattern, *text);
+        const std::string_view glob = context.resolve(*pattern);
+        return *key == "content.body" ? word_match(glob, *text, true) : glob_match(glob, *text);
     }
     if (kind == "event_property_is" || kind == "event_property_contains") {
         const auto wanted = condition.FindMember("value");
         if (!key || wanted == condition.MemberEnd()) return false;
+        if (wanted->value.IsObject() || wanted->value.IsArray()) return false;
+        const std::string wanted_json =
+            is_client_string(wanted->value)
+                ? quote(
+                      context.resolve({wanted->value.GetString(), wanted->value.GetStringLength()}))
+                : to_text(wanted->value);
         const Field field = view.field(*key);
-        if (kind == "event_property_is") return same_value(wanted->value, field);
+        if (kind == "event_property_is") return same_value(wanted_json, field);
         if (!field.value || !field.value->IsArray()) return false;
         return std::ranges::any_of(field.value->GetArray(), [&](const rapidjson::Value& item) {
-            return same_value(wanted->value, Field{std::nullopt, &item});
+            return same_value(wanted_json, Field{std::nullopt, &item});
         });
     }
     if (kind == "contains_display_name") {
@@ -276,7 +291,7 @@ bool rule_matches(const Context& context, std::string_view kind, const rapidjson
     if (kind == "content") {
         const auto pattern = member_string(rule, "pattern");
         const auto body = as_string(view.field("content.body"));
-        return pattern && body && word_match(*pattern, *body, true);
+        return pattern && body && word_match(context.resolve(*pattern), *body, true);
     }
     const std::string rule_id = member_string(rule, "rule_id").value_or("");
     if (kind == "room") return rule_id == view.event.room_id;
@@ -299,12 +314,19 @@ bool highlights(const rapidjson::Value& actions) {
 
 }  // namespace
 
-PushEvaluator::PushEvaluator(const State& state, const User& user) : state_(state), user_(user) {
-    auto document = parse_object(push_rules_of(user));
+PushEvaluator::PushEvaluator(const State& state, const User& user)
+    : state_(state), user_(user), global_(&default_push_rules_template()) {
+    const auto stored = user.account_data.find("m.push_rules");
+    if (stored == user.account_data.end()) {
+        // The defaults, unparsed again: a held sync's answer evaluates with them at no cost.
+        templated_ = true;
+        localpart_ = user.user_id.substr(1, user.user_id.find(':') - 1);
+        return;
+    }
+    auto document = parse_object(stored->second.content);
     if (document && document->HasMember("global")) {
         rules_.CopyFrom((*document)["global"], rules_.GetAllocator());
-    } else {
-        rules_.SetObject();
+        global_ = &rules_;
     }
 }
 
@@ -316,10 +338,11 @@ std::optional<PushMatch> PushEvaluator::evaluate(const Event& event, const Room&
         display_name_.reset();
     }
     const EventView view{event, parse_object(event.content.view())};
-    const Context context{state_, room, user_, view, joined_, display_name_};
+    const Context context{state_,  room,          user_,      view,
+                          joined_, display_name_, templated_, localpart_};
     for (const std::string_view kind : kPushRuleKinds) {
-        const auto rules = rules_.FindMember(std::string(kind).c_str());
-        if (rules == rules_.MemberEnd() || !rules->value.IsArray()) continue;
+        const auto rules = global_->FindMember(std::string(kind).c_str());
+        if (rules == global_->MemberEnd() || !rules->value.IsArray()) continue;
         for (const rapidjson::Value& rule : rules->value.GetArray()) {
             const auto enabled = rule.FindMember("enabled");
             if (enabled != rule.MemberEnd() && enabled->value.IsFalse()) continue;

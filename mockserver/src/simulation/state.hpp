@@ -456,6 +456,10 @@ inline constexpr std::array<std::string_view, 5> kPushRuleKinds = {"override", "
                                                                    "sender", "underride"};
 // The spec's server-default ruleset for `user_id`: an m.push_rules content, {"global": {...}}.
 std::string default_push_rules(const std::string& user_id);
+// The server-default ruleset's "global" object with the strings "$user_id" and "$localpart"
+// where the owner's ids go, parsed once: evaluation reads it for every user who has not
+// changed a rule, putting their ids in as it goes.
+const rapidjson::Value& default_push_rules_template();
 // The user's ruleset: their m.push_rules account data, which every change to a rule writes;
 // the server-default ruleset until the first change.
 std::string push_rules_of(const User& user);
@@ -472,6 +476,8 @@ struct PushMatch {
 class PushEvaluator {
   public:
     PushEvaluator(const State& state, const User& user);
+    PushEvaluator(const PushEvaluator&) = delete;  // global_ may point into rules_
+    PushEvaluator& operator=(const PushEvaluator&) = delete;
     // nullopt when the event does not notify the user: no enabled rule matches, the first
     // that does has no "notify" action, or the user sent it (never notified of their own).
     std::optional<PushMatch> evaluate(const Event& event, const Room& room) const;
@@ -479,7 +485,10 @@ class PushEvaluator {
   private:
     const State& state_;
     const User& user_;
-    rapidjson::Document rules_;  // the ruleset's "global" object
+    rapidjson::Document rules_;       // the user's stored ruleset's "global" object, if any
+    const rapidjson::Value* global_;  // rules_, or default_push_rules_template()
+    bool templated_ = false;          // global_ is the template: resolve its placeholders
+    std::string localpart_;           // what "$localpart" stands for
     // What evaluate() looked up about the last room it saw, shared by that room's events: an
     // evaluator lives for one request, under the lock, while the state does not change.
     mutable const Room* facts_room_ = nullptr;
