@@ -102,7 +102,6 @@ std::vector<std::string> key_parts(std::string_view key) {
 struct Field {
     std::optional<std::string_view> top;
     const rapidjson::Value* value = nullptr;
-    bool found() const { return top || value != nullptr; }
 };
 
 struct EventView {
