@@ -619,7 +619,9 @@ TEST(SimulationUpgrade, ReplacesTheRoomAndTombstonesTheOldOne) {
 
 // ---- getNotifications ---------------------------------------------------------------------
 
-TEST(SimulationNotifications, MentionsAndOneToOneMessagesNotify) {
+// By the default push rules: every message notifies (.m.rule.message), mentions of the display
+// name or user name highlight; her own answer marks what came before it read.
+TEST(SimulationNotifications, MentionsAndMessagesNotify) {
     MockHomeserver hs(simulated());
     const Account alice = add_user(hs, "alice");
     const Account bob = add_user(hs, "bob");
@@ -632,7 +634,7 @@ TEST(SimulationNotifications, MentionsAndOneToOneMessagesNotify) {
     }
     ASSERT_EQ(call(hs.port(), "POST", kV3 + "/join/" + path_id(direct), bob.token, "{}").status,
               200);
-    send_text(hs, carol, group, "c1", "nobody in particular");
+    const std::string plain = send_text(hs, carol, group, "c1", "nobody in particular");
     const std::string by_name = send_text(hs, carol, group, "c2", "hey ALICE, look");
     const std::string by_id = send_text(hs, carol, group, "c3", "cc " + alice.user_id);
     const std::string one_to_one = send_text(hs, bob, direct, "b1", "just us");
@@ -645,9 +647,10 @@ TEST(SimulationNotifications, MentionsAndOneToOneMessagesNotify) {
     std::vector<std::string> ids;
     for (const auto& n : json["notifications"].GetArray()) {
         ids.push_back(str(n["event"], "event_id"));
-        EXPECT_FALSE(n["read"].GetBool());
+        // Alice answered in the direct room after Bob's message, not in the group.
+        EXPECT_EQ(n["read"].GetBool(), str(n, "room_id") == direct);
     }
-    EXPECT_EQ(ids, (std::vector<std::string>{one_to_one, by_id, by_name}));
+    EXPECT_EQ(ids, (std::vector<std::string>{one_to_one, by_id, by_name, plain}));
     EXPECT_EQ(str(json["notifications"][0], "room_id"), direct);
 
     const auto highlights =
@@ -662,7 +665,7 @@ TEST(SimulationNotifications, MentionsAndOneToOneMessagesNotify) {
         parse(call(hs.port(), "GET",
                    kV3 + "/notifications?limit=2&from=" + str(first, "next_token"), alice.token)
                   .body);
-    ASSERT_EQ(second["notifications"].Size(), 1u);
+    ASSERT_EQ(second["notifications"].Size(), 2u);
     EXPECT_EQ(str(second["notifications"][0]["event"], "event_id"), by_name);
     EXPECT_FALSE(second.HasMember("next_token"));
     EXPECT_EQ(call(hs.port(), "GET", kV3 + "/notifications?from=nope", alice.token).status, 400);

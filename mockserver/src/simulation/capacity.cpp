@@ -51,9 +51,11 @@ std::size_t event_cost(const State& state, std::string_view room_id, std::string
         cost += state_key->size() +
                 entry_cost(2 * sizeof(std::string) + sizeof(std::size_t), {type, *state_key});
         if (type == "m.room.member") {
-            // The membership and membership_position entries for the target user.
+            // The membership and membership_position entries for the target user, and the
+            // unread counts /sync may keep for them there.
             cost += entry_cost(2 * sizeof(std::string), {*state_key, "invite"}) +
-                    entry_cost(sizeof(std::string) + sizeof(std::uint64_t), {*state_key});
+                    entry_cost(sizeof(std::string) + sizeof(std::uint64_t), {*state_key}) +
+                    unread_cache_cost(*state_key, room_id);
         }
     }
     return cost;

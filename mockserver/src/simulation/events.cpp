@@ -1,5 +1,6 @@
 // Room events: send (idempotent per device and transaction), redact, fetch, /messages paging,
-// and the accepted-and-forgotten receipts, read markers and typing notices.
+// read receipts and read markers (which move the user's read position, read_positions.cpp),
+// and the accepted-and-forgotten typing notices.
 #include <algorithm>
 
 #include "simulation/state.hpp"
@@ -116,6 +117,74 @@ Reply messages(State& state, const Call& call, const Device& device, const Room&
     return ok(out.text());
 }
 
+// The event `event_id` of the room, or nullptr.
+const Event* room_event(const State& state, const std::string& room_id,
+                        const std::string& event_id) {
+    const auto it = state.event_index.find(event_id);
+    if (it == state.event_index.end() || state.events[it->second].room_id != room_id) {
+        return nullptr;
+    }
+    return &state.events[it->second];
+}
+
+// Moves the read position to each of `events` (checked first, so a refusal stores nothing).
+Reply mark_all_read(State& state, const Device& device, const std::string& room_id,
+                    const std::vector<const Event*>& events) {
+    const bool known = state.read_positions.contains({device.user_id, room_id});
+    if (!known && !events.empty()) {
+        if (Reply full = refuse_if_full(state, read_position_cost(device.user_id, room_id))) {
+            return full;
+        }
+    }
+    for (const Event* event : events) mark_read(state, device.user_id, room_id, *event);
+    return ok("{}");
+}
+
+// POST /receipt/{receiptType}/{eventId}: m.read, m.read.private and the m.fully_read marker.
+// A receipt for a thread (thread_id other than "main") is accepted without moving the room's
+// read position, which counts the room's unthreaded notifications.
+Reply receipt(State& state, const Call& call, const Device& device, const std::string& room_id) {
+    const std::string& type = call.path[3];
+    if (type != "m.read" && type != "m.read.private" && type != "m.fully_read") {
+        return error("M_INVALID_PARAM",
+                     "Unknown receipt type " + type + " (m.read, m.read.private, m.fully_read)",
+                     400);
+    }
+    const auto body = parse_object(call.entry.body);
+    if (!body) return error("M_NOT_JSON", "The receipt body is not a JSON object", 400);
+    std::optional<std::string> thread;
+    if (body->HasMember("thread_id")) {
+        thread = member_string(*body, "thread_id");
+        if (!thread || thread->empty()) {
+            return error("M_INVALID_PARAM", "thread_id field must be a non-empty string", 400);
+        }
+        if (type == "m.fully_read") {
+            return error("M_INVALID_PARAM", "m.fully_read markers have no thread_id", 400);
+        }
+    }
+    const Event* event = room_event(state, room_id, call.path[4]);
+    if (event == nullptr) return error("M_NOT_FOUND", "Unknown event " + call.path[4], 404);
+    if (thread && *thread != "main") return ok("{}");
+    return mark_all_read(state, device, room_id, {event});
+}
+
+// POST /read_markers: {"m.fully_read", "m.read", "m.read.private"}, each an event id.
+Reply read_markers(State& state, const Call& call, const Device& device,
+                   const std::string& room_id) {
+    const auto body = parse_object(call.entry.body);
+    if (!body) return error("M_NOT_JSON", "The body is not a JSON object", 400);
+    std::vector<const Event*> events;
+    for (const char* key : {"m.fully_read", "m.read", "m.read.private"}) {
+        if (!body->HasMember(key)) continue;
+        const auto event_id = member_string(*body, key);
+        if (!event_id) return error("M_INVALID_PARAM", std::string(key) + " must be a string", 400);
+        const Event* event = room_event(state, room_id, *event_id);
+        if (event == nullptr) return error("M_NOT_FOUND", "Unknown event " + *event_id, 404);
+        events.push_back(event);
+    }
+    return mark_all_read(state, device, room_id, events);
+}
+
 }  // namespace
 
 Reply handle_events(State& state, Call& call) {
@@ -143,6 +212,8 @@ Reply handle_events(State& state, Call& call) {
     if (action == "send") return send(state, call, device, room_id, p[3], p[4], std::nullopt);
     if (action == "redact") return redact(state, call, device, room_id, p[3], p[4]);
     if (action == "messages") return messages(state, call, device, room->second);
+    if (action == "receipt") return receipt(state, call, device, room_id);
+    if (action == "read_markers") return read_markers(state, call, device, room_id);
     if (action == "event") {
         const auto it = state.event_index.find(p[3]);
         if (it == state.event_index.end() || state.events[it->second].room_id != room_id) {

@@ -39,6 +39,8 @@ void State::clear() {
     presence.clear();
     rooms_of_user.clear();
     children.clear();
+    read_positions.clear();
+    unread_cache.clear();
 }
 
 Auth authenticate(State& state, const Call& call) {

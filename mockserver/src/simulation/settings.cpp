@@ -1,4 +1,5 @@
-// Discovery and per-user settings: /versions, capabilities, push rules, filters, account data.
+// Discovery and per-user settings: /versions, capabilities, filters, account data. Push rules
+// are push_rules.cpp's; their m.push_rules account data is read here and written only there.
 #include "simulation/state.hpp"
 
 namespace matrix::mock::sim {
@@ -16,71 +17,15 @@ Reply handle_versions(State& state, Call& call) {
         JsonObject().raw("versions", json_array(versions)).raw("unstable_features", "{}").text());
 }
 
-namespace {
-
-std::string push_rule(std::string_view rule_id, bool enabled, std::string_view conditions,
-                      std::string_view actions) {
-    return JsonObject()
-        .str("rule_id", rule_id)
-        .boolean("default", true)
-        .boolean("enabled", enabled)
-        .raw("conditions", conditions)
-        .raw("actions", actions)
-        .text();
-}
-
-// The server-default rules clients expect to find (a subset of the spec's list, same shapes).
-std::string default_push_rules(const std::string& user_id) {
-    const std::string override_rules = json_array({
-        push_rule(".m.rule.master", false, "[]", "[]"),
-        push_rule(".m.rule.suppress_notices", true,
-                  R"([{"kind":"event_match","key":"content.msgtype","pattern":"m.notice"}])", "[]"),
-        push_rule(".m.rule.invite_for_me", true,
-                  R"([{"kind":"event_match","key":"type","pattern":"m.room.member"},)"
-                  R"({"kind":"event_match","key":"content.membership","pattern":"invite"},)"
-                  R"({"kind":"event_match","key":"state_key","pattern":)" +
-                      quote(user_id) + "}]",
-                  R"(["notify",{"set_tweak":"sound","value":"default"}])"),
-        push_rule(".m.rule.member_event", true,
-                  R"([{"kind":"event_match","key":"type","pattern":"m.room.member"}])", "[]"),
-    });
-    const std::string underride_rules = json_array({
-        push_rule(".m.rule.call", true,
-                  R"([{"kind":"event_match","key":"type","pattern":"m.call.invite"}])",
-                  R"(["notify",{"set_tweak":"sound","value":"ring"}])"),
-        push_rule(".m.rule.room_one_to_one", true,
-                  R"([{"kind":"room_member_count","is":"2"},)"
-                  R"({"kind":"event_match","key":"type","pattern":"m.room.message"}])",
-                  R"(["notify",{"set_tweak":"sound","value":"default"}])"),
-        push_rule(".m.rule.message", true,
-                  R"([{"kind":"event_match","key":"type","pattern":"m.room.message"}])",
-                  R"(["notify"])"),
-        push_rule(".m.rule.encrypted", true,
-                  R"([{"kind":"event_match","key":"type","pattern":"m.room.encrypted"}])",
-                  R"(["notify"])"),
-    });
-    const std::string global = JsonObject()
-                                   .raw("override", override_rules)
-                                   .raw("content", "[]")
-                                   .raw("room", "[]")
-                                   .raw("sender", "[]")
-                                   .raw("underride", underride_rules)
-                                   .text();
-    return JsonObject().raw("global", global).text();
-}
-
-}  // namespace
-
 Reply handle_settings(State& state, Call& call) {
     const auto& p = call.path;
     const bool capabilities = p.size() == 1 && p[0] == "capabilities" && call.method == "GET";
-    const bool pushrules = !p.empty() && p[0] == "pushrules";
     const bool user_scoped =
         p.size() >= 3 && p[0] == "user" && (p[2] == "filter" || p[2] == "account_data");
     // user/{userId}/rooms/{roomId}/account_data/{type}
     const bool room_data =
         p.size() == 6 && p[0] == "user" && p[2] == "rooms" && p[4] == "account_data";
-    if (!capabilities && !pushrules && !user_scoped && !room_data) return std::nullopt;
+    if (!capabilities && !user_scoped && !room_data) return std::nullopt;
 
     const Auth auth = authenticate(state, call);
     if (!auth.device) return auth.error;
@@ -94,17 +39,6 @@ Reply handle_settings(State& state, Call& call) {
                   R"("m.set_displayname":{"enabled":true},"m.set_avatar_url":{"enabled":true},)"
                   R"("m.3pid_changes":{"enabled":true},"m.get_login_token":{"enabled":true}}})");
     }
-    if (pushrules) {
-        if (call.method != "GET") return ok("{}");  // rule edits are accepted and forgotten
-        const std::string rules = default_push_rules(device.user_id);
-        if (p.size() == 1 || (p.size() == 2 && p[1].empty())) return ok(rules);
-        if ((p.size() == 2 || (p.size() == 3 && p[2].empty())) && p[1] == "global") {
-            const auto parsed = parse_object(rules);
-            return ok(member_text(*parsed, "global", "{}"));
-        }
-        return error("M_NOT_FOUND", "No such push rule", 404);
-    }
-
     if (p[1] != device.user_id) {
         return error("M_FORBIDDEN", "Cannot access another user's settings", 403);
     }
@@ -143,7 +77,16 @@ Reply handle_settings(State& state, Call& call) {
     } else {
         return std::nullopt;
     }
+    // The push rules are the server's to write (the /pushrules operations), so that the ruleset
+    // is never one a client could not have set through them.
+    const bool push_rules = room_id.empty() && type == "m.push_rules";
     if (call.method == "PUT") {
+        if (push_rules) {
+            return error("M_BAD_JSON",
+                         "Cannot set m.push_rules through this API; use the /pushrules "
+                         "operations",
+                         405);
+        }
         const auto body = parse_object(call.entry.body);
         if (!body) return error("M_NOT_JSON", "Account data must be a JSON object", 400);
         std::string content = to_text(*body);
@@ -156,6 +99,7 @@ Reply handle_settings(State& state, Call& call) {
         return ok("{}");
     }
     if (call.method == "GET") {
+        if (push_rules) return ok(push_rules_of(user));
         if (room_id.empty()) {
             const auto it = user.account_data.find(type);
             if (it != user.account_data.end()) return ok(it->second.content);

@@ -3,6 +3,7 @@
 
 #include <rapidjson/document.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -124,6 +125,25 @@ struct Children {
     std::map<std::string, std::size_t> thread_senders;
 };
 
+// Where a user has read up to in one room (receipts and read markers, read_positions.cpp).
+struct ReadPosition {
+    std::uint64_t event_position = 0;  // of the newest event a receipt or marker named
+    std::uint64_t changed_at = 0;      // the stream position when it last moved
+};
+
+// A user's unread counts in one room as /sync last computed them (read_positions.cpp), so that
+// the next sync evaluates only the events since, however long the history.
+struct UnreadCounts {
+    std::size_t notifications = 0;
+    std::size_t highlights = 0;
+};
+struct UnreadCache {
+    std::uint64_t through = 0;     // the read position the counts start after
+    std::uint64_t counted_to = 0;  // the position of the newest event counted
+    std::uint64_t rules_at = 0;    // the user's m.push_rules position they were counted with
+    UnreadCounts counts;
+};
+
 // An incremental /sync with nothing new yet: answered when a change its user can see arrives
 // (settle()), when its timeout passes, or when its client goes (Simulation::release).
 struct SyncWaiter {
@@ -187,6 +207,11 @@ struct State {
     std::unordered_map<std::string, std::set<std::string>> rooms_of_user;
     // Parent event id -> the events relating to it (aggregations.cpp).
     std::unordered_map<std::string, Children> children;
+    // (user id, room id) -> how far the user has read there (read_positions.cpp).
+    std::map<std::pair<std::string, std::string>, ReadPosition> read_positions;
+    // (user id, room id) -> the unread counts of the last sync that wrote the room. Filled by
+    // /sync (const), so its entries are charged in advance, with each m.room.member event.
+    mutable std::map<std::pair<std::string, std::string>, UnreadCache> unread_cache;
 
     // Held syncs, by id and by user; the users a change since the last settle() may concern;
     // and the answers decided under the lock, delivered after it is released.
@@ -422,7 +447,7 @@ std::pair<std::string, Reply> identify_by_user_interactive_auth(State& state,
 Reply handle_versions(State& state, Call& call);
 Reply handle_accounts(State& state, Call& call);
 Reply handle_account_changes(State& state, Call& call);  // changePassword, deactivateAccount
-Reply handle_settings(State& state, Call& call);  // capabilities, pushrules, filters, account data
+Reply handle_settings(State& state, Call& call);         // capabilities, filters, account data
 Reply handle_rooms(State& state, Call& call);
 Reply handle_events(State& state, Call& call);
 Reply handle_sync(State& state, Call& call);
@@ -506,8 +531,77 @@ Reply handle_search(State& state, Call& call);
 Reply handle_knock(State& state, Call& call);
 // upgradeRoom: a replacement room and the old room's tombstone.
 Reply handle_room_upgrade(State& state, Call& call);
-// getNotifications: the user's notifications by a fixed subset of the default push rules.
+// getNotifications: the events that notified the user by their push rules, newest first.
 Reply handle_notifications(State& state, Call& call);
+
+// --- push rules (push_rules.cpp, push_rule_defaults.cpp, push_rule_evaluation.cpp) ----------
+
+// The kinds of push rules, in the order evaluation takes them (and rulesets list them).
+inline constexpr std::array<std::string_view, 5> kPushRuleKinds = {"override", "content", "room",
+                                                                   "sender", "underride"};
+// The spec's server-default ruleset for `user_id`: an m.push_rules content, {"global": {...}}.
+std::string default_push_rules(const std::string& user_id);
+// The server-default ruleset's "global" object with the strings "$user_id" and "$localpart"
+// where the owner's ids go, parsed once: evaluation reads it for every user who has not
+// changed a rule, putting their ids in as it goes.
+const rapidjson::Value& default_push_rules_template();
+// The user's ruleset: their m.push_rules account data, which every change to a rule writes;
+// the server-default ruleset until the first change.
+std::string push_rules_of(const User& user);
+// getPushRules, getPushRulesGlobal and the operations on one rule.
+Reply handle_push_rules(State& state, Call& call);
+
+// What the first enabled rule matching an event says, when it notifies.
+struct PushMatch {
+    std::string actions;  // the rule's actions, a JSON array
+    bool highlight = false;
+};
+
+// Evaluates events against one user's push rules, parsed once for any number of events.
+class PushEvaluator {
+  public:
+    PushEvaluator(const State& state, const User& user);
+    PushEvaluator(const PushEvaluator&) = delete;  // global_ may point into rules_
+    PushEvaluator& operator=(const PushEvaluator&) = delete;
+    // nullopt when the event does not notify the user: no enabled rule matches, the first
+    // that does has no "notify" action, or the user sent it (never notified of their own).
+    std::optional<PushMatch> evaluate(const Event& event, const Room& room) const;
+
+  private:
+    const State& state_;
+    const User& user_;
+    rapidjson::Document rules_;       // the user's stored ruleset's "global" object, if any
+    const rapidjson::Value* global_;  // rules_, or default_push_rules_template()
+    bool templated_ = false;          // global_ is the template: resolve its placeholders
+    std::string localpart_;           // what "$localpart" stands for
+    // What evaluate() looked up about the last room it saw, shared by that room's events: an
+    // evaluator lives for one request, under the lock, while the state does not change.
+    mutable const Room* facts_room_ = nullptr;
+    mutable std::optional<std::size_t> joined_;
+    mutable std::optional<std::string> display_name_;
+};
+
+// --- read positions (read_positions.cpp) -----------------------------------------------------
+
+// Moves the user's read position in the room forward to the event (a receipt or read marker;
+// never backwards) and wakes their held syncs so that their unread counts update. The caller
+// has checked refuse_if_full(read_position_cost(...)).
+void mark_read(State& state, const std::string& user_id, const std::string& room_id,
+               const Event& event);
+std::size_t read_position_cost(std::string_view user_id, std::string_view room_id);
+// The stream position up to which the user has read the room: their newest receipt or marker,
+// or their own newest event when it is later. Looks back only over the events after the former.
+std::uint64_t read_through(const State& state, const Room& room, const std::string& user_id);
+// The stream position of the user's last read-position change in the room (0: never).
+std::uint64_t read_changed_at(const State& state, const std::string& user_id,
+                              const std::string& room_id);
+// What an unread_cache entry for this user and room costs.
+std::size_t unread_cache_cost(std::string_view user_id, std::string_view room_id);
+// The notifying and highlighting events after read_through(), evaluated once each: the counts
+// are kept in unread_cache and brought up to date with the events since, and counted afresh
+// (from the read position on) only when the read position moved or the rules changed.
+UnreadCounts unread_counts(const State& state, const PushEvaluator& rules, const Room& room,
+                           const std::string& user_id);
 // 3PIDs: the requestToken validations, and the account's 3PIDs (list, add, bind, delete).
 Reply handle_threepids(State& state, Call& call);
 // The (medium, address) a body names, the address canonical as the account's 3PIDs keep it, or

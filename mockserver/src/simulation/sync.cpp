@@ -59,6 +59,20 @@ bool joined_before(const State& state, const Room& room, const std::string& user
     return false;
 }
 
+// unread_notifications: the room's events after the user's read position that notify them.
+std::string unread_json(const State& state, std::optional<PushEvaluator>& rules, const User* user,
+                        const Room& room) {
+    UnreadCounts counts;
+    if (user != nullptr) {
+        if (!rules) rules.emplace(state, *user);
+        counts = unread_counts(state, *rules, room, user->user_id);
+    }
+    return JsonObject()
+        .num("highlight_count", static_cast<std::int64_t>(counts.highlights))
+        .num("notification_count", static_cast<std::int64_t>(counts.notifications))
+        .text();
+}
+
 // Looks at the user's own rooms only, and in each at the events after `since` only (found by
 // binary search), so an incremental sync costs what is new, not the server's history.
 Built build(const State& state, const Device& device, std::optional<std::uint64_t> since,
@@ -70,6 +84,9 @@ Built build(const State& state, const Device& device, std::optional<std::uint64_
     const User* user = user_it == state.users.end() ? nullptr : &user_it->second;
     const bool account_data_changed =
         user != nullptr && (initial || user->account_data_position > after);
+    // Each joined room's unread counts come from the user's push rules, parsed once, when
+    // the first joined room is written (a held sync with nothing new never parses them).
+    std::optional<PushEvaluator> push_rules;
     JsonObject join;
     JsonObject invite;
     JsonObject knock;
@@ -91,7 +108,11 @@ Built build(const State& state, const Device& device, std::optional<std::uint64_
         // full_state: every joined room again, with all its state, as if newly joined.
         const bool whole = fresh || full_state;
         if (mine == "join") {
-            if (!whole && room.last_position <= after && !account_data_changed) continue;
+            // A receipt or read marker since `since` changes the room's unread counts.
+            const bool read_moved = read_changed_at(state, device.user_id, room_id) > after;
+            if (!whole && room.last_position <= after && !account_data_changed && !read_moved) {
+                continue;
+            }
             // Timeline: the newest `limit` events after `since`, or of all when fresh.
             const auto begin = fresh ? room.timeline.begin() : first_after(state, room, after);
             const auto available = static_cast<std::size_t>(room.timeline.end() - begin);
@@ -111,7 +132,7 @@ Built build(const State& state, const Device& device, std::optional<std::uint64_
                     }
                 }
             }
-            if (!whole && timeline.empty() && room_data.empty()) continue;
+            if (!whole && timeline.empty() && room_data.empty() && !read_moved) continue;
             // State: what the timeline does not already say, for fresh rooms, full_state and gaps.
             std::vector<std::string> state_events;
             if (whole || limited) {
@@ -134,13 +155,13 @@ Built build(const State& state, const Device& device, std::optional<std::uint64_
                                                   .boolean("limited", limited)
                                                   .str("prev_batch", "s" + std::to_string(prev))
                                                   .text();
+            const std::string unread = unread_json(state, push_rules, user, room);
             join.raw(room_id, JsonObject()
                                   .raw("state", events_object(state_events))
                                   .raw("timeline", timeline_json)
                                   .raw("ephemeral", R"({"events":[]})")
                                   .raw("account_data", events_object(room_data))
-                                  .raw("unread_notifications",
-                                       R"({"highlight_count":0,"notification_count":0})")
+                                  .raw("unread_notifications", unread)
                                   .raw("summary", "{}")
                                   .text());
             has_data = true;
@@ -186,6 +207,14 @@ Built build(const State& state, const Device& device, std::optional<std::uint64_
                 account_data.push_back(
                     JsonObject().str("type", type).raw("content", data.content).text());
             }
+        }
+        // An initial sync carries the push rules even before the user changed one (the
+        // server-default ruleset is not stored until then), as servers send them.
+        if (initial && !user->account_data.contains("m.push_rules")) {
+            account_data.push_back(JsonObject()
+                                       .str("type", "m.push_rules")
+                                       .raw("content", push_rules_of(*user))
+                                       .text());
         }
     }
     has_data = has_data || !account_data.empty();
