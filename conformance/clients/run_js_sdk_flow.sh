@@ -8,26 +8,17 @@
 # node_modules is missing or older than the lock file. Exits with the flow's status.
 set -euo pipefail
 
-if [[ $# -lt 1 ]]; then
-    echo "usage: $0 MOCKSERVER_BINARY [extra mockserver args...]" >&2
-    exit 2
-fi
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=flow_harness.sh
+source "$here/flow_harness.sh"
+flow_name=js-sdk
+flow_check_mockserver "$@"
 mockserver=$1
 shift
-if [[ ! -x $mockserver ]]; then
-    echo "run_js_sdk_flow.sh: $mockserver is not an executable" >&2
-    exit 2
-fi
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # --- Node.js and npm -------------------------------------------------------------------------
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-    echo "== installing nodejs and npm from Debian"
-    sudo_cmd=()
-    if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
-    "${sudo_cmd[@]}" apt-get update -q
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends nodejs npm
+    flow_apt_install nodejs npm
 fi
 echo "== node $(node --version), npm $(npm --version)"
 
@@ -40,46 +31,7 @@ fi
 echo "== matrix-js-sdk $(cd "$here" && node -p 'require("matrix-js-sdk/package.json").version')"
 
 # --- mock server -----------------------------------------------------------------------------
-work=$(mktemp -d "${TMPDIR:-/tmp}/js-sdk-flow.XXXXXX")
-port_file=$work/port
-journal=$work/journal.jsonl
-server_log=$work/server.log
-server_pid=
-
-cleanup() {
-    if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        for _ in $(seq 50); do
-            kill -0 "$server_pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-echo "== starting $mockserver --port 0 --port-file $port_file --journal-out $journal $*"
-"$mockserver" --port 0 --port-file "$port_file" --journal-out "$journal" "$@" >"$server_log" 2>&1 &
-server_pid=$!
-
-for _ in $(seq 100); do
-    [[ -s $port_file ]] && break
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-        echo "js-sdk flow failed at step \"start matrix-mockserver\": the server exited; its output:" >&2
-        cat "$server_log" >&2
-        exit 1
-    fi
-    sleep 0.1
-done
-if [[ ! -s $port_file ]]; then
-    echo "js-sdk flow failed at step \"start matrix-mockserver\": no port file after 10 s; its output:" >&2
-    cat "$server_log" >&2
-    exit 1
-fi
-base_url="http://127.0.0.1:$(tr -d '[:space:]' <"$port_file")"
-echo "== mock server at $base_url"
+flow_start_mockserver "$mockserver" "$@"
 
 # --- the flow --------------------------------------------------------------------------------
 user="jsflow$$"
@@ -135,29 +87,7 @@ for (const entry of violating) {
 process.exit(unidentified.length + violating.length > 0 ? 3 : 0);
 EOF
 # --- the conformance report over the same journal, in its three formats ----------------------
-# matrix-conformance sits beside matrix-mockserver in a build. The Markdown one is printed;
-# with JS_SDK_REPORT_DIR set, all three are kept there (CI publishes them).
-conformance_cli=$(dirname "$mockserver")/matrix-conformance
-if [[ -x $conformance_cli ]]; then
-    for format in markdown json junit; do
-        extension=$([[ $format == markdown ]] && echo md || { [[ $format == junit ]] && echo xml || echo json; })
-        if ! "$conformance_cli" report "$journal" --format "$format" --output "$work/js-sdk-conformance.$extension"; then
-            echo "js-sdk flow failed at step \"conformance report\": matrix-conformance report --format $format failed"
-            status=1
-        fi
-    done
-    if [[ -s $work/js-sdk-conformance.md ]]; then
-        echo "== matrix-conformance report (markdown)"
-        cat "$work/js-sdk-conformance.md"
-    fi
-    if [[ -n ${JS_SDK_REPORT_DIR:-} ]]; then
-        mkdir -p "$JS_SDK_REPORT_DIR"
-        cp "$work"/js-sdk-conformance.* "$JS_SDK_REPORT_DIR"/
-        echo "== reports kept in $JS_SDK_REPORT_DIR"
-    fi
-else
-    echo "== no $conformance_cli beside the mock server: no conformance report"
-fi
+flow_write_reports "$mockserver" "${JS_SDK_REPORT_DIR:-}" || status=1
 
 if [[ $verdict -ne 0 ]]; then
     echo "js-sdk flow failed at step \"spec verdicts\": the requests above are unidentified or break the spec"

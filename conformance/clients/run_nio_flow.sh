@@ -8,73 +8,25 @@
 # installs python3-matrix-nio from Debian when it cannot import nio. Exits with the flow's status.
 set -euo pipefail
 
-if [[ $# -lt 1 ]]; then
-    echo "usage: $0 MOCKSERVER_BINARY [extra mockserver args...]" >&2
-    exit 2
-fi
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=flow_harness.sh
+source "$here/flow_harness.sh"
+flow_name=nio
+flow_check_mockserver "$@"
 mockserver=$1
 shift
-if [[ ! -x $mockserver ]]; then
-    echo "run_nio_flow.sh: $mockserver is not an executable" >&2
-    exit 2
-fi
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # --- Python and matrix-nio -------------------------------------------------------------------
 # Debian's interpreter, not whichever python3 comes first on PATH (pyenv, a venv): the Debian
 # package is importable from it only.
 python=/usr/bin/python3
 if ! "$python" -c 'import nio' >/dev/null 2>&1; then
-    echo "== installing python3-matrix-nio from Debian"
-    sudo_cmd=()
-    if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
-    "${sudo_cmd[@]}" apt-get update -q
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends python3-matrix-nio
+    flow_apt_install python3-matrix-nio
 fi
 echo "== $("$python" --version), matrix-nio $("$python" -c 'import importlib.metadata as m; print(m.version("matrix-nio"))')"
 
 # --- mock server -----------------------------------------------------------------------------
-work=$(mktemp -d "${TMPDIR:-/tmp}/nio-flow.XXXXXX")
-port_file=$work/port
-journal=$work/journal.jsonl
-server_log=$work/server.log
-server_pid=
-
-cleanup() {
-    if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        for _ in $(seq 50); do
-            kill -0 "$server_pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-echo "== starting $mockserver --port 0 --port-file $port_file --journal-out $journal $*"
-"$mockserver" --port 0 --port-file "$port_file" --journal-out "$journal" "$@" >"$server_log" 2>&1 &
-server_pid=$!
-
-for _ in $(seq 100); do
-    [[ -s $port_file ]] && break
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-        echo "nio flow failed at step \"start matrix-mockserver\": the server exited; its output:" >&2
-        cat "$server_log" >&2
-        exit 1
-    fi
-    sleep 0.1
-done
-if [[ ! -s $port_file ]]; then
-    echo "nio flow failed at step \"start matrix-mockserver\": no port file after 10 s; its output:" >&2
-    cat "$server_log" >&2
-    exit 1
-fi
-base_url="http://127.0.0.1:$(tr -d '[:space:]' <"$port_file")"
-echo "== mock server at $base_url"
+flow_start_mockserver "$mockserver" "$@"
 
 # --- the flow --------------------------------------------------------------------------------
 # The flow bounds itself at 120 s; the timeout here catches a hang outside its event loop.
@@ -151,29 +103,7 @@ for entry in failed:
 sys.exit(3 if unidentified or violating or failed else 0)
 EOF
 # --- the conformance report over the same journal, in its three formats ----------------------
-# matrix-conformance sits beside matrix-mockserver in a build. The Markdown one is printed;
-# with NIO_REPORT_DIR set, all three are kept there (CI publishes them).
-conformance_cli=$(dirname "$mockserver")/matrix-conformance
-if [[ -x $conformance_cli ]]; then
-    for format in markdown json junit; do
-        extension=$([[ $format == markdown ]] && echo md || { [[ $format == junit ]] && echo xml || echo json; })
-        if ! "$conformance_cli" report "$journal" --format "$format" --output "$work/nio-conformance.$extension"; then
-            echo "nio flow failed at step \"conformance report\": matrix-conformance report --format $format failed"
-            status=1
-        fi
-    done
-    if [[ -s $work/nio-conformance.md ]]; then
-        echo "== matrix-conformance report (markdown)"
-        cat "$work/nio-conformance.md"
-    fi
-    if [[ -n ${NIO_REPORT_DIR:-} ]]; then
-        mkdir -p "$NIO_REPORT_DIR"
-        cp "$work"/nio-conformance.* "$NIO_REPORT_DIR"/
-        echo "== reports kept in $NIO_REPORT_DIR"
-    fi
-else
-    echo "== no $conformance_cli beside the mock server: no conformance report"
-fi
+flow_write_reports "$mockserver" "${NIO_REPORT_DIR:-}" || status=1
 
 if [[ $verdict -ne 0 ]]; then
     echo "nio flow failed at step \"spec verdicts\": the requests above are unidentified, break the spec or failed"
