@@ -80,6 +80,23 @@ inline std::string path_id(std::string id) {
     return id.replace(colon, 1, "%3A");
 }
 
+// An event of `type` with this content JSON; its id.
+inline std::string send_event(const MockHomeserver& hs, const Account& who, const std::string& room,
+                              const std::string& type, const std::string& txn,
+                              const std::string& content) {
+    const RawResponse r =
+        call(hs.port(), "PUT", kV3 + "/rooms/" + path_id(room) + "/send/" + type + "/" + txn,
+             who.token, content);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return str(parse(r.body), "event_id");
+}
+
+// Joins `who` to the room (the test stops unless that succeeds).
+inline void join(const MockHomeserver& hs, const Account& who, const std::string& room) {
+    const RawResponse r = call(hs.port(), "POST", kV3 + "/join/" + path_id(room), who.token, "{}");
+    ASSERT_EQ(r.status, 200) << r.body;
+}
+
 inline std::string send_text(const MockHomeserver& hs, const Account& who, const std::string& room,
                              const std::string& txn, const std::string& text = "hello") {
     const RawResponse r =

@@ -59,10 +59,6 @@ RawResponse put_rule(const MockHomeserver& hs, const Account& who, const std::st
     return call(hs.port(), "PUT", kRules + path, who.token, body);
 }
 
-void join(const MockHomeserver& hs, const Account& who, const std::string& room) {
-    ASSERT_EQ(call(hs.port(), "POST", kV3 + "/join/" + path_id(room), who.token, "{}").status, 200);
-}
-
 // The event ids of the user's notifications, newest first (`only` as the query gives it).
 std::vector<std::string> notified(const MockHomeserver& hs, const Account& who,
                                   const std::string& query = {}) {
@@ -326,17 +322,6 @@ TEST(SimulationPushRules, AKeywordContentRuleHighlights) {
     ASSERT_EQ(actions.Size(), 2u);
     EXPECT_EQ(str(actions[1], "set_tweak"), "highlight");
     EXPECT_EQ(notified(hs, alice).size(), 3u);  // the third by .m.rule.message
-}
-
-// An event of `type` with this content JSON; its id.
-std::string send_event(const MockHomeserver& hs, const Account& who, const std::string& room,
-                       const std::string& type, const std::string& txn,
-                       const std::string& content) {
-    const RawResponse r =
-        call(hs.port(), "PUT", kV3 + "/rooms/" + path_id(room) + "/send/" + type + "/" + txn,
-             who.token, content);
-    EXPECT_EQ(r.status, 200) << r.body;
-    return str(parse(r.body), "event_id");
 }
 
 TEST(SimulationPushRules, EveryConditionKindIsEvaluated) {

@@ -38,17 +38,6 @@ std::vector<std::string> ids_in(const rapidjson::Value& events) {
     return ids;
 }
 
-// An event of `type` with this content JSON; its id.
-std::string send_event(const MockHomeserver& hs, const Account& who, const std::string& room,
-                       const std::string& type, const std::string& txn,
-                       const std::string& content) {
-    const RawResponse r =
-        call(hs.port(), "PUT", kV3 + "/rooms/" + path_id(room) + "/send/" + type + "/" + txn,
-             who.token, content);
-    EXPECT_EQ(r.status, 200) << r.body;
-    return str(parse(r.body), "event_id");
-}
-
 std::string reply_in_thread(const MockHomeserver& hs, const Account& who, const std::string& room,
                             const std::string& txn, const std::string& root) {
     return send_event(hs, who, room, "m.room.message", txn,

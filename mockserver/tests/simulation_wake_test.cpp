@@ -45,12 +45,6 @@ bool wait_for_held(const MockHomeserver& hs, std::int64_t count) {
     return false;
 }
 
-void join(const MockHomeserver& hs, const Account& who, const std::string& room) {
-    const RawResponse r =
-        call(hs.port(), "POST", "/_matrix/client/v3/join/" + path_id(room), who.token, "{}");
-    ASSERT_EQ(r.status, 200) << r.body;
-}
-
 TEST(SimulationWake, AMessageWakesTheSyncsOfTheRoomsMembersAndNoOneElse) {
     MockHomeserver hs(simulated());
     const Account alice = add_user(hs, "alice");
