@@ -16,6 +16,7 @@
 #include "matrix/mock/homeserver.hpp"
 #include "matrix/operation_match.hpp"
 #include "matrix/spec_validation.hpp"
+#include "response_schema_check.hpp"
 #include "simulation_client.hpp"
 
 namespace matrix::mock {
@@ -24,16 +25,6 @@ namespace {
 using namespace testing;
 
 const std::string kRules = kV3 + "/pushrules/global/";
-
-// A 2xx answer of `operation_id` holds to the spec's response schema.
-void expect_valid(const std::string& operation_id, const RawResponse& response) {
-    const EndpointSpec* operation = find_operation(operation_id);
-    ASSERT_NE(operation, nullptr);
-    for (const SpecViolation& v : validate_response(*operation, response.status, response.body)) {
-        ADD_FAILURE() << operation_id << ": " << v.where << " [" << v.rule << "] " << v.message
-                      << "\n  body: " << response.body;
-    }
-}
 
 // A value as compact JSON.
 std::string to_text_of(const rapidjson::Value& value) {

@@ -14,23 +14,13 @@
 #include "matrix/mock/homeserver.hpp"
 #include "matrix/operation_match.hpp"
 #include "matrix/spec_validation.hpp"
+#include "response_schema_check.hpp"
 #include "simulation_client.hpp"
 
 namespace matrix::mock {
 namespace {
 
 using namespace testing;
-
-// A 2xx answer of `operation_id` holds to the spec's response schema (the operations test only
-// sees the answers to the spec's own examples, most of them refusals here).
-void expect_valid(const std::string& operation_id, const RawResponse& response) {
-    const EndpointSpec* operation = find_operation(operation_id);
-    ASSERT_NE(operation, nullptr);
-    for (const SpecViolation& v : validate_response(*operation, response.status, response.body)) {
-        ADD_FAILURE() << operation_id << ": " << v.where << " [" << v.rule << "] " << v.message
-                      << "\n  body: " << response.body;
-    }
-}
 
 std::vector<std::string> ids_in(const rapidjson::Value& events) {
     std::vector<std::string> ids;
