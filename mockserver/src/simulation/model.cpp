@@ -41,6 +41,7 @@ void State::clear() {
     children.clear();
     read_positions.clear();
     unread_cache.clear();
+    key_backups.clear();
 }
 
 Auth authenticate(State& state, const Call& call) {
