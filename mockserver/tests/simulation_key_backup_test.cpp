@@ -79,9 +79,16 @@ TEST(SimulationKeyBackup, VersionsAreCreatedUpdatedAndDeleted) {
     expect_error(call(hs.port(), "GET", kVersions, alice.token), 404, "M_NOT_FOUND");
     expect_error(call(hs.port(), "POST", kVersions, alice.token, R"({"algorithm":"x"})"), 400,
                  "M_MISSING_PARAM");
-    expect_error(
-        call(hs.port(), "POST", kVersions, alice.token, R"({"algorithm":"x","auth_data":1})"), 400,
-        "M_INVALID_PARAM");
+    // Only the algorithm the spec lists, with its AuthData: a public_key, signatures an object.
+    expect_error(call(hs.port(), "POST", kVersions, alice.token, config("pk", "other")), 400,
+                 "M_INVALID_PARAM");
+    for (const std::string auth_data :
+         {"1", "{}", R"({"public_key":1})", R"({"public_key":"pk","signatures":[]})"}) {
+        expect_error(call(hs.port(), "POST", kVersions, alice.token,
+                          R"({"algorithm":")" + std::string(kAlgorithm) + R"(","auth_data":)" +
+                              auth_data + "}"),
+                     400, "M_INVALID_PARAM");
+    }
 
     EXPECT_EQ(create_version(hs, alice, "first"), "1");
     EXPECT_EQ(create_version(hs, alice, "second"), "2");
@@ -99,14 +106,14 @@ TEST(SimulationKeyBackup, VersionsAreCreatedUpdatedAndDeleted) {
     expect_valid("getRoomKeysVersion", first);
     EXPECT_EQ(str(parse(first.body)["auth_data"], "public_key"), "first");
 
-    // Only auth_data changes: the algorithm must match, and a version in the body must be the
-    // path's.
+    // Only auth_data changes: the algorithm must stay the spec's, and a version in the body
+    // must be the path's.
     expect_error(call(hs.port(), "PUT", kVersions + "/1", alice.token, config("x", "other")), 400,
                  "M_INVALID_PARAM");
-    expect_error(
-        call(hs.port(), "PUT", kVersions + "/1", alice.token,
-             R"({"algorithm":")" + std::string(kAlgorithm) + R"(","auth_data":{},"version":"2"})"),
-        400, "M_INVALID_PARAM");
+    expect_error(call(hs.port(), "PUT", kVersions + "/1", alice.token,
+                      R"({"algorithm":")" + std::string(kAlgorithm) +
+                          R"(","auth_data":{"public_key":"x"},"version":"2"})"),
+                 400, "M_INVALID_PARAM");
     expect_error(call(hs.port(), "PUT", kVersions + "/9", alice.token, config("x")), 404,
                  "M_NOT_FOUND");
     const RawResponse updated = call(hs.port(), "PUT", kVersions + "/1", alice.token,

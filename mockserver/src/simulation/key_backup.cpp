@@ -61,6 +61,9 @@ std::optional<std::uint64_t> parse_version(const std::string& text) {
 
 Reply unknown_version() { return error("M_NOT_FOUND", "Unknown backup version", 404); }
 
+// The one backup algorithm the spec lists.
+constexpr const char* kAlgorithm = "m.megolm_backup.v1.curve25519-aes-sha2";
+
 struct Config {
     std::string algorithm;
     std::string auth_data;  // a JSON object
@@ -73,11 +76,18 @@ std::pair<Config, Reply> read_config(const rapidjson::Value& body) {
         return {{}, error("M_MISSING_PARAM", "algorithm and auth_data are required", 400)};
     }
     const auto algorithm = member_string(body, "algorithm");
-    if (!algorithm || algorithm->empty()) {
-        return {{}, error("M_INVALID_PARAM", "algorithm must be a non-empty string", 400)};
+    if (algorithm != kAlgorithm) {
+        return {{}, error("M_INVALID_PARAM", std::string("algorithm must be ") + kAlgorithm, 400)};
     }
-    if (!auth_data->value.IsObject()) {
-        return {{}, error("M_INVALID_PARAM", "auth_data must be an object", 400)};
+    // The spec's AuthData for that algorithm: a public_key, and signatures as an object.
+    const rapidjson::Value& auth = auth_data->value;
+    if (!auth.IsObject() || !member_string(auth, "public_key") ||
+        (auth.HasMember("signatures") && !auth["signatures"].IsObject())) {
+        return {{},
+                error("M_INVALID_PARAM",
+                      "auth_data must be an object with a string public_key (and signatures "
+                      "an object)",
+                      400)};
     }
     return {{*algorithm, to_text(auth_data->value)}, std::nullopt};
 }
@@ -203,12 +213,9 @@ Reply update_version(State& state, const Call& call, KeyBackup& backup,
                      const std::string& version) {
     const auto body = parse_object(call.entry.body);
     if (!body) return error("M_NOT_JSON", "The body is not a JSON object", 400);
+    // read_config() holds the algorithm to the one a backup can have: the backup's own.
     auto [config, bad] = read_config(*body);
     if (bad) return bad;
-    if (config.algorithm != backup.algorithm) {
-        return error("M_INVALID_PARAM",
-                     "Algorithm does not match: the backup uses " + backup.algorithm, 400);
-    }
     if (body->HasMember("version") && member_string(*body, "version") != version) {
         return error("M_INVALID_PARAM", "The version in the body does not match the path's", 400);
     }
