@@ -61,6 +61,8 @@ void set_device_name(State& state, const Device& device, const std::string& name
 void forget_devices(State& state, const std::string& user_id,
                     const std::vector<std::string>& device_ids) {
     erase_device_tokens(state, user_id, device_ids);
+    forget_device_keys(state, user_id, device_ids);
+    forget_to_device(state, user_id, device_ids);
     for (const std::string& device_id : device_ids) {
         const Device device{user_id, device_id};
         const auto name = state.device_names.find(device.key());

@@ -41,6 +41,10 @@ void State::clear() {
     children.clear();
     read_positions.clear();
     unread_cache.clear();
+    device_keys.clear();
+    cross_signing.clear();
+    key_changes.clear();
+    to_device.clear();
 }
 
 Auth authenticate(State& state, const Call& call) {

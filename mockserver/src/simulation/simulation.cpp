@@ -214,6 +214,17 @@ constexpr Route kRoutes[] = {
     {"updateAppserviceRoomDirectoryVisibility", sim::handle_appservice},
     // sync.cpp
     {"sync", sim::handle_sync},
+    // keys.cpp: device keys, one-time and fallback keys, who changed them
+    {"uploadKeys", sim::handle_keys},
+    {"queryKeys", sim::handle_keys},
+    {"claimKeys", sim::handle_keys},
+    {"getKeysChanges", sim::handle_keys},
+    // cross_signing.cpp: cross-signing keys (user-interactive auth once a master key exists) and
+    // signatures, stored, never verified
+    {"uploadCrossSigningKeys", sim::handle_cross_signing},
+    {"uploadCrossSigningSignatures", sim::handle_cross_signing},
+    // to_device.cpp
+    {"sendToDevice", sim::handle_to_device},
     // media.cpp: /_matrix/media/{r0,v3} and the authenticated /_matrix/client/v1/media
     {"uploadContent", handle_legacy_media},
     {"createContent", handle_legacy_media},

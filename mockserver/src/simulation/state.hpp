@@ -144,6 +144,32 @@ struct UnreadCache {
     UnreadCounts counts;
 };
 
+// A device's end-to-end encryption keys as it uploaded them (keys.cpp); the simulation stores
+// and relays them, never verifies a signature.
+struct FallbackKey {
+    std::string key_id;  // "algorithm:key_id"
+    std::string key;     // its JSON
+    bool used = false;   // given out by a claim since it was uploaded
+};
+struct DeviceKeys {
+    std::string device_keys;  // the signed device_keys object without "unsigned"; "" until sent
+    std::map<std::string, std::string> one_time_keys;  // "algorithm:key_id" -> key JSON
+    std::map<std::string, FallbackKey> fallback_keys;  // algorithm -> its one fallback key
+};
+// A user's cross-signing keys (cross_signing.cpp), each a JSON object; "" when not uploaded.
+struct CrossSigningKeys {
+    std::string master;
+    std::string self_signing;
+    std::string user_signing;
+};
+// A send-to-device message queued for one device (to_device.cpp) until a sync acknowledges it.
+struct ToDeviceMessage {
+    std::uint64_t position = 0;  // the stream position it was sent at
+    std::string sender;
+    std::string type;
+    std::string content;  // JSON object
+};
+
 // An incremental /sync with nothing new yet: answered when a change its user can see arrives
 // (settle()), when its timeout passes, or when its client goes (Simulation::release).
 struct SyncWaiter {
@@ -212,6 +238,14 @@ struct State {
     // (user id, room id) -> the unread counts of the last sync that wrote the room. Filled by
     // /sync (const), so its entries are charged in advance, with each m.room.member event.
     mutable std::map<std::pair<std::string, std::string>, UnreadCache> unread_cache;
+    // End-to-end encryption (keys.cpp, cross_signing.cpp, to_device.cpp): device key -> its
+    // keys; user -> cross-signing keys; stream position -> the user whose device list or
+    // cross-signing keys changed then (device_lists, keys/changes); device key -> to-device
+    // messages not yet acknowledged, oldest first.
+    std::map<std::string, DeviceKeys> device_keys;
+    std::map<std::string, CrossSigningKeys> cross_signing;
+    std::map<std::uint64_t, std::string> key_changes;
+    std::map<std::string, std::deque<ToDeviceMessage>> to_device;
 
     // Held syncs, by id and by user; the users a change since the last settle() may concern;
     // and the answers decided under the lock, delivered after it is released.
@@ -493,6 +527,44 @@ Reply handle_server_admin(State& state, Call& call);
 std::string reports_json(const State& state);
 // /.well-known/matrix/*, TURN credentials, third-party lookup, OpenID tokens.
 Reply handle_discovery(State& state, Call& call);
+// --- end-to-end encryption (keys.cpp, cross_signing.cpp, to_device.cpp) --------------------
+
+// keys/upload, keys/query, keys/claim, keys/changes.
+Reply handle_keys(State& state, Call& call);
+// keys/device_signing/upload (user-interactive auth once a master key exists),
+// keys/signatures/upload.
+Reply handle_cross_signing(State& state, Call& call);
+// sendToDevice: queued per target device, idempotent per (device, transaction id).
+Reply handle_to_device(State& state, Call& call);
+// What note_key_change() stores.
+std::size_t key_change_cost(std::string_view user_id);
+// Records that the user's device list or cross-signing keys changed (at a new stream position)
+// and wakes the held syncs of everyone sharing a room with them; the caller checked
+// refuse_if_full(key_change_cost(user_id)).
+void note_key_change(State& state, const std::string& user_id);
+// Users whose keys changed between stream positions `from` and `to` and who share a room with
+// `user_id` (or are that user), and users who stopped sharing one; membership is judged as it is
+// now, so a user may be listed who needs no re-query, never left out.
+struct DeviceListChanges {
+    std::vector<std::string> changed;
+    std::vector<std::string> left;
+};
+DeviceListChanges device_list_changes(const State& state, const std::string& user_id,
+                                      std::uint64_t from, std::uint64_t to);
+// /sync's device_one_time_keys_count and device_unused_fallback_key_types for the device.
+std::string one_time_key_counts_json(const State& state, const Device& device);
+std::string unused_fallback_key_types_json(const State& state, const Device& device);
+// The to-device messages queued for the device after stream position `after`, as /sync lists
+// them ({type, sender, content}).
+std::vector<std::string> to_device_events(const State& state, const Device& device,
+                                          std::uint64_t after);
+// A sync from `since` acknowledges the messages sent up to it: they are forgotten.
+void acknowledge_to_device(State& state, const Device& device, std::uint64_t since);
+// forget_devices calls these: the devices' keys (a change others hear of) and their queues.
+void forget_device_keys(State& state, const std::string& user_id,
+                        const std::vector<std::string>& device_ids);
+void forget_to_device(State& state, const std::string& user_id,
+                      const std::vector<std::string>& device_ids);
 // --- relations and bundled aggregations (aggregations.cpp) ---------------------------------
 
 // What content.m.relates_to says: the parent's event id and the rel_type.

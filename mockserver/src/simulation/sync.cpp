@@ -218,21 +218,39 @@ Built build(const State& state, const Device& device, std::optional<std::uint64_
         }
     }
     has_data = has_data || !account_data.empty();
+    // End-to-end encryption: the device's queued to-device messages, whose keys to re-query
+    // (incremental syncs only: an initial sync's client queries everyone it meets), and the
+    // device's key counts (which alone do not end a held sync).
+    const std::vector<std::string> to_device = to_device_events(state, device, after);
+    std::vector<std::string> changed;
+    std::vector<std::string> left;
+    if (!initial) {
+        const DeviceListChanges lists =
+            device_list_changes(state, device.user_id, after, state.position);
+        for (const std::string& user_id : lists.changed) changed.push_back(quote(user_id));
+        for (const std::string& user_id : lists.left) left.push_back(quote(user_id));
+    }
+    has_data = has_data || !to_device.empty() || !changed.empty() || !left.empty();
     const std::string rooms = JsonObject()
                                   .raw("join", join.text())
                                   .raw("invite", invite.text())
                                   .raw("knock", knock.text())
                                   .raw("leave", leave.text())
                                   .text();
-    std::string body = JsonObject()
-                           .str("next_batch", "s" + std::to_string(state.position))
-                           .raw("rooms", rooms)
-                           .raw("account_data", events_object(account_data))
-                           .raw("presence", R"({"events":[]})")
-                           .raw("to_device", R"({"events":[]})")
-                           .raw("device_lists", R"({"changed":[],"left":[]})")
-                           .raw("device_one_time_keys_count", "{}")
-                           .text();
+    std::string body =
+        JsonObject()
+            .str("next_batch", "s" + std::to_string(state.position))
+            .raw("rooms", rooms)
+            .raw("account_data", events_object(account_data))
+            .raw("presence", R"({"events":[]})")
+            .raw("to_device", events_object(to_device))
+            .raw("device_lists", JsonObject()
+                                     .raw("changed", json_array(changed))
+                                     .raw("left", json_array(left))
+                                     .text())
+            .raw("device_one_time_keys_count", one_time_key_counts_json(state, device))
+            .raw("device_unused_fallback_key_types", unused_fallback_key_types_json(state, device))
+            .text();
     return {std::move(body), has_data};
 }
 
@@ -291,6 +309,8 @@ Reply handle_sync(State& state, Call& call) {
     const std::size_t limit = timeline_limit(state, device, call);
     const bool full_state = query(call, "full_state") == "true";
 
+    // The client asks from `since` on: it has the to-device messages sent up to there.
+    if (since) acknowledge_to_device(state, device, *since);
     const std::string key = device.key();
     if (state.active_syncs[key] > 0) {
         call.flags.push_back("sync: concurrent /sync on device " + device.device_id);
