@@ -413,5 +413,34 @@ TEST(SimulationE2ee, DeletedDevicesTakeTheirKeysAndMessagesWithThem) {
     EXPECT_LT(state_bytes(hs) - before, 1000);
 }
 
+TEST(SimulationE2ee, KeysAndMessagesPastTheStateCapAreRefusedWhole) {
+    MockHomeserverOptions options = simulated();
+    options.simulation_options.state_capacity_bytes = 64 * 1024;
+    MockHomeserver hs(options);
+    const Account alice = add_user(hs, "alice");
+    const std::string device = device_of(hs, alice);
+    const std::int64_t before = state_bytes(hs);
+    const std::string big(1024, 'k');
+    std::string keys;
+    for (int i = 0; i < 100; ++i) {
+        keys += (keys.empty() ? "" : ",") + std::string(R"("signed_curve25519:K)") +
+                std::to_string(i) + R"(":)" + otk(big);
+    }
+    RawResponse r = upload_keys(hs, alice, R"({"one_time_keys":{)" + keys + "}}");
+    EXPECT_EQ(r.status, 403) << r.body;
+    EXPECT_EQ(errcode(r), "M_RESOURCE_LIMIT_EXCEEDED");
+    r = call(hs.port(), "PUT", kV3 + "/sendToDevice/m.test/big", alice.token,
+             R"({"messages":{")" + alice.user_id + R"(":{")" + device + R"(":{"body":")" +
+                 std::string(100 * 1024, 'x') + R"("}}}})");
+    EXPECT_EQ(r.status, 403) << r.status;
+    EXPECT_EQ(state_bytes(hs), before) << "a refused request stores nothing";
+    r = upload_keys(hs, alice, "{}");
+    EXPECT_EQ(count_of(parse(r.body)["one_time_key_counts"], "signed_curve25519"), 0) << r.body;
+    // Within the cap the same kind of upload is stored, and charged.
+    r = upload_keys(hs, alice, R"({"one_time_keys":{"signed_curve25519:A":)" + otk(big) + "}}");
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_GT(state_bytes(hs), before + 1024);
+}
+
 }  // namespace
 }  // namespace matrix::mock

@@ -64,8 +64,7 @@ std::string device_information(const State& state, const std::string& key,
                                const std::string& device_keys) {
     const auto name = state.device_names.find(key);
     if (name == state.device_names.end()) return device_keys;
-    const std::string extra =
-        JsonObject().str("device_display_name", name->second).text();  // {"device_display_name":..}
+    const std::string extra = JsonObject().str("device_display_name", name->second).text();
     // The stored object has no "unsigned" (upload drops it), so the member is added at its end.
     std::string out = device_keys.substr(0, device_keys.size() - 1);
     if (out.size() > 1) out += ',';
@@ -326,13 +325,13 @@ Reply claim(State& state, const Call& call) {
 }
 
 Reply changes(const State& state, const Call& call, const Device& me) {
-    const auto from_text = query(call, "from");
-    const auto to_text_ = query(call, "to");
-    if (!from_text || !to_text_) {
+    const auto from_token = query(call, "from");
+    const auto to_token = query(call, "to");
+    if (!from_token || !to_token) {
         return error("M_MISSING_PARAM", "keys/changes needs from and to", 400);
     }
-    const auto from = parse_token(state, *from_text);
-    const auto to = parse_token(state, *to_text_);
+    const auto from = parse_token(state, *from_token);
+    const auto to = parse_token(state, *to_token);
     if (!from || !to) {
         return error("M_INVALID_PARAM",
                      "from and to must be sync tokens this server issued (next_batch)", 400);
