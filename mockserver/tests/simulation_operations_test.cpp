@@ -5,7 +5,8 @@
 // (matrix::validate_response); where the spec requires a token, 401 M_MISSING_TOKEN without
 // one, and never M_MISSING_TOKEN where it does not. An operation it does not answer yet must say
 // so (404, "the simulation does not implement <operationId>"); the test lists them. Then every
-// PUT whose path has a GET too: the GET reads back what the PUT wrote.
+// PUT whose path has a GET too: the GET (with the PUT's query parameters that it takes too)
+// reads back what the PUT wrote.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -272,21 +273,56 @@ std::string body_in(const World& world, const std::string& body) {
     return buffer.GetString();
 }
 
-// What a write's spec example assumes exists and the seeded world lacks: created first, each a
-// PUT of (path after /_matrix/client/v3, body).
-std::vector<std::pair<std::string, std::string>> prerequisites(std::string_view operation_id) {
+// A request a write's example needs made first: (method, path after /_matrix/client/v3, body).
+struct Prerequisite {
+    std::string method;
+    std::string path;
+    std::string body;
+};
+
+// What a write's spec example assumes exists and the seeded world lacks: created first.
+std::vector<Prerequisite> prerequisites(std::string_view operation_id) {
     // setPushRule's example places its rule after anotherRuleId and before someRuleId.
     if (operation_id == "setPushRule") {
-        return {{"/pushrules/global/content/anotherRuleId", R"({"pattern":"a","actions":[]})"},
-                {"/pushrules/global/content/someRuleId", R"({"pattern":"b","actions":[]})"}};
+        return {
+            {"PUT", "/pushrules/global/content/anotherRuleId", R"({"pattern":"a","actions":[]})"},
+            {"PUT", "/pushrules/global/content/someRuleId", R"({"pattern":"b","actions":[]})"}};
     }
     if (operation_id == "setPushRuleActions") {
-        return {{"/pushrules/global/room/%23spam%3Aexample.com", R"({"actions":[]})"}};
+        return {{"PUT", "/pushrules/global/room/%23spam%3Aexample.com", R"({"actions":[]})"}};
     }
     if (operation_id == "setPushRuleEnabled") {
-        return {{"/pushrules/global/content/nocake", R"({"pattern":"cake*lie","actions":[]})"}};
+        return {
+            {"PUT", "/pushrules/global/content/nocake", R"({"pattern":"cake*lie","actions":[]})"}};
+    }
+    // The room_keys examples name backup version "1": the first one a user creates.
+    if (operation_id.starts_with("putRoomKey")) {
+        return {{"POST", "/room_keys/version",
+                 R"({"algorithm":"m.megolm_backup.v1.curve25519-aes-sha2",)"
+                 R"("auth_data":{"public_key":"before"}})"}};
     }
     return {};
+}
+
+// The write's query parameters (encoded, without '?') that the read takes too: the room_keys
+// reads name the backup version as their writes do.
+std::string read_query(const EndpointSpec& read, const std::string& write_query) {
+    std::string out;
+    std::string_view rest = write_query;
+    while (!rest.empty()) {
+        const std::size_t amp = rest.find('&');
+        const std::string_view pair = rest.substr(0, amp);
+        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+        const auto name = percent_decode(pair.substr(0, pair.find('=')));
+        const bool taken =
+            name && std::ranges::any_of(read.params, [&](const ParamSpec& param) {
+                return param.location == ParamLocation::query && param.key() == *name;
+            });
+        if (!taken) continue;
+        if (!out.empty()) out += '&';
+        out += pair;
+    }
+    return out;
 }
 
 // Writes that only an admin may make, and the simulation has no admin: refused with 403.
@@ -308,10 +344,10 @@ TEST_P(SimulationWriteThenRead, ReadsBackWhatWasWritten) {
     const std::string target = path + (pair.write.query.empty() ? "" : "?" + pair.write.query);
     const std::string body = body_in(world, pair.write.body);
     SCOPED_TRACE("PUT " + target + " " + body + ", then " + std::string(pair.read->operation_id));
-    for (const auto& [prerequisite, content] : prerequisites(pair.write.operation_id)) {
-        const RawResponse made =
-            call(hs.port(), "PUT", testing::kV3 + prerequisite, world.alice.token, content);
-        ASSERT_EQ(made.status, 200) << prerequisite << ": " << made.body;
+    for (const Prerequisite& before : prerequisites(pair.write.operation_id)) {
+        const RawResponse made = call(hs.port(), before.method, testing::kV3 + before.path,
+                                      world.alice.token, before.body);
+        ASSERT_EQ(made.status, 200) << before.method << " " << before.path << ": " << made.body;
     }
     const RawResponse written = call(hs.port(), "PUT", target, world.alice.token, body);
     if (needs_an_admin(pair.write.operation_id)) {
@@ -319,7 +355,9 @@ TEST_P(SimulationWriteThenRead, ReadsBackWhatWasWritten) {
         return;
     }
     ASSERT_EQ(written.status, 200) << written.body;
-    const RawResponse read = call(hs.port(), "GET", path, world.alice.token);
+    const std::string query = read_query(*pair.read, pair.write.query);
+    const RawResponse read =
+        call(hs.port(), "GET", path + (query.empty() ? "" : "?" + query), world.alice.token);
     ASSERT_EQ(read.status, 200) << read.body;
     const auto difference =
         first_difference(Json::parse(body), Json::parse(read.body), {.ignore_extra_members = true});

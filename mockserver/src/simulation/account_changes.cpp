@@ -42,6 +42,7 @@ Reply deactivate(State& state, const Requester& requester) {
     user.deactivated = true;
     log_out_devices(state, requester.user_id, std::nullopt);
     forget_threepids(state, user);
+    forget_key_backups(state, requester.user_id);
     return ok(R"({"id_server_unbind_result":"no-support"})");
 }
 

@@ -45,6 +45,7 @@ void State::clear() {
     cross_signing.clear();
     key_changes.clear();
     to_device.clear();
+    key_backups.clear();
 }
 
 Auth authenticate(State& state, const Call& call) {

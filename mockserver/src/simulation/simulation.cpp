@@ -152,6 +152,21 @@ constexpr Route kRoutes[] = {
     // pushers.cpp
     {"getPushers", sim::handle_pushers},
     {"postPusher", sim::handle_pushers},
+    // key_backup.cpp: server-side key backup versions and the session keys stored in them
+    {"postRoomKeysVersion", sim::handle_key_backup},
+    {"getRoomKeysVersionCurrent", sim::handle_key_backup},
+    {"getRoomKeysVersion", sim::handle_key_backup},
+    {"putRoomKeysVersion", sim::handle_key_backup},
+    {"deleteRoomKeysVersion", sim::handle_key_backup},
+    {"putRoomKeys", sim::handle_key_backup},
+    {"getRoomKeys", sim::handle_key_backup},
+    {"deleteRoomKeys", sim::handle_key_backup},
+    {"putRoomKeysByRoomId", sim::handle_key_backup},
+    {"getRoomKeysByRoomId", sim::handle_key_backup},
+    {"deleteRoomKeysByRoomId", sim::handle_key_backup},
+    {"putRoomKeyBySessionId", sim::handle_key_backup},
+    {"getRoomKeyBySessionId", sim::handle_key_backup},
+    {"deleteRoomKeyBySessionId", sim::handle_key_backup},
     // user_directory.cpp
     {"searchUserDirectory", sim::handle_user_directory},
     // discovery.cpp: /.well-known, TURN credentials, third-party lookup, OpenID tokens

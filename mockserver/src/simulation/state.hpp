@@ -170,6 +170,30 @@ struct ToDeviceMessage {
     std::string content;  // JSON object
 };
 
+// One session's key in a server-side key backup (key_backup.cpp): what decides whether a later
+// upload replaces it, and the KeyBackupData object as the client sent it.
+struct BackedUpKey {
+    bool is_verified = false;
+    std::int64_t first_message_index = 0;
+    std::int64_t forwarded_count = 0;
+    std::string json;
+};
+
+// One backup version: its configuration and its keys by (room id, session id).
+struct KeyBackup {
+    std::string algorithm;
+    std::string auth_data;  // a JSON object
+    std::map<std::pair<std::string, std::string>, BackedUpKey> keys;
+    std::uint64_t etag = 0;  // bumped whenever the keys change
+};
+
+// A user's key backups. Versions are numbered 1, 2, ... per user and never reused, so a version
+// up to last_version that `versions` lacks was deleted (deleting it again succeeds).
+struct KeyBackups {
+    std::map<std::uint64_t, KeyBackup> versions;  // the newest is the current one
+    std::uint64_t last_version = 0;
+};
+
 // An incremental /sync with nothing new yet: answered when a change its user can see arrives
 // (settle()), when its timeout passes, or when its client goes (Simulation::release).
 struct SyncWaiter {
@@ -246,6 +270,8 @@ struct State {
     std::map<std::string, CrossSigningKeys> cross_signing;
     std::map<std::uint64_t, std::string> key_changes;
     std::map<std::string, std::deque<ToDeviceMessage>> to_device;
+    // User id -> their server-side key backups (key_backup.cpp).
+    std::map<std::string, KeyBackups> key_backups;
 
     // Held syncs, by id and by user; the users a change since the last settle() may concern;
     // and the answers decided under the lock, delivered after it is released.
@@ -605,6 +631,10 @@ Reply handle_knock(State& state, Call& call);
 Reply handle_room_upgrade(State& state, Call& call);
 // getNotifications: the events that notified the user by their push rules, newest first.
 Reply handle_notifications(State& state, Call& call);
+// The room_keys operations: backup versions and the session keys stored in them.
+Reply handle_key_backup(State& state, Call& call);
+// Forgets the user's key backups and gives their bytes back (a deactivated account).
+void forget_key_backups(State& state, const std::string& user_id);
 
 // --- push rules (push_rules.cpp, push_rule_defaults.cpp, push_rule_evaluation.cpp) ----------
 
