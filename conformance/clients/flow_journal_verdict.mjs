@@ -4,7 +4,7 @@
 //
 // Prints every request except the harness's own /__admin calls, grouped by the spec operation
 // the server identified, with a count and the statuses it got; then the ones answered 4xx/5xx
-// (404: what the server lacked) by status with an example path; then the spec
+// (a 404 is what the server lacked, or its answer) by status with an example path; then the spec
 // verdicts. Exits 3 when any request is unidentified (no spec operation) or breaks the spec (the
 // journal's "violations"), listing them; otherwise 0. A 4xx/5xx alone does not fail: the flow
 // itself fails when an answer it needs is missing, and names the step.
@@ -41,7 +41,7 @@ const say = (line) => process.stdout.write(`${line}\n`);
 if (seen.size === 0) say("  (none)");
 for (const [key, row] of seen) say(`  ${key}  x${row.count}  [${[...row.statuses].join(",")}]`);
 
-say("== answered 4xx/5xx (404: the server lacked them)");
+say("== answered 4xx/5xx (a 404 is an operation the server lacks, or its answer, e.g. no key backup)");
 const failing = [...seen].filter(([, row]) => row.failures.size > 0);
 if (failing.length === 0) say("  (none)");
 for (const [key, row] of failing) {
