@@ -1,9 +1,13 @@
 # What every real-client flow script shares (sourced, not run): installing Debian packages it
-# lacks, starting a fresh matrix-mockserver on an ephemeral port with a journal, stopping it on
-# exit, and writing the spec conformance report of the journal in its three formats.
+# lacks (and, for the node flows, node/npm and the locked npm packages), starting a fresh
+# matrix-mockserver on an ephemeral port with a journal, stopping it on exit, judging the
+# journal's requests (node flows) and writing its spec conformance report in three formats.
 #
 # A script sets `flow_name` (used in messages and report file names, e.g. "nio") before calling
 # these, and calls flow_check_mockserver first.
+
+# This directory: the node flows, their package.json and lock file, flow_journal_verdict.mjs.
+flow_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # Exits with usage when the first argument is not an executable mock server.
 flow_check_mockserver() {
@@ -24,6 +28,29 @@ flow_apt_install() {
     if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
     "${sudo_cmd[@]}" apt-get update -q
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "$@"
+}
+
+# Installs Node.js and npm from Debian when missing, and the npm packages of package-lock.json
+# (matrix-js-sdk and the Rust crypto's wasm) into $flow_dir/node_modules when it is missing or
+# older than the lock file; prints the versions.
+flow_npm_install() {
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        flow_apt_install nodejs npm
+    fi
+    echo "== node $(node --version), npm $(npm --version)"
+    if [[ ! -d $flow_dir/node_modules || $flow_dir/package-lock.json -nt $flow_dir/node_modules ]]; then
+        echo "== npm ci in $flow_dir"
+        (cd "$flow_dir" && npm ci --no-audit --no-fund)
+        touch "$flow_dir/node_modules"
+    fi
+    echo "== matrix-js-sdk $(cd "$flow_dir" && node -p 'require("matrix-js-sdk/package.json").version')"
+}
+
+# Lists the client's requests in the journal by spec operation with the statuses they got, then
+# those answered 4xx/5xx, and returns 3 when any is unidentified or breaks the spec (the
+# journal's "operation" and "violations"), listing them (flow_journal_verdict.mjs).
+flow_journal_verdict() {
+    node "$flow_dir/flow_journal_verdict.mjs" "$journal"
 }
 
 flow_stop_mockserver() {
