@@ -152,9 +152,9 @@ TEST(SimulationDevices, LoginNamesANewDeviceAndItsListingShowsWhereItWasSeen) {
     EXPECT_GT(last_seen_ts(one), 0);
     const RawResponse list = call(hs.port(), "GET", kV3 + "/devices", token);
     ASSERT_EQ(list.status, 200) << list.body;
-    const auto devices = parse(list.body)["devices"].GetArray();
+    const auto listing = parse(list.body);  // kept: the array below lives in it
     bool listed = false;
-    for (const auto& entry : devices) {
+    for (const auto& entry : listing["devices"].GetArray()) {
         if (str(entry, "device_id") != "LAPTOP") continue;
         listed = true;
         EXPECT_EQ(str(entry, "display_name"), "Alice's laptop") << list.body;

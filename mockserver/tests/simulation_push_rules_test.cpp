@@ -57,7 +57,8 @@ std::vector<std::string> notified(const MockHomeserver& hs, const Account& who,
     EXPECT_EQ(r.status, 200) << r.body;
     expect_valid("getNotifications", r);
     std::vector<std::string> ids;
-    for (const auto& n : parse(r.body)["notifications"].GetArray()) {
+    const auto json = parse(r.body);  // kept: a range-for over a temporary's member dangles
+    for (const auto& n : json["notifications"].GetArray()) {
         ids.push_back(str(n["event"], "event_id"));
     }
     return ids;
