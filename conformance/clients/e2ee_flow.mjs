@@ -11,8 +11,9 @@
 // `e2ee flow passed`, and exits 0. Set E2EE_FLOW_VERBOSE=1 to keep the sdk's logging.
 
 import * as sdk from "matrix-js-sdk";
-import { logger } from "matrix-js-sdk/lib/logger.js";
 import { AllDevicesIsolationMode } from "matrix-js-sdk/lib/crypto-api/index.js";
+
+import { createFlow, describeError, say } from "./flow_steps.mjs";
 
 const OVERALL_TIMEOUT_MS = 120_000;
 const ALICE_MESSAGE = "hello bob (encrypted)";
@@ -26,21 +27,6 @@ if (!baseUrlArg || !prefix || !password) {
 }
 const baseUrl = baseUrlArg.replace(/\/+$/, "");
 
-// As in js_sdk_flow.mjs: the sdk (and the crypto wasm, through the sdk's logger) writes through
-// console.* at log time, so unless asked for verbosity those become no-ops and this script
-// writes its own output with process.stdout.write.
-if (!process.env.E2EE_FLOW_VERBOSE) {
-    logger.disableAll();
-    for (const method of ["log", "debug", "info", "warn", "error", "trace"]) {
-        console[method] = () => {};
-    }
-}
-
-const say = (line) => process.stdout.write(`${line}\n`);
-
-let currentStep = "start";
-// What the current step last saw, named when it fails (e.g. why an event is not decrypted yet).
-let stepDetail = null;
 const clients = [];
 
 // Every request answered 4xx/5xx or not answered at all, with its first response body and a
@@ -57,60 +43,26 @@ function recordFailure(label, method, path, outcome) {
 // Every request body and /sync response body, kept to show the plaintexts never crossed the wire.
 const wire = [];
 
-function fail(reason) {
-    const detail = stepDetail ? ` (${stepDetail})` : "";
-    process.stdout.write(`e2ee flow failed at step "${currentStep}": ${reason}${detail}\n`);
-    if (failedRequests.size > 0) {
-        process.stdout.write("failed requests (client, method, path -> status, first body; count):\n");
-        for (const [key, row] of failedRequests) process.stdout.write(`  ${key} -> ${row.outcome}; x${row.count}\n`);
-    }
-    for (const client of clients) {
-        try {
-            client.stopClient();
-        } catch {
-            // already failing; the message above is what matters
+const flow = createFlow({
+    label: "e2ee",
+    overallTimeoutMs: OVERALL_TIMEOUT_MS,
+    verboseEnv: "E2EE_FLOW_VERBOSE",
+    context: () => {
+        if (failedRequests.size === 0) return "";
+        const rows = [...failedRequests].map(([key, row]) => `\n  ${key} -> ${row.outcome}; x${row.count}`);
+        return `\nfailed requests (client, method, path -> status, first body; count):${rows.join("")}`;
+    },
+    onFail: () => {
+        for (const client of clients) {
+            try {
+                client.stopClient();
+            } catch {
+                // stop the others all the same
+            }
         }
-    }
-    process.exit(1);
-}
-
-const overallTimer = setTimeout(
-    () => fail(`the whole flow did not finish within ${OVERALL_TIMEOUT_MS / 1000} s`),
-    OVERALL_TIMEOUT_MS,
-);
-
-function describeError(error) {
-    if (error instanceof sdk.MatrixError) {
-        const detail = error.data?.error ? `: ${error.data.error}` : "";
-        return `HTTP ${error.httpStatus} ${error.errcode ?? "(no errcode)"}${detail}` +
-            (error.url ? ` from ${new URL(error.url).pathname}` : "");
-    }
-    if (error instanceof Error) {
-        const cause = error.cause instanceof Error ? ` (cause: ${error.cause.message})` : "";
-        return `${error.name === "Error" ? "" : `${error.name}: `}${error.message}${cause}`;
-    }
-    return String(error);
-}
-
-// Runs one labelled step; `body` returns a promise. Prints `ok <name>` or fails the flow.
-async function step(name, timeoutMs, body) {
-    currentStep = name;
-    stepDetail = null;
-    const started = Date.now();
-    let timer;
-    const timeout = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs / 1000} s`)), timeoutMs);
-    });
-    try {
-        const result = await Promise.race([body(), timeout]);
-        say(`ok   ${name} (${Date.now() - started} ms)`);
-        return result;
-    } catch (error) {
-        fail(describeError(error));
-    } finally {
-        clearTimeout(timer);
-    }
-}
+    },
+});
+const step = flow.step;
 
 // Resolves when `check()` returns a truthy value, polling every 100 ms; the step's timeout bounds it.
 async function until(check) {
@@ -223,18 +175,18 @@ async function seeDevice(viewer, owner) {
 // and decrypts to an m.room.message with `body`. A decryption failure is not final (the room key
 // may arrive by to-device after the event); it is named if the step times out.
 async function receiveDecrypted(client, roomId, senderId, body) {
-    stepDetail = "no m.room.encrypted event from the sender yet";
+    flow.detail = "no m.room.encrypted event from the sender yet";
     return until(async () => {
         const events = client.getRoom(roomId)?.getLiveTimeline().getEvents() ?? [];
         for (const event of events) {
             if (event.getSender() !== senderId || event.getWireType() !== "m.room.encrypted") continue;
             await event.getDecryptionPromise();
             if (event.isDecryptionFailure()) {
-                stepDetail = `event ${event.getId()} not decrypted: ${event.decryptionFailureReason}`;
+                flow.detail = `event ${event.getId()} not decrypted: ${event.decryptionFailureReason}`;
                 continue;
             }
             if (event.getType() === "m.room.message" && event.getContent()?.body === body) return event;
-            stepDetail = `event ${event.getId()} decrypted to ${event.getType()} ${JSON.stringify(event.getContent())}`;
+            flow.detail = `event ${event.getId()} decrypted to ${event.getType()} ${JSON.stringify(event.getContent())}`;
         }
         return null;
     });
@@ -292,8 +244,7 @@ async function exchange(sender, receiver, body) {
         receiveDecrypted(receiver, roomId, sender.getUserId(), body),
     );
     if (event.getId() !== sent.event_id) {
-        currentStep = `${receiverName} receives m.room.encrypted and decrypts it`;
-        fail(`the decrypted event ${event.getId()} is not the one sent (${sent.event_id})`);
+        flow.failStep(`${receiverName} receives m.room.encrypted and decrypts it`, `the decrypted event ${event.getId()} is not the one sent (${sent.event_id})`);
     }
     say(`${receiverName} decrypted: ${event.getContent().body}`);
 }
@@ -317,7 +268,4 @@ await step("stopClient (both)", 5_000, async () => {
     for (const client of clients) client.stopClient();
 });
 
-clearTimeout(overallTimer);
-say(`e2ee flow passed (${aliceId} and ${bobId})`);
-// A long-poll /sync aborted by stopClient may keep a socket open briefly; do not wait for it.
-process.exit(0);
+flow.passed(`e2ee flow passed (${aliceId} and ${bobId})`);

@@ -7,7 +7,8 @@
 // then `js-sdk flow passed`, and exits 0. Set JS_SDK_FLOW_VERBOSE=1 to keep the sdk's logging.
 
 import * as sdk from "matrix-js-sdk";
-import { logger } from "matrix-js-sdk/lib/logger.js";
+
+import { createFlow, describeError } from "./flow_steps.mjs";
 
 const OVERALL_TIMEOUT_MS = 60_000;
 const MESSAGE_BODY = "hello from js-sdk";
@@ -19,73 +20,19 @@ if (!baseUrlArg || !user || !password) {
 }
 const baseUrl = baseUrlArg.replace(/\/+$/, "");
 
-// The sdk logs through loglevel loggers ("matrix", "matrix-<child>", ...), each of which calls
-// console.* at log time. Silencing the root logger does not reach children that modules created
-// at import time, so unless asked for verbosity the console methods the sdk uses become no-ops;
-// this script writes its own output with process.stdout/stderr.write.
-if (!process.env.JS_SDK_FLOW_VERBOSE) {
-    logger.disableAll();
-    for (const method of ["log", "debug", "info", "warn", "error", "trace"]) {
-        console[method] = () => {};
-    }
-}
-
-const say = (line) => process.stdout.write(`${line}\n`);
-
-let currentStep = "start";
 let client = null;
-
-function fail(reason) {
-    const context = lastFailure ? ` (last failed request: ${lastFailure})` : "";
-    process.stdout.write(`js-sdk flow failed at step "${currentStep}": ${reason}${context}\n`);
-    try {
-        client?.stopClient();
-    } catch {
-        // already failing; the message above is what matters
-    }
-    process.exit(1);
-}
-
-const overallTimer = setTimeout(
-    () => fail(`the whole flow did not finish within ${OVERALL_TIMEOUT_MS / 1000} s`),
-    OVERALL_TIMEOUT_MS,
-);
-
-function describeError(error) {
-    if (error instanceof sdk.MatrixError) {
-        const detail = error.data?.error ? `: ${error.data.error}` : "";
-        return `HTTP ${error.httpStatus} ${error.errcode ?? "(no errcode)"}${detail}` +
-            (error.url ? ` from ${new URL(error.url).pathname}` : "");
-    }
-    if (error instanceof Error) {
-        const cause = error.cause instanceof Error ? ` (cause: ${error.cause.message})` : "";
-        return `${error.name === "Error" ? "" : `${error.name}: `}${error.message}${cause}`;
-    }
-    return String(error);
-}
-
-// Runs one labelled step; `body` returns a promise. Prints `ok <name>` or fails the flow.
-async function step(name, timeoutMs, body) {
-    currentStep = name;
-    const started = Date.now();
-    let timer;
-    const timeout = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs / 1000} s`)), timeoutMs);
-    });
-    try {
-        const result = await Promise.race([body(), timeout]);
-        say(`ok   ${name} (${Date.now() - started} ms)`);
-        return result;
-    } catch (error) {
-        fail(describeError(error));
-    } finally {
-        clearTimeout(timer);
-    }
-}
-
 // The last request that failed, named in failure messages: the sdk retries some failures
 // (push rules, the first /sync) silently until a step times out.
 let lastFailure = null;
+
+const flow = createFlow({
+    label: "js-sdk",
+    overallTimeoutMs: OVERALL_TIMEOUT_MS,
+    verboseEnv: "JS_SDK_FLOW_VERBOSE",
+    context: () => (lastFailure ? ` (last failed request: ${lastFailure})` : ""),
+    onFail: () => client?.stopClient(),
+});
+const step = flow.step;
 
 // Every /sync response body, kept so the flow can show the message arrived through sync.
 const syncBodies = [];
@@ -249,7 +196,4 @@ await step("stopClient", 5_000, async () => {
     client.stopClient();
 });
 
-clearTimeout(overallTimer);
-say("js-sdk flow passed");
-// A long-poll /sync aborted by stopClient may keep a socket open briefly; do not wait for it.
-process.exit(0);
+flow.passed("js-sdk flow passed");
