@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench_help.hpp"
 #include "counting_allocator.hpp"
 #include "matrix/api.hpp"
 #include "matrix/encoded_request.hpp"
@@ -233,7 +234,7 @@ int main(int argc, char** argv) {
                                  encode_baseline_send_room_event);
     if (!check_baseline_matches_sdk()) return 1;
 
-    benchmark::Initialize(&argc, argv);
+    benchmark::Initialize(&argc, argv, matrix::bench::print_usage);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
