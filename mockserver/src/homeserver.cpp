@@ -44,7 +44,7 @@ std::string unmatched_message(const JournalEntry& entry, const std::vector<NearM
     // Off is the in-process default, so a user expecting a homeserver's answer is told how.
     if (!simulating) {
         message +=
-            ". The simulation is off: turn it on with MockHomeserverOptions{.simulation = true} "
+            ". The simulation is off: turn it on with MockHomeserverOptions::simulation = true "
             "in-process, or run matrix-mockserver without --no-simulation";
     }
     return message;

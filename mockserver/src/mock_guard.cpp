@@ -13,8 +13,18 @@
 namespace matrix::mock {
 namespace {
 
-std::mutex handler_mutex;
-MockFailureHandler installed_handler;  // empty: the default
+// The installed handler (empty: the default). A function's static, not a global: other files'
+// static initializers install handlers (matrix/mock/testing.hpp does), possibly before this
+// file's globals would be constructed.
+struct HandlerSlot {
+    std::mutex mutex;
+    MockFailureHandler handler;
+};
+
+HandlerSlot& handler_slot() {
+    static HandlerSlot slot;
+    return slot;
+}
 
 void default_handler(const MockFailure& failure) {
     std::cerr << failure.file << ':' << failure.line << ": " << failure.report << '\n';
@@ -62,8 +72,9 @@ std::string nearest_requests(const MockHomeserver& server, const std::string& id
 }  // namespace
 
 MockFailureHandler set_mock_failure_handler(MockFailureHandler handler) {
-    std::lock_guard lock(handler_mutex);
-    return std::exchange(installed_handler, std::move(handler));
+    HandlerSlot& slot = handler_slot();
+    std::lock_guard lock(slot.mutex);
+    return std::exchange(slot.handler, std::move(handler));
 }
 
 MockGuard::MockGuard(MockHomeserver& server, std::string id, std::string label,
@@ -130,8 +141,9 @@ void MockGuard::finish() noexcept {
         if (!report) return;
         MockFailureHandler handler;
         {
-            std::lock_guard lock(handler_mutex);
-            handler = installed_handler;
+            HandlerSlot& slot = handler_slot();
+            std::lock_guard lock(slot.mutex);
+            handler = slot.handler;
         }
         const MockFailure failure{std::move(*report), mounted_at_.file_name(),
                                   static_cast<int>(mounted_at_.line())};
