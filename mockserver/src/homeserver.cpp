@@ -129,6 +129,7 @@ struct MockHomeserver::Impl final : http::Handler {
     std::unique_ptr<Simulation> simulation;
     std::unique_ptr<http::Server> server;
     bool stopped = false;
+    std::shared_ptr<const bool> lifetime = std::make_shared<const bool>(true);
 
     explicit Impl(MockHomeserverOptions opts)
         : options(std::move(opts)), journal(options.journal_capacity, options.journal_max_bytes) {
@@ -338,6 +339,7 @@ Journal& MockHomeserver::journal() noexcept { return impl_->journal; }
 const Journal& MockHomeserver::journal() const noexcept { return impl_->journal; }
 StubRegistry& MockHomeserver::stubs() noexcept { return impl_->stubs; }
 Simulation* MockHomeserver::simulation() noexcept { return impl_->simulation.get(); }
+std::weak_ptr<const void> MockHomeserver::lifetime() const noexcept { return impl_->lifetime; }
 
 namespace {
 

@@ -5,6 +5,7 @@
 #include <exception>
 #include <iostream>
 #include <mutex>
+#include <stdexcept>
 #include <utility>
 
 #include "matrix/mock/homeserver.hpp"
@@ -81,6 +82,7 @@ MockGuard::MockGuard(MockHomeserver& server, std::string id, std::string label,
                      RequestPattern pattern, std::optional<Expectation> expectation,
                      std::source_location mounted_at)
     : server_(&server),
+      server_lifetime_(server.lifetime()),
       id_(std::move(id)),
       label_(std::move(label)),
       pattern_(std::move(pattern)),
@@ -89,6 +91,7 @@ MockGuard::MockGuard(MockHomeserver& server, std::string id, std::string label,
 
 MockGuard::MockGuard(MockGuard&& other) noexcept
     : server_(std::exchange(other.server_, nullptr)),
+      server_lifetime_(std::move(other.server_lifetime_)),
       id_(std::move(other.id_)),
       label_(std::move(other.label_)),
       pattern_(std::move(other.pattern_)),
@@ -99,6 +102,7 @@ MockGuard& MockGuard::operator=(MockGuard&& other) noexcept {
     if (this != &other) {
         finish();
         server_ = std::exchange(other.server_, nullptr);
+        server_lifetime_ = std::move(other.server_lifetime_);
         id_ = std::move(other.id_);
         label_ = std::move(other.label_);
         pattern_ = std::move(other.pattern_);
@@ -112,12 +116,19 @@ MockGuard::~MockGuard() { finish(); }
 
 std::size_t MockGuard::uses() const {
     if (server_ == nullptr) return 0;
+    if (server_lifetime_.expired())
+        throw std::logic_error(label_ + ": its MockHomeserver is gone; declare the guard after it");
     const std::optional<Stub> stub = server_->stubs().find(id_);
     return stub ? stub->uses : 0;
 }
 
 std::optional<std::string> MockGuard::failure() const {
     if (server_ == nullptr || !expectation_) return std::nullopt;
+    if (server_lifetime_.expired()) {
+        return label_ + " expected " + expectation_->describe() +
+               ", but its MockHomeserver was destroyed before the guard, so nothing was checked: "
+               "declare the guard after the server";
+    }
     const std::optional<Stub> stub = server_->stubs().find(id_);
     const std::size_t uses = stub ? stub->uses : 0;
     if (expectation_->holds(uses)) return std::nullopt;
@@ -136,7 +147,7 @@ void MockGuard::finish() noexcept {
     if (server_ == nullptr) return;
     try {
         std::optional<std::string> report = failure();
-        server_->stubs().remove(id_);
+        if (!server_lifetime_.expired()) server_->stubs().remove(id_);
         server_ = nullptr;
         if (!report) return;
         MockFailureHandler handler;

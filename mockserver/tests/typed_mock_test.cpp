@@ -252,6 +252,20 @@ TEST(MockGuardCheck, AMovedGuardChecksOnce) {
         "expected exactly 1 request, got 0");
 }
 
+TEST(MockGuardCheck, AGuardOutlivingItsServerSaysSoInsteadOfChecking) {
+    EXPECT_NONFATAL_FAILURE(
+        {
+            std::optional<MockGuard> guard;
+            {
+                MockHomeserver hs;
+                guard.emplace(hs.mock(endpoints::whoami).expect(exactly(1)).mount());
+            }
+            EXPECT_THROW(static_cast<void>(guard->uses()), std::logic_error);
+        },
+        "mock whoami expected exactly 1 request, but its MockHomeserver was destroyed before the "
+        "guard, so nothing was checked");
+}
+
 TEST(MockGuardCheckDeathTest, WithoutGoogleTestsHandlerAnUnmetGuardAborts) {
     GTEST_FLAG_SET(death_test_style, "threadsafe");
     EXPECT_DEATH(

@@ -147,6 +147,9 @@ class MockHomeserver {
     StubRegistry& stubs() noexcept;
     // The simulation, or nullptr when options.simulation is off.
     Simulation* simulation() noexcept;
+    // Expires when this server is destroyed, so that a MockGuard outliving it reports the
+    // mistake instead of reaching into freed memory.
+    std::weak_ptr<const void> lifetime() const noexcept;
 
   private:
     struct Impl;

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <source_location>
 #include <string>
@@ -52,7 +53,8 @@ using MockFailureHandler = std::function<void(const MockFailure& failure)>;
 MockFailureHandler set_mock_failure_handler(MockFailureHandler handler);
 
 // A mounted mock. Destroying it checks the expectation (reporting an unmet one through the
-// failure handler) and removes the stub. It must not outlive its homeserver: declare it after.
+// failure handler) and removes the stub. Declare it after its homeserver: one that outlives the
+// server reports that instead of its check.
 class [[nodiscard]] MockGuard {
   public:
     MockGuard(MockHomeserver& server, std::string id, std::string label, RequestPattern pattern,
@@ -73,7 +75,8 @@ class [[nodiscard]] MockGuard {
   private:
     void finish() noexcept;  // checks, reports, unmounts; leaves the guard empty
 
-    MockHomeserver* server_;  // nullptr once moved from
+    MockHomeserver* server_;                     // nullptr once moved from
+    std::weak_ptr<const void> server_lifetime_;  // expired: the server is gone
     std::string id_;
     std::string label_;  // "mock whoami", for reports
     RequestPattern pattern_;
