@@ -4,10 +4,13 @@
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "matrix/endpoints.hpp"
 #include "matrix/mock/homeserver.hpp"
@@ -76,6 +79,34 @@ TEST(TypedMock, NothingIsMountedUntilMountAndThenTheWholeStubAtOnce) {
     EXPECT_EQ(get(hs, "/_matrix/client/v3/sync?since=s1"), 401);
 }
 
+TEST(TypedMock, AClientRunningMeanwhileNeverMeetsAHalfBuiltStub) {
+    MockHomeserver hs;
+    std::atomic<bool> stop = false;
+    std::atomic<int> answered_418 = 0;
+    std::set<int> statuses;
+    std::thread client([&] {
+        while (!stop) {
+            const int status = get(hs, kWhoamiV3);
+            statuses.insert(status);
+            if (status == 418) ++answered_418;
+        }
+    });
+    // Each step takes a while, as a test's setup may: a live stub would answer in between.
+    MockBuilder builder = hs.mock(endpoints::whoami);
+    std::this_thread::sleep_for(20ms);
+    ResponseDefinition teapot;
+    teapot.status = 418;
+    builder.respond(teapot);
+    std::this_thread::sleep_for(20ms);
+    builder.with_header("X-Never", absent());
+    std::this_thread::sleep_for(20ms);
+    const MockGuard guard = builder.mount();
+    while (answered_418 < 3) std::this_thread::sleep_for(1ms);
+    stop = true;
+    client.join();
+    EXPECT_EQ(statuses, (std::set<int>{404, 418}));
+}
+
 TEST(TypedMock, RespondsInSequenceAndTheLastRepeats) {
     MockHomeserver hs;
     const MockGuard guard =
@@ -134,6 +165,8 @@ void expect_same_stub(const Stub& copy, const Stub& stub) {
         EXPECT_EQ(copy.responses[i].body, stub.responses[i].body) << i;
         EXPECT_EQ(copy.responses[i].headers, stub.responses[i].headers) << i;
         EXPECT_EQ(copy.responses[i].json, stub.responses[i].json) << i;
+        EXPECT_EQ(copy.responses[i].fixed_delay, stub.responses[i].fixed_delay) << i;
+        EXPECT_EQ(copy.responses[i].fault, stub.responses[i].fault) << i;
     }
 }
 
@@ -153,6 +186,31 @@ TEST(TypedMock, TheAdminCopyIsTheMountedStub) {
     const std::optional<Stub> stub = hs.stubs().find(guard.id());
     ASSERT_TRUE(stub.has_value());
     expect_same_stub(admin_copy(hs, guard.id()), *stub);
+}
+
+TEST(TypedMock, TheAdminCopyHasDelaysFaultsAndSaysWhatABinaryBodyWas) {
+    MockHomeserver hs;
+    ResponseDefinition slow;
+    slow.status = 503;
+    slow.body = "busy";
+    slow.fixed_delay = 5ms;
+    ResponseDefinition reset;
+    reset.fault = Fault::connection_reset;
+    const MockGuard guard =
+        hs.mock(RequestPattern::for_path("GET", "/slow")).respond(slow).then(reset).mount();
+    const std::optional<Stub> stub = hs.stubs().find(guard.id());
+    ASSERT_TRUE(stub.has_value());
+    expect_same_stub(admin_copy(hs, guard.id()), *stub);
+
+    ResponseDefinition binary;
+    binary.body = std::string("\xFF\x00\x01", 3);
+    const MockGuard bytes =
+        hs.mock(RequestPattern::for_path("GET", "/bytes")).respond(binary).mount();
+    const Json copy = Json::parse(
+        send_raw(hs.port(), http_request("GET", "/__admin/mappings/" + bytes.id())).body);
+    EXPECT_THAT(
+        copy.text(),
+        ::testing::HasSubstr(R"x("binaryBody0":"3 bytes that are not UTF-8 text (not shown)")x"));
 }
 
 TEST(TypedMock, OnStubEditsKeepTheAdminCopyInStep) {
