@@ -15,6 +15,15 @@ install(DIRECTORY fixtures/mappings DESTINATION ${CMAKE_INSTALL_DATADIR}/matrix-
 install(DIRECTORY sdk/include/ conformance/include/ mockserver/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT MatrixConformanceTargets NAMESPACE matrix::
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/MatrixConformance)
+# matrix::mock_testing (GoogleTest matchers for the mock) is a component of its own, so that the
+# package needs GTest only from the projects that ask for it.
+if(TARGET matrix_mock_testing)
+  install(TARGETS matrix_mock_testing EXPORT MatrixConformanceTestingTargets
+          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+          INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  install(EXPORT MatrixConformanceTestingTargets NAMESPACE matrix::
+          DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/MatrixConformance)
+endif()
 
 configure_package_config_file(cmake/MatrixConformanceConfig.cmake.in
   ${PROJECT_BINARY_DIR}/MatrixConformanceConfig.cmake

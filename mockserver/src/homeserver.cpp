@@ -10,6 +10,7 @@
 #include "matrix/percent_encoding.hpp"
 #include "request_limits.hpp"
 #include "strict_spec.hpp"
+#include "stub_json.hpp"
 #include "timer_thread.hpp"
 
 namespace matrix::mock {
@@ -30,12 +31,21 @@ std::string unmatched_message(const JournalEntry& entry, const std::vector<NearM
         message += " (spec operation " + id +
                    (simulating ? ": the simulation does not implement " + id + ")" : ")");
     }
-    if (misses.empty()) return message + " (no stubs are mounted)";
-    message += "; nearest: ";
-    for (std::size_t i = 0; i < misses.size(); ++i) {
-        if (i > 0) message += "; ";
-        message += (misses[i].stub_name.empty() ? misses[i].stub_id : misses[i].stub_name) + " (" +
-                   misses[i].failed_predicate + ")";
+    if (misses.empty()) {
+        message += " (no stubs are mounted)";
+    } else {
+        message += "; nearest: ";
+        for (std::size_t i = 0; i < misses.size(); ++i) {
+            if (i > 0) message += "; ";
+            message += (misses[i].stub_name.empty() ? misses[i].stub_id : misses[i].stub_name) +
+                       " (" + misses[i].failed_predicate + ")";
+        }
+    }
+    // Off is the in-process default, so a user expecting a homeserver's answer is told how.
+    if (!simulating) {
+        message +=
+            ". The simulation is off: turn it on with MockHomeserverOptions::simulation = true "
+            "in-process, or run matrix-mockserver without --no-simulation";
     }
     return message;
 }
@@ -119,6 +129,7 @@ struct MockHomeserver::Impl final : http::Handler {
     std::unique_ptr<Simulation> simulation;
     std::unique_ptr<http::Server> server;
     bool stopped = false;
+    std::shared_ptr<const bool> lifetime = std::make_shared<const bool>(true);
 
     explicit Impl(MockHomeserverOptions opts)
         : options(std::move(opts)), journal(options.journal_capacity, options.journal_max_bytes) {
@@ -328,6 +339,7 @@ Journal& MockHomeserver::journal() noexcept { return impl_->journal; }
 const Journal& MockHomeserver::journal() const noexcept { return impl_->journal; }
 StubRegistry& MockHomeserver::stubs() noexcept { return impl_->stubs; }
 Simulation* MockHomeserver::simulation() noexcept { return impl_->simulation.get(); }
+std::weak_ptr<const void> MockHomeserver::lifetime() const noexcept { return impl_->lifetime; }
 
 namespace {
 
@@ -340,11 +352,14 @@ Stub api_stub(RequestPattern pattern) {
     return stub;
 }
 
-std::string api_source_json(const Stub& stub) {
-    return Json::object({{"id", Json::string(stub.id)},
-                         {"source", Json::string("api")},
-                         {"request", Json::string(stub.request.describe())}})
-        .text();
+// Changes a stub built in code and its admin API copy together, under the registry's lock, so
+// that GET /__admin/mappings never shows a stale copy.
+template <typename F>
+void edit_api_stub(StubRegistry& stubs, const std::string& id, F&& change) {
+    stubs.update(id, [&](Stub& stub) {
+        change(stub);
+        stub.source_json = mapping_json(stub).text();
+    });
 }
 
 }  // namespace
@@ -355,9 +370,19 @@ StubHandle MockHomeserver::on(std::string_view endpoint) {
 
 StubHandle MockHomeserver::on(RequestPattern pattern) {
     Stub stub = api_stub(std::move(pattern));
-    stub.source_json = api_source_json(stub);
+    stub.source_json = mapping_json(stub).text();
     const std::string id = impl_->stubs.add(std::move(stub));
     return StubHandle(*this, id);
+}
+
+MockBuilder MockHomeserver::mock(EndpointName endpoint) {
+    return {*this, RequestPattern::for_endpoint(endpoint.name),
+            "mock " + std::string(endpoint.name)};
+}
+
+MockBuilder MockHomeserver::mock(RequestPattern pattern) {
+    std::string label = "mock " + pattern.describe();
+    return {*this, std::move(pattern), std::move(label)};
 }
 
 std::string MockHomeserver::add_mapping(std::string_view json) {
@@ -390,7 +415,8 @@ void MockHomeserver::reset() { impl_->reset(); }
 // --- StubHandle ---------------------------------------------------------------------------------
 
 StubHandle& StubHandle::respond(ResponseDefinition response) {
-    server_->stubs().update(id_, [&](Stub& stub) { stub.responses = {std::move(response)}; });
+    edit_api_stub(server_->stubs(), id_,
+                  [&](Stub& stub) { stub.responses = {std::move(response)}; });
     return *this;
 }
 
@@ -407,40 +433,41 @@ StubHandle& StubHandle::respond_error(std::string_view errcode, std::string_view
 }
 
 StubHandle& StubHandle::then_respond(ResponseDefinition response) {
-    server_->stubs().update(id_,
-                            [&](Stub& stub) { stub.responses.push_back(std::move(response)); });
+    edit_api_stub(server_->stubs(), id_,
+                  [&](Stub& stub) { stub.responses.push_back(std::move(response)); });
     return *this;
 }
 
 StubHandle& StubHandle::times(std::size_t n) {
-    server_->stubs().update(id_, [&](Stub& stub) { stub.expected_uses = n; });
+    edit_api_stub(server_->stubs(), id_, [&](Stub& stub) { stub.expected_uses = n; });
     return *this;
 }
 
 StubHandle& StubHandle::max_uses(std::size_t n) {
-    server_->stubs().update(id_, [&](Stub& stub) { stub.max_uses = n; });
+    edit_api_stub(server_->stubs(), id_, [&](Stub& stub) { stub.max_uses = n; });
     return *this;
 }
 
 StubHandle& StubHandle::priority(int priority) {
-    server_->stubs().update(id_, [&](Stub& stub) { stub.priority = priority; });
+    edit_api_stub(server_->stubs(), id_, [&](Stub& stub) { stub.priority = priority; });
     return *this;
 }
 
 StubHandle& StubHandle::with_query(std::string_view name, ValueMatcher matcher) {
-    server_->stubs().update(id_,
-                            [&](Stub& stub) { stub.request.with_query(name, std::move(matcher)); });
+    edit_api_stub(server_->stubs(), id_,
+                  [&](Stub& stub) { stub.request.with_query(name, std::move(matcher)); });
     return *this;
 }
 
 StubHandle& StubHandle::with_header(std::string_view name, ValueMatcher matcher) {
-    server_->stubs().update(
-        id_, [&](Stub& stub) { stub.request.with_header(name, std::move(matcher)); });
+    edit_api_stub(server_->stubs(), id_,
+                  [&](Stub& stub) { stub.request.with_header(name, std::move(matcher)); });
     return *this;
 }
 
 StubHandle& StubHandle::with_body(BodyPattern pattern) {
-    server_->stubs().update(id_, [&](Stub& stub) { stub.request.with_body(std::move(pattern)); });
+    edit_api_stub(server_->stubs(), id_,
+                  [&](Stub& stub) { stub.request.with_body(std::move(pattern)); });
     return *this;
 }
 

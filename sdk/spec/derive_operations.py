@@ -5,6 +5,8 @@
 #                                          and encode()
 #   sdk/src/generated/operations.cpp       their bodies: each passes its members, in declaration
 #                                          order, to the generic builder or the encoder
+#   sdk/include/matrix/endpoints.hpp       one named constant per operation and per seed name, so
+#                                          that a misspelt endpoint is a compile error
 #
 # Usage: python3 sdk/spec/derive_operations.py [SPEC_CLIENT_SERVER_DIR]
 # SPEC_CLIENT_SERVER_DIR defaults to ../shared/matrix-spec/data/api/client-server from the repo root.
@@ -169,6 +171,84 @@ def main():
     (root / "sdk/include/matrix/operations.hpp").write_text(typed_header(operations))
     (root / "sdk/src/generated/operations.cpp").write_text(typed_source(operations))
     (root / "sdk/src/generated/spec_operations.hpp").write_text(declarations(operations))
+    seed_text = (root / "sdk/src/seed_endpoints.hpp").read_text()
+    (root / "sdk/include/matrix/endpoints.hpp").write_text(
+        endpoint_constants(operations, seed_forms(seed_text)))
+
+
+# A seed form's entry in seed::all opens with its name, method suffix and operationId.
+SEED_FORM = re.compile(r'\{\s*"([a-z0-9_]+)",\s*"([a-z]*)",\s*"([A-Za-z0-9_]+)",\s*Method::')
+
+
+def seed_forms(seed_text):
+    """[(seed name, operationId)] in the seed table's order, read from seed_endpoints.hpp (the
+    seed table is written by hand; this reads it rather than keeping a second list)."""
+    forms = SEED_FORM.findall(seed_text)
+    if len(forms) < 50:
+        raise spec_model.SpecShapeError(
+            f"seed_endpoints.hpp: found {len(forms)} seed forms, expected about 60; has the "
+            "entry layout changed?")
+    return [(name, operation_id) for name, _, operation_id in forms]
+
+
+# C++ keywords an operationId's snake_case could spell; such a constant gets a trailing '_'.
+CPP_KEYWORDS = {"register", "delete", "new", "default", "export", "import", "module", "class",
+                "union", "switch", "case", "return", "operator", "template", "namespace", "using",
+                "friend", "virtual", "explicit", "goto", "do", "if", "else", "for", "while",
+                "break", "continue", "try", "catch", "throw", "and", "or", "not", "xor", "enum",
+                "struct", "typedef", "concept", "requires", "asm", "this", "true", "false"}
+
+
+def endpoint_constants(operations, seeds):
+    """One constant per operation (snake_case of its operationId) and per seed name. Each holds
+    the name find_endpoint_forms() takes, which looks the seed's names up first: a name that is
+    both (login, sync, logout ...) is the seed's, and must cover the operation of that name."""
+    by_id = {op["operation_id"]: op for op in operations}
+    seed_ops = {}
+    for name, operation_id in seeds:
+        if operation_id not in by_id:
+            raise spec_model.SpecShapeError(f"seed form {name}: no operation {operation_id}")
+        seed_ops.setdefault(name, []).append(by_id[operation_id])
+    constants = {}
+    for op in operations:
+        if op["name"] in seed_ops and op not in seed_ops[op["name"]]:
+            raise spec_model.SpecShapeError(
+                f"endpoints::{op['name']}: the seed's {op['name']} is another operation")
+        lookup = op["name"] if op["name"] in seed_ops else op["operation_id"]
+        constants[op["name"]] = (lookup, seed_ops.get(op["name"], [op]))
+    for name, ops in seed_ops.items():
+        constants.setdefault(name, (name, ops))
+    out = HEADER + [
+        "//",
+        "// One constant per endpoint the SDK declares: every operation of the client-server spec,",
+        "// named in snake_case of its operationId (getTokenOwner -> get_token_owner), and every seed",
+        "// name (whoami, sync, login ...). A constant only names its declaration for",
+        "// find_endpoint_forms(), so a misspelt endpoint fails to compile and this header costs",
+        "// nothing to include. A seed name covers all its forms (login: GET and POST /login). A",
+        "// name that is a C++ keyword ends in '_' (register_).",
+        "// clang-format off",
+        "#pragma once",
+        "",
+        "#include <string_view>",
+        "",
+        "namespace matrix {",
+        "",
+        "// The name of a declared endpoint, as find_endpoint_forms() takes it.",
+        "struct EndpointName {",
+        "    std::string_view name;",
+        "};",
+        "",
+        "namespace endpoints {",
+        "",
+    ]
+    for name in sorted(constants):
+        lookup, ops = constants[name]
+        forms = ", ".join(f"{op['method']} {op['path_template']}" for op in ops)
+        out.append(f"// {forms}")
+        identifier = name + "_" if name in CPP_KEYWORDS else name
+        out.append(f"inline constexpr EndpointName {identifier}{{{cpp_string(lookup)}}};")
+    out += ["", "}  // namespace endpoints", "}  // namespace matrix", "// clang-format on"]
+    return "\n".join(out) + "\n"
 
 
 def declarations(operations):

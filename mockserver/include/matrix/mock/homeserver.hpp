@@ -12,6 +12,7 @@
 
 #include "matrix/json.hpp"
 #include "matrix/mock/journal.hpp"
+#include "matrix/mock/mock_builder.hpp"
 #include "matrix/mock/pattern.hpp"
 #include "matrix/mock/registry.hpp"
 #include "matrix/mock/simulation.hpp"
@@ -72,7 +73,9 @@ class StartError : public std::runtime_error {
 
 class MockHomeserver;
 
-// A stub added through the in-process API; each call changes it in place.
+// A stub added through the in-process API: on() mounts 200 {} at once, and each call changes
+// the mounted stub in place (its admin API copy follows). To mount a stub only once it is
+// complete, build it with mock() instead.
 class StubHandle {
   public:
     StubHandle(MockHomeserver& server, std::string id) : server_(&server), id_(std::move(id)) {}
@@ -120,6 +123,12 @@ class MockHomeserver {
     StubHandle on(std::string_view endpoint);
     StubHandle on(RequestPattern pattern);
 
+    // A typed mock (mock_builder.hpp), built completely before mount() adds it: by endpoint
+    // constant (every path version of it; a misspelt name does not compile), or by pattern.
+    //   auto guard = hs.mock(endpoints::whoami).ok(body).expect(exactly(1)).mount();
+    MockBuilder mock(EndpointName endpoint);
+    MockBuilder mock(RequestPattern pattern);
+
     // Adds a mapping in WireMock JSON; returns its id. Throws MappingError.
     std::string add_mapping(std::string_view json);
     // Loads every *.json in `dir` as start-up mappings (kept across reset()).
@@ -138,6 +147,9 @@ class MockHomeserver {
     StubRegistry& stubs() noexcept;
     // The simulation, or nullptr when options.simulation is off.
     Simulation* simulation() noexcept;
+    // Expires when this server is destroyed, so that a MockGuard outliving it reports the
+    // mistake instead of reaching into freed memory.
+    std::weak_ptr<const void> lifetime() const noexcept;
 
   private:
     struct Impl;

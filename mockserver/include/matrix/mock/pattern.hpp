@@ -81,6 +81,8 @@ class RequestPattern {
 
     // A one-line summary for reports, e.g. "POST endpoint room_kick".
     std::string describe() const;
+    // The request JSON parse() reads back into this pattern (stub_json.cpp).
+    Json to_json() const;
 
   private:
     MatchResult evaluate(const JournalEntry& request, bool describe) const;
