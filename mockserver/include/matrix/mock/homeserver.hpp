@@ -139,6 +139,21 @@ class MockHomeserver {
     // The simulation, or nullptr when options.simulation is off.
     Simulation* simulation() noexcept;
 
+    // --- typed seeding (docs/seeding.md) ---------------------------------------------------
+    // Forward to simulation(): users, rooms and events made directly, no JSON. Each throws
+    // SeedError when refused, and when the simulation is off (it is off in-process unless
+    // MockHomeserverOptions{.simulation = true}).
+    // A new user and a logged-in device: hs.add_user("alice", "secret").access_token.
+    Session add_user(std::string_view name, std::string_view password,
+                     SeedUserOptions options = {});
+    std::string create_room(std::string_view creator, const SeedRoomOptions& options = {});
+    std::string create_room(const Session& creator, const SeedRoomOptions& options = {});
+    std::string send(std::string_view room_id, std::string_view sender, std::string_view text);
+    std::string inject_event(std::string_view room_id, std::string_view sender,
+                             std::string_view type, const Json& content,
+                             std::optional<std::string> state_key = {});
+    // --- end of typed seeding ---------------------------------------------------------------
+
   private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
