@@ -84,6 +84,7 @@ std::vector<SeedStateEvent> state_events(const rapidjson::Value& object, std::st
 
 std::string key_path(std::string_view path, std::string_view key) {
     if (path.empty()) return std::string(key);
+    if (key.empty()) return std::string(path);
     return std::string(path) + "." + std::string(key);
 }
 

@@ -51,7 +51,7 @@ inline constexpr std::array<std::string_view, 13> kSeedRoomKeys = {"creator",
 inline constexpr std::array<std::string_view, 4> kSeedEventKeys = {"sender", "type", "content",
                                                                    "state_key"};
 
-// `path` + "." + `key`, or `key` alone at the top ("rooms[1]" and "members" give
+// `path` + "." + `key`, or whichever is not empty ("rooms[1]" and "members" give
 // "rooms[1].members").
 std::string key_path(std::string_view path, std::string_view key);
 
