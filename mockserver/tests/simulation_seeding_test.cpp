@@ -273,6 +273,22 @@ TEST(SimulationSeeding, ABadSeedFileIsRefusedNamingFileAndKeyPath) {
     EXPECT_EQ(error_for(R"({"rooms":{}})"), "seed.json: rooms: must be an array of objects");
     EXPECT_EQ(error_for("[]").rfind("seed.json: must be a JSON object", 0), 0u);
     EXPECT_EQ(error_for("{").rfind("seed.json: not valid JSON: ", 0), 0u) << error_for("{");
+    MockHomeserverOptions small = simulated();
+    small.simulation_options.state_capacity_bytes = 4096;
+    MockHomeserver full(small);
+    try {
+        seed_from_text(*full.simulation(),
+                       R"({"users":[{"username":"a","password":"p"}],
+                           "rooms":[{"creator":"a","topic":")" +
+                           std::string(8192, 't') + R"("}]})",
+                       "seed.json");
+        ADD_FAILURE() << "a room past the state budget was seeded";
+    } catch (const SeedFileError& bad) {
+        EXPECT_EQ(
+            std::string(bad.what()).rfind("seed.json: rooms[0]: The simulation holds about ", 0),
+            0u)
+            << bad.what();
+    }
     MockHomeserver hs(simulated());
     try {
         seed_from_file(*hs.simulation(), "/nonexistent/seed.json");
