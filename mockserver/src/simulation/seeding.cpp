@@ -32,8 +32,11 @@ namespace {
 // A refusal the model answered with (the state budget, a taken alias) as a SeedError.
 [[noreturn]] void throw_reply(const ResponseDefinition& reply) {
     const auto body = parse_object(reply.body);
-    const std::string errcode = body ? member_text(*body, "errcode", "M_UNKNOWN") : "M_UNKNOWN";
-    const std::string message = body ? member_text(*body, "error", reply.body) : reply.body;
+    const auto field = [&](const char* key) {
+        return body ? member_string(*body, key) : std::nullopt;
+    };
+    const std::string errcode = field("errcode").value_or("M_UNKNOWN");
+    const std::string message = field("error").value_or(reply.body);
     throw SeedError({}, message, errcode, reply.status);
 }
 
