@@ -39,6 +39,8 @@ SimulationAdminResponse seed(State& state, const std::vector<std::string>& path,
                          .str("event_id", seed_event(state, path[1], event.sender, event.type,
                                                      event.content, event.state_key))
                          .text()};
+    } catch (const AnsweredSeedError& answered) {
+        return {answered.status(), answered.body()};
     } catch (const SeedError& refused) {
         return {refused.status(),
                 JsonObject().str("errcode", refused.errcode()).str("error", refused.what()).text()};

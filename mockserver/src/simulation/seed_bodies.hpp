@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "matrix/mock/simulation.hpp"
 
@@ -50,6 +51,18 @@ inline constexpr std::array<std::string_view, 13> kSeedRoomKeys = {"creator",
                                                                    "power_level_content_override"};
 inline constexpr std::array<std::string_view, 4> kSeedEventKeys = {"sender", "type", "content",
                                                                    "state_key"};
+
+// A refusal the simulation answered as it would a client (past the state budget: with
+// admin_contact): the admin routes answer that body whole.
+class AnsweredSeedError : public SeedError {
+  public:
+    AnsweredSeedError(SeedError error, std::string body)
+        : SeedError(std::move(error)), body_(std::move(body)) {}
+    const std::string& body() const noexcept { return body_; }
+
+  private:
+    std::string body_;
+};
 
 // `path` + "." + `key`, or whichever is not empty ("rooms[1]" and "members" give
 // "rooms[1].members").

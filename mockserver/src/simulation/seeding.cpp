@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "simulation/seed_bodies.hpp"
 #include "simulation/state.hpp"
 
 namespace matrix::mock {
@@ -37,7 +38,7 @@ namespace {
     };
     const std::string errcode = field("errcode").value_or("M_UNKNOWN");
     const std::string message = field("error").value_or(reply.body);
-    throw SeedError({}, message, errcode, reply.status);
+    throw AnsweredSeedError(SeedError({}, message, errcode, reply.status), reply.body);
 }
 
 // The user id `name` stands for (a localpart or a full id), which must be a user here.
