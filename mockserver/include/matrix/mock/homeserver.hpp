@@ -53,7 +53,8 @@ struct MockHomeserverOptions {
     // Answer what no stub matches from an in-memory homeserver (off in-process unless asked;
     // the standalone binary turns it on).
     bool simulation = false;
-    SimulationOptions simulation_options;
+    // Initialized, so that MockHomeserverOptions{.simulation = true} builds warning-free.
+    SimulationOptions simulation_options{};
     // Check every request against its spec operation (matrix::validate_request()) and record
     // the violations and the path verdict in its journal entry.
     bool validate_requests = true;
