@@ -13,8 +13,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "matrix/mock/homeserver.hpp"
+#include "matrix/mock/seed_file.hpp"
 
 namespace {
 
@@ -39,6 +42,12 @@ Options:
                          (default latest)
   --server-name NAME     the simulation's server name in user, room and event ids
                          (default localhost)
+  --user NAME:PASSWORD   (repeatable) add user NAME (a localpart) with PASSWORD to the
+                         simulation at start-up and log them in; their user id, device id
+                         and access token are printed before "listening on"
+  --seed FILE            seed the simulation from FILE at start-up (after --user): users,
+                         rooms with members, state and messages (docs/seeding.md); a bad
+                         file stops start-up with exit code 2, naming the file and key
   --sim-state-capacity-bytes N
                          the simulation's state (users, tokens, rooms, events, account
                          data, ...; counted approximately, by the strings held) stays
@@ -101,6 +110,22 @@ Admin API (WireMock's paths):
   GET /__admin/sim/3pid/tokens        (3PID validation sessions and the tokens sent)
   POST /__admin/sim/3pid/validate {"sid": s, "token": t}   (follow the email's link)
 
+Simulation seeding bodies (JSON objects; other keys are refused with 400 M_BAD_JSON naming
+the key; users are named by user id or localpart; docs/seeding.md has the details):
+  POST /__admin/sim/users   {"username": s, "password": s, "displayname"?: s, "device_id"?: s}
+                            -> {"user_id", "access_token", "device_id"} (logged in)
+  POST /__admin/sim/rooms   {"creator": s, "name"?: s, "topic"?: s, "room_alias_name"?: s,
+                            "preset"?: s, "visibility"?: s, "room_version"?: s,
+                            "members"?: [s] (joined), "invite"?: [s], "is_direct"?: b,
+                            "initial_state"?: [{"type", "state_key"?, "content"?}],
+                            "creation_content"?: {}, "power_level_content_override"?: {}}
+                            -> {"room_id"}
+  POST /__admin/sim/rooms/{roomId}/events
+                            {"sender": s, "type": s, "content": {}, "state_key"?: s}
+                            -> {"event_id"}
+  A --seed file: {"users": [users bodies], "rooms": [rooms bodies, each with
+  "messages"?: [{"sender", "body"} (m.text) or an events body]]}
+
 Example:
   matrix-mockserver --port 8008 &
   curl http://127.0.0.1:8008/_matrix/client/versions
@@ -114,6 +139,8 @@ struct Arguments {
     bool default_mappings = true;
     bool simulation = true;
     std::optional<std::string> journal_out;
+    std::vector<std::pair<std::string, std::string>> users;  // --user NAME:PASSWORD
+    std::optional<std::string> seed_file;                    // --seed FILE
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -178,6 +205,16 @@ Arguments parse_arguments(int argc, char** argv) {
             }
         } else if (option == "--server-name") {
             arguments.server.simulation_options.server_name = value();
+        } else if (option == "--user") {
+            const std::string user = value();
+            const std::size_t colon = user.find(':');
+            if (colon == std::string::npos || colon == 0) {
+                usage_error("--user takes NAME:PASSWORD (e.g. --user alice:secret), got '" + user +
+                            "'");
+            }
+            arguments.users.emplace_back(user.substr(0, colon), user.substr(colon + 1));
+        } else if (option == "--seed") {
+            arguments.seed_file = value();
         } else if (option == "--sim-state-capacity-bytes") {
             arguments.server.simulation_options.state_capacity_bytes =
                 static_cast<std::size_t>(parse_number(option, value(), 0, 1'000'000'000'000));
@@ -214,6 +251,8 @@ Arguments parse_arguments(int argc, char** argv) {
     }
     if (arguments.server.strict_spec && !arguments.server.validate_requests)
         usage_error("--strict-spec needs the validation --no-spec-validation turns off");
+    if (!arguments.simulation && (!arguments.users.empty() || arguments.seed_file))
+        usage_error("--user and --seed seed the simulation, which --no-simulation turns off");
     arguments.server.simulation = arguments.simulation;
     return arguments;
 }
@@ -246,6 +285,37 @@ rlim_t raise_open_file_limit() {
         if (setrlimit(RLIMIT_NOFILE, &raised) == 0) files = raised;
     }
     return files.rlim_cur;
+}
+
+void print_session(const matrix::mock::Session& session) {
+    std::cout << "user " << session.user_id << " device_id " << session.device_id
+              << " access_token " << session.access_token << std::endl;
+}
+
+// A start-up step refused for what the command line asked: exit code 2, as a usage error.
+struct BadSeeding {
+    std::string message;
+};
+
+// --user, then --seed. A refusal stops start-up like a usage error: the command line or the
+// seed file must change.
+void seed(matrix::mock::MockHomeserver& server, const Arguments& arguments) {
+    for (const auto& [name, password] : arguments.users) {
+        try {
+            print_session(server.add_user(name, password));
+        } catch (const matrix::mock::SeedError& refused) {
+            throw BadSeeding{"--user " + name + ": " + refused.reason()};
+        }
+    }
+    if (!arguments.seed_file) return;
+    try {
+        for (const matrix::mock::Session& session :
+             matrix::mock::seed_from_file(*server.simulation(), *arguments.seed_file)) {
+            print_session(session);
+        }
+    } catch (const matrix::mock::SeedFileError& bad) {
+        throw BadSeeding{std::string("bad seed file: ") + bad.what()};
+    }
 }
 
 }  // namespace
@@ -288,6 +358,8 @@ int main(int argc, char** argv) {
                 journal_file.flush();
             });
         }
+        // Before the port file is written: a client waiting for it finds the seeded state.
+        seed(server, arguments);
         if (arguments.port_file) {
             std::ofstream port_file(*arguments.port_file, std::ios::trunc);
             port_file << server.port() << '\n';
@@ -323,5 +395,8 @@ int main(int argc, char** argv) {
     } catch (const matrix::mock::MappingFileError& e) {
         std::cerr << "matrix-mockserver: bad mapping file: " << e.what() << "\n";
         return 1;
+    } catch (const BadSeeding& e) {
+        std::cerr << "matrix-mockserver: " << e.message << "\n";
+        return 2;
     }
 }

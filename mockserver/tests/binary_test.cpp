@@ -242,3 +242,105 @@ TEST(MockserverBinary, SimStateCapacityBytesIsAFlag) {
 
 }  // namespace
 }  // namespace matrix::mock
+
+// --- seeding from the command line: --user and --seed ---------------------------------------
+
+namespace matrix::mock {
+namespace {
+
+// The access token the start-up output gives for `user_id` ("user ID device_id D
+// access_token T"); "" when it has no such line.
+std::string printed_token(const std::string& output, const std::string& user_id) {
+    const std::string line_start = "user " + user_id + " device_id ";
+    const std::size_t line = output.find(line_start);
+    if (line == std::string::npos) return {};
+    const std::string marker = " access_token ";
+    const std::size_t token = output.find(marker, line);
+    if (token == std::string::npos) return {};
+    const std::size_t start = token + marker.size();
+    return output.substr(start, output.find('\n', start) - start);
+}
+
+TEST(MockserverBinary, UserLogsInAtStartUpAndPrintsAWorkingToken) {
+    const fs::path dir = scratch_dir();
+    const fs::path port_file = dir / "port";
+    Process server = start({"--port", "0", "--port-file", port_file.string(), "--user",
+                            "alice:secret", "--user", "bob:pa:ss"},
+                           dir);
+    const int port = wait_for_port(port_file);
+    ASSERT_GT(port, 0) << read_file(server.output);
+    const std::string output = read_file(server.output);
+    const std::string token = printed_token(output, "@alice:localhost");
+    ASSERT_FALSE(token.empty()) << output;
+    const testing::RawResponse whoami =
+        send_raw(port, http_request("GET", "/_matrix/client/v3/account/whoami", {},
+                                    "Authorization: Bearer " + token + "\r\n"));
+    EXPECT_EQ(whoami.status, 200) << whoami.body;
+    EXPECT_NE(whoami.body.find(R"("user_id":"@alice:localhost")"), std::string::npos);
+    // The password is everything after the first colon.
+    const testing::RawResponse login = send_raw(
+        port, http_request("POST", "/_matrix/client/v3/login",
+                           R"({"type":"m.login.password","identifier":{"type":"m.id.user",)"
+                           R"("user":"bob"},"password":"pa:ss"})"));
+    EXPECT_EQ(login.status, 200) << login.body;
+    kill(server.pid, SIGTERM);
+    EXPECT_EQ(finish(server), 0);
+
+    Process twice = start({"--user", "alice:a", "--user", "alice:b", "--port", "0"}, dir);
+    EXPECT_EQ(finish(twice), 2);
+    EXPECT_NE(read_file(twice.output).find("--user alice: @alice:localhost already exists"),
+              std::string::npos)
+        << read_file(twice.output);
+    Process no_password = start({"--user", "alice"}, dir);
+    EXPECT_EQ(finish(no_password), 2);
+    EXPECT_NE(read_file(no_password.output).find("--user takes NAME:PASSWORD"), std::string::npos);
+    Process stubs_only = start({"--user", "alice:a", "--no-simulation"}, dir);
+    EXPECT_EQ(finish(stubs_only), 2);
+    EXPECT_NE(read_file(stubs_only.output).find("--no-simulation turns off"), std::string::npos);
+    fs::remove_all(dir);
+}
+
+TEST(MockserverBinary, SeedFileStateIsThereWhenThePortFileIs) {
+    const fs::path dir = scratch_dir();
+    const fs::path port_file = dir / "port";
+    Process server = start(
+        {"--port", "0", "--port-file", port_file.string(), "--seed", MATRIX_SEED_EXAMPLE}, dir);
+    const int port = wait_for_port(port_file);
+    ASSERT_GT(port, 0) << read_file(server.output);
+    const std::string output = read_file(server.output);
+    EXPECT_FALSE(printed_token(output, "@bob:localhost").empty()) << output;
+    const testing::RawResponse state = send_raw(port, http_request("GET", "/__admin/sim/state"));
+    EXPECT_EQ(state.status, 200);
+    for (const char* seeded : {R"("user_id":"@carol:localhost")", R"("@bob:localhost":"join")",
+                               R"("@carol:localhost":"invite")", R"("type":"m.room.avatar")"}) {
+        EXPECT_NE(state.body.find(seeded), std::string::npos) << seeded << " in " << state.body;
+    }
+    EXPECT_EQ(std::count(state.body.begin(), state.body.end(), '!'), 2) << state.body;  // 2 rooms
+    kill(server.pid, SIGTERM);
+    EXPECT_EQ(finish(server), 0);
+    fs::remove_all(dir);
+}
+
+TEST(MockserverBinary, ABadSeedFileStopsStartUpNamingFileAndKey) {
+    const fs::path dir = scratch_dir();
+    const fs::path seed = dir / "seed.json";
+    std::ofstream(seed) << R"({"users": [{"username": "alice", "password": "pw"}],
+  "rooms": [{"creator": "alice"}, {"creator": "alice", "members": ["@bob:localhost"]}]})";
+    Process bad = start({"--port", "0", "--seed", seed.string()}, dir);
+    EXPECT_EQ(finish(bad), 2);
+    const std::string output = read_file(bad.output);
+    EXPECT_NE(output.find(seed.string() + ": rooms[1].members[0]: no user \"@bob:localhost\""),
+              std::string::npos)
+        << output;
+    EXPECT_EQ(output.find("listening on"), std::string::npos) << output;
+
+    Process missing = start({"--port", "0", "--seed", (dir / "nope.json").string()}, dir);
+    EXPECT_EQ(finish(missing), 2);
+    EXPECT_NE(read_file(missing.output).find("nope.json: cannot be read"), std::string::npos);
+    Process stubs_only = start({"--seed", seed.string(), "--no-simulation"}, dir);
+    EXPECT_EQ(finish(stubs_only), 2);
+    fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace matrix::mock

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "simulation/seed_bodies.hpp"
 #include "simulation/state.hpp"
 
 namespace matrix::mock::sim {
@@ -13,87 +14,37 @@ SimulationAdminResponse bad(const std::string& message) {
     return {400, JsonObject().str("errcode", "M_BAD_JSON").str("error", message).text()};
 }
 
-SimulationAdminResponse admin_response(const ResponseDefinition& response) {
-    return {response.status, response.body};
-}
-
-SimulationAdminResponse add_user(State& state, const rapidjson::Value& body) {
-    const auto username = member_string(body, "username");
-    if (!username) return bad("field 'username' must be a string");
-    const auto password = member_string(body, "password");
-    if (!password) return bad("field 'password' must be a string");
-    if (body.HasMember("displayname") && !is_client_string(body["displayname"])) {
-        return bad("field 'displayname' must be a string");
-    }
-    const std::string user_id = user_id_for(state, *username);
-    const std::size_t colon = user_id.find(':');
-    if (colon == std::string::npos || !valid_localpart(user_id.substr(1, colon - 1))) {
-        return bad("field 'username' is not a valid localpart: '" + *username + "'");
-    }
-    if (state.users.contains(user_id)) {
-        return {400, JsonObject()
-                         .str("errcode", "M_USER_IN_USE")
-                         .str("error", "field 'username': " + user_id + " already exists")
+// The seeding routes read their body into a typed call (seed_bodies.cpp, seeding.cpp): one
+// implementation for the routes, the in-process API and seed files.
+SimulationAdminResponse seed(State& state, const std::vector<std::string>& path,
+                             const rapidjson::Value& body) {
+    try {
+        if (path.size() == 1 && path[0] == "users") {
+            const SeedUserBody user = read_seed_user(body);
+            const Session session = seed_user(state, user.username, user.password, user.options);
+            return {200, JsonObject()
+                             .str("user_id", session.user_id)
+                             .str("access_token", session.access_token)
+                             .str("device_id", session.device_id)
+                             .text()};
+        }
+        if (path.size() == 1) {
+            const SeedRoomBody room = read_seed_room(body);
+            return {
+                200,
+                JsonObject().str("room_id", seed_room(state, room.creator, room.options)).text()};
+        }
+        const SeedEventBody event = read_seed_event(body);
+        return {200, JsonObject()
+                         .str("event_id", seed_event(state, path[1], event.sender, event.type,
+                                                     event.content, event.state_key))
                          .text()};
+    } catch (const AnsweredSeedError& answered) {
+        return {answered.status(), answered.body()};
+    } catch (const SeedError& refused) {
+        return {refused.status(),
+                JsonObject().str("errcode", refused.errcode()).str("error", refused.what()).text()};
     }
-    const auto displayname = member_string(body, "displayname");
-    const auto wanted_device = member_string(body, "device_id");
-    const std::size_t cost =
-        user_cost(user_id, *password, displayname.value_or(default_displayname(user_id))) +
-        login_cost(user_id, wanted_device);
-    if (Reply full = refuse_if_full(state, cost)) return admin_response(*full);
-    User& user = create_user(state, user_id, *password, false);
-    if (displayname) {
-        release(state, user.displayname.size());
-        charge(state, displayname->size());
-        user.displayname = *displayname;
-    }
-    std::string device_id;
-    const std::string token = login(state, user_id, wanted_device, device_id);
-    return {200, JsonObject()
-                     .str("user_id", user_id)
-                     .str("access_token", token)
-                     .str("device_id", device_id)
-                     .text()};
-}
-
-SimulationAdminResponse add_room(State& state, const rapidjson::Value& body) {
-    const auto creator = member_string(body, "creator");
-    if (!creator) return bad("field 'creator' must be a user id string");
-    if (!state.users.contains(*creator)) return bad("field 'creator': no user " + *creator);
-    auto [room_id, failure] = create_room(state, *creator, body);
-    if (failure) return admin_response(*failure);
-    return {200, JsonObject().str("room_id", room_id).text()};
-}
-
-SimulationAdminResponse add_event(State& state, const std::string& room_id,
-                                  const rapidjson::Value& body) {
-    if (!state.rooms.contains(room_id)) {
-        return {
-            404,
-            JsonObject().str("errcode", "M_NOT_FOUND").str("error", "no room " + room_id).text()};
-    }
-    const auto sender = member_string(body, "sender");
-    if (!sender) return bad("field 'sender' must be a user id string");
-    const auto type = member_string(body, "type");
-    if (!type) return bad("field 'type' must be a string");
-    const auto content = body.FindMember("content");
-    if (content == body.MemberEnd() || !content->value.IsObject()) {
-        return bad("field 'content' must be an object");
-    }
-    std::optional<std::string> state_key;
-    if (body.HasMember("state_key")) {
-        state_key = member_string(body, "state_key");
-        if (!state_key) return bad("field 'state_key' must be a string");
-    }
-    std::string content_text = to_text(content->value);
-    if (Reply full = refuse_if_full(
-            state, event_cost(state, room_id, *sender, *type, content_text, state_key))) {
-        return admin_response(*full);
-    }
-    const std::size_t index =
-        append_event(state, room_id, *sender, *type, std::move(content_text), state_key);
-    return {200, JsonObject().str("event_id", state.events[index].event_id).text()};
 }
 
 SimulationAdminResponse describe(const State& state) {
@@ -153,9 +104,7 @@ std::optional<SimulationAdminResponse> handle_sim_admin(State& state, const std:
     if (!json || body.find_first_not_of(" \t\r\n") == std::string::npos) {
         return bad("the body must be a JSON object");
     }
-    if (users) return add_user(state, *json);
-    if (rooms) return add_room(state, *json);
-    return add_event(state, path[1], *json);
+    return seed(state, path, *json);
 }
 
 }  // namespace matrix::mock::sim

@@ -419,7 +419,8 @@ std::string create_content(const std::string& creator, const std::string& versio
 }  // namespace
 
 std::pair<std::string, Reply> create_room(State& state, const std::string& creator,
-                                          const rapidjson::Value& body) {
+                                          const rapidjson::Value& body,
+                                          const std::vector<std::string>& joined) {
     const std::string preset =
         member_string(body, "preset")
             .value_or(member_string(body, "visibility").value_or("private") == "public"
@@ -442,6 +443,7 @@ std::pair<std::string, Reply> create_room(State& state, const std::string& creat
         std::string type;
         std::string content;
         std::string state_key;
+        std::string sender = {};  // the creator unless set
     };
     std::vector<Planned> plan;
     const std::string version = member_string(body, "room_version").value_or("10");
@@ -514,9 +516,15 @@ std::pair<std::string, Reply> create_room(State& state, const std::string& creat
         }
     }
 
+    // Seeded members join last, as if each had accepted an invite at once.
+    for (const std::string& member : joined) {
+        plan.push_back({"m.room.member", member_content(state, member, "join"), member, member});
+    }
+
     std::size_t cost = room_cost(room_id);
     for (const Planned& event : plan) {
-        cost += event_cost(state, room_id, creator, event.type, event.content, event.state_key);
+        cost += event_cost(state, room_id, event.sender.empty() ? creator : event.sender,
+                           event.type, event.content, event.state_key);
     }
     if (published) cost += entry_cost(sizeof(std::string), {room_id});
     if (alias) cost += entry_cost(2 * sizeof(std::string), {*alias, room_id});
@@ -531,8 +539,8 @@ std::pair<std::string, Reply> create_room(State& state, const std::string& creat
         charge(state, entry_cost(2 * sizeof(std::string), {*alias, room_id}));
     }
     for (Planned& event : plan) {
-        append_event(state, room_id, creator, event.type, std::move(event.content),
-                     std::move(event.state_key));
+        append_event(state, room_id, event.sender.empty() ? creator : event.sender, event.type,
+                     std::move(event.content), std::move(event.state_key));
     }
     return {room_id, std::nullopt};
 }

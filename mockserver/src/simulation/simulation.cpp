@@ -387,3 +387,58 @@ void Simulation::reset() {
 }
 
 }  // namespace matrix::mock
+
+// --- typed seeding: under the lock, then the held syncs the change concerns are answered ---
+
+namespace matrix::mock {
+
+namespace {
+
+template <typename Seed>
+auto seeded(sim::State& state, Seed&& seed) {
+    std::unique_lock lock(state.mutex);
+    auto result = seed();  // a SeedError leaves the state as it was: nothing to settle
+    sim::settle(state, lock);
+    return result;
+}
+
+void require_object(const Json& content) {
+    if (!content.is_object()) {
+        throw SeedError("content",
+                        std::string("must be a JSON object, not ") + to_string(content.kind()));
+    }
+}
+
+}  // namespace
+
+Session Simulation::add_user(std::string_view name, std::string_view password,
+                             SeedUserOptions options) {
+    return seeded(*state_, [&] { return sim::seed_user(*state_, name, password, options); });
+}
+
+std::string Simulation::create_room(std::string_view creator, const SeedRoomOptions& options) {
+    return seeded(*state_, [&] { return sim::seed_room(*state_, creator, options); });
+}
+
+std::string Simulation::create_room(const Session& creator, const SeedRoomOptions& options) {
+    return create_room(creator.user_id, options);
+}
+
+std::string Simulation::send(std::string_view room_id, std::string_view sender,
+                             std::string_view text) {
+    const std::string content = sim::JsonObject().str("msgtype", "m.text").str("body", text).text();
+    return seeded(*state_, [&] {
+        return sim::seed_event(*state_, room_id, sender, "m.room.message", content, std::nullopt);
+    });
+}
+
+std::string Simulation::inject_event(std::string_view room_id, std::string_view sender,
+                                     std::string_view type, const Json& content,
+                                     std::optional<std::string> state_key) {
+    require_object(content);
+    return seeded(*state_, [&] {
+        return sim::seed_event(*state_, room_id, sender, type, content.text(), state_key);
+    });
+}
+
+}  // namespace matrix::mock

@@ -464,9 +464,11 @@ std::string event_json_uncached(const State& state, const Event& event, bool per
 // bundles of a child (aggregations go one level deep), built afresh.
 std::string event_json_unbundled(const State& state, const Event& event,
                                  const std::string& viewer_device);
-// Runs createRoom's body for `creator`. Returns the room id, or an error reply.
+// Runs createRoom's body for `creator`, then joins `joined` (existing users, none of them the
+// creator; seeding). Returns the room id, or an error reply.
 std::pair<std::string, Reply> create_room(State& state, const std::string& creator,
-                                          const rapidjson::Value& body);
+                                          const rapidjson::Value& body,
+                                          const std::vector<std::string>& joined = {});
 // Sets account data at a new stream position and wakes syncs.
 void set_account_data(State& state, User& user, const std::string& room_id, const std::string& type,
                       std::string content);
@@ -723,6 +725,16 @@ std::optional<SimulationAdminResponse> handle_threepid_admin(State& state,
                                                              const std::string& method,
                                                              const std::vector<std::string>& path,
                                                              const std::string& body);
+// --- typed seeding (seeding.cpp); callers hold the lock and settle() after -----------------
+
+// Each stores all or nothing and throws SeedError, its key the option at fault.
+Session seed_user(State& state, std::string_view name, std::string_view password,
+                  const SeedUserOptions& options);
+std::string seed_room(State& state, std::string_view creator, const SeedRoomOptions& options);
+// `content` is JSON text, an object.
+std::string seed_event(State& state, std::string_view room_id, std::string_view sender,
+                       std::string_view type, std::string_view content,
+                       const std::optional<std::string>& state_key);
 std::optional<SimulationAdminResponse> handle_sim_admin(State& state, const std::string& method,
                                                         const std::vector<std::string>& path,
                                                         const std::string& body);

@@ -54,7 +54,8 @@ struct MockHomeserverOptions {
     // Answer what no stub matches from an in-memory homeserver (off in-process unless asked;
     // the standalone binary turns it on).
     bool simulation = false;
-    SimulationOptions simulation_options;
+    // Initialized, so that MockHomeserverOptions{.simulation = true} builds warning-free.
+    SimulationOptions simulation_options{};
     // Check every request against its spec operation (matrix::validate_request()) and record
     // the violations and the path verdict in its journal entry.
     bool validate_requests = true;
@@ -150,6 +151,21 @@ class MockHomeserver {
     // Expires when this server is destroyed, so that a MockGuard outliving it reports the
     // mistake instead of reaching into freed memory.
     std::weak_ptr<const void> lifetime() const noexcept;
+
+    // --- typed seeding (docs/seeding.md) ---------------------------------------------------
+    // Forward to simulation(): users, rooms and events made directly, no JSON. Each throws
+    // SeedError when refused, and when the simulation is off (it is off in-process unless
+    // MockHomeserverOptions{.simulation = true}).
+    // A new user and a logged-in device: hs.add_user("alice", "secret").access_token.
+    Session add_user(std::string_view name, std::string_view password,
+                     SeedUserOptions options = {});
+    std::string create_room(std::string_view creator, const SeedRoomOptions& options = {});
+    std::string create_room(const Session& creator, const SeedRoomOptions& options = {});
+    std::string send(std::string_view room_id, std::string_view sender, std::string_view text);
+    std::string inject_event(std::string_view room_id, std::string_view sender,
+                             std::string_view type, const Json& content,
+                             std::optional<std::string> state_key = {});
+    // --- end of typed seeding ---------------------------------------------------------------
 
   private:
     struct Impl;

@@ -7,10 +7,12 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "matrix/json.hpp"
 #include "matrix/mock/journal.hpp"
 #include "matrix/mock/stub.hpp"
 
@@ -50,6 +52,64 @@ struct SimulationAdminResponse {
     std::string body;  // JSON
 };
 
+// --- typed seeding (simulation/seeding.cpp): what POST /__admin/sim/* does, without JSON ---
+
+// A logged-in device of a seeded user: what a client needs to act as them.
+struct Session {
+    std::string user_id{};
+    std::string access_token{};
+    std::string device_id{};
+};
+
+struct SeedUserOptions {
+    std::optional<std::string> displayname{};  // default: the localpart
+    std::optional<std::string> device_id{};    // default: a generated one
+};
+
+struct SeedStateEvent {
+    std::string type{};
+    std::string state_key{};  // "" for most room state
+    Json content{};           // a JSON object
+};
+
+// createRoom's body, typed (the same names, so that an error's key is the JSON key too), plus
+// members who are joined at once. Users are named by user id or by localpart ("alice" is
+// @alice:<server_name>) and must exist.
+struct SeedRoomOptions {
+    std::optional<std::string> name{};
+    std::optional<std::string> topic{};
+    std::optional<std::string> room_alias_name{};  // a localpart: #it:<server_name>, must be free
+    std::optional<std::string> preset{};           // private_chat (default), public_chat,
+                                                   // trusted_private_chat
+    std::optional<std::string> visibility{};       // "public" lists it in the room directory
+    std::optional<std::string> room_version{};
+    std::vector<std::string> members{};           // joined after the creator, in this order
+    std::vector<std::string> invite{};            // invited (m.room.member invite from the creator)
+    bool is_direct = false;                       // the invites say is_direct
+    std::vector<SeedStateEvent> initial_state{};  // after the preset's state
+    std::optional<Json> creation_content{};
+    std::optional<Json> power_level_content_override{};
+};
+
+// A seeding call refused: `key` names the option or JSON member at fault ("" when none),
+// `reason` says what is wrong; errcode and status are the Matrix error the admin route
+// answers with. Nothing was stored.
+class SeedError : public std::runtime_error {
+  public:
+    SeedError(std::string key, std::string reason, std::string errcode = "M_BAD_JSON",
+              int status = 400);
+    const std::string& key() const noexcept { return key_; }
+    const std::string& reason() const noexcept { return reason_; }
+    const std::string& errcode() const noexcept { return errcode_; }
+    int status() const noexcept { return status_; }
+
+  private:
+    std::string key_;
+    std::string reason_;
+    std::string errcode_;
+    int status_;
+};
+
 class Simulation {
   public:
     explicit Simulation(SimulationOptions options = {});
@@ -86,6 +146,22 @@ class Simulation {
                                                         const std::string& body);
 
     void reset();  // forgets every user, room, event and upload; answers held syncs
+
+    // Typed seeding; each call stores all or nothing (charged to the state budget like a
+    // client's request), wakes the held syncs it concerns, and throws SeedError when refused.
+    // A new user (localpart or full id on this server) and a logged-in device of theirs.
+    Session add_user(std::string_view name, std::string_view password,
+                     SeedUserOptions options = {});
+    // A room made as createRoom makes it, by `creator` (a user id or localpart); its id.
+    std::string create_room(std::string_view creator, const SeedRoomOptions& options = {});
+    std::string create_room(const Session& creator, const SeedRoomOptions& options = {});
+    // An m.room.message (msgtype m.text) from `sender`; its event id.
+    std::string send(std::string_view room_id, std::string_view sender, std::string_view text);
+    // Any event (a state event when `state_key` is given) as `sender`, whatever their
+    // membership or power; its event id.
+    std::string inject_event(std::string_view room_id, std::string_view sender,
+                             std::string_view type, const Json& content,
+                             std::optional<std::string> state_key = {});
 
   private:
     struct State;
