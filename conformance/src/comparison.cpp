@@ -5,7 +5,6 @@
 #include <cctype>
 #include <optional>
 #include <string_view>
-#include <tuple>
 #include <utility>
 
 #include "matrix/error.hpp"
@@ -25,8 +24,62 @@ std::string show_query(const std::vector<QueryParam>& query) {
     return text + "]";
 }
 
-bool sorted_less(const QueryParam& a, const QueryParam& b) {
-    return std::tie(a.name, a.value) < std::tie(b.name, b.value);
+// A query's values grouped by name: names in first-seen order, each name's values in the
+// order given, so a report lists them as the vector or the request has them.
+using QueryGroups = std::vector<std::pair<std::string, std::vector<std::string>>>;
+
+QueryGroups group_by_name(const std::vector<QueryParam>& query) {
+    QueryGroups groups;
+    for (const QueryParam& param : query) {
+        const auto group = std::ranges::find(groups, param.name, &QueryGroups::value_type::first);
+        if (group == groups.end()) {
+            groups.push_back({param.name, {param.value}});
+        } else {
+            group->second.push_back(param.value);
+        }
+    }
+    return groups;
+}
+
+const std::vector<std::string>* values_of(const QueryGroups& groups, const std::string& name) {
+    const auto group = std::ranges::find(groups, name, &QueryGroups::value_type::first);
+    return group == groups.end() ? nullptr : &group->second;
+}
+
+std::string show_values(const std::vector<std::string>& values) {
+    std::string text;
+    for (const std::string& value : values) text += (text.empty() ? "" : ", ") + show_bytes(value);
+    return text;
+}
+
+// `from` less one occurrence of each of `taken`'s values: what one side has that the other
+// lacks, repeats counted.
+std::vector<std::string> without(std::vector<std::string> from,
+                                 const std::vector<std::string>& taken) {
+    for (const std::string& value : taken) {
+        const auto found = std::ranges::find(from, value);
+        if (found != from.end()) from.erase(found);
+    }
+    return from;
+}
+
+// One name's values on both sides, compared as a multiset (the format ignores their order).
+// A single value each way is shown as the two values; a repeated name also says which values
+// are missing and which are extra.
+void compare_values(const std::string& name, const std::vector<std::string>& want,
+                    const std::vector<std::string>& got, std::vector<Mismatch>& out) {
+    const std::vector<std::string> missing = without(want, got);
+    const std::vector<std::string> extra = without(got, want);
+    if (missing.empty() && extra.empty()) return;
+    std::string actual = show_values(got);
+    if (want.size() > 1 || got.size() > 1) {
+        std::string counted;
+        if (!missing.empty()) counted += "missing " + show_values(missing);
+        if (!extra.empty())
+            counted += std::string(counted.empty() ? "" : "; ") + "extra " + show_values(extra);
+        actual += " (" + counted + ")";
+    }
+    out.push_back({"query " + show_bytes(name), show_values(want), actual});
 }
 
 void compare_query(const ExpectedRequest& expected, std::string_view raw_query,
@@ -38,12 +91,22 @@ void compare_query(const ExpectedRequest& expected, std::string_view raw_query,
                        "malformed percent-encoding in " + show_bytes(*parsed.first_malformed)});
         return;
     }
-    const std::vector<QueryParam>& actual = parsed.params;
-    std::vector<QueryParam> want = expected.query;
-    std::vector<QueryParam> got = actual;
-    std::ranges::sort(want, sorted_less);
-    std::ranges::sort(got, sorted_less);
-    if (want != got) out.push_back({"query", show_query(expected.query), show_query(actual)});
+    // Per name rather than two whole lists: a missing name, an extra name or the values of
+    // one name that differ, each a mismatch of its own.
+    const QueryGroups want = group_by_name(expected.query);
+    const QueryGroups got = group_by_name(parsed.params);
+    for (const auto& [name, values] : want) {
+        const std::vector<std::string>* sent = values_of(got, name);
+        if (sent == nullptr) {
+            out.push_back({"query " + show_bytes(name), show_values(values), "(absent)"});
+        } else {
+            compare_values(name, values, *sent, out);
+        }
+    }
+    for (const auto& [name, values] : got) {
+        if (values_of(want, name) == nullptr)
+            out.push_back({"query " + show_bytes(name), "(absent)", show_values(values)});
+    }
 }
 
 void compare_headers(const ExpectedRequest& expected, const WireRequest& actual,

@@ -30,7 +30,9 @@ mock homeserver on a loopback port (the vector's base URL is replaced, and named
 lines) and compared from the bytes the server received. Vectors that expect a refusal must be
 refused before anything is sent.
 
-Prints one line per failure and ends with "N passed, N failed". A malformed file or vector
+Prints one line per failure and ends with "N passed, N failed". A query is reported name by
+name (query "since": missing, extra or a different value); an expect_error naming an
+"argument" fails when the builder refuses another argument. A malformed file or vector
 (unknown endpoint, missing or mistyped field, unknown argument) is reported with the file,
 the vector id and the reason, and counts as failed.
 

@@ -8,6 +8,18 @@
 
 namespace matrix::conformance {
 
+namespace {
+
+// "refusal (empty room_id)", "refusal of argument 'room_id' (empty room_id)".
+std::string describe_refusal(const ExpectedRefusal& refusal) {
+    std::string text = "refusal";
+    if (refusal.argument) text += " of argument '" + *refusal.argument + "'";
+    if (!refusal.reason.empty()) text += " (" + refusal.reason + ")";
+    return text;
+}
+
+}  // namespace
+
 std::optional<Request> build_vector_request(const Vector& vector, VectorResult& result) {
     result = VectorResult{vector.file, vector.id, Outcome::passed, {}, {}};
     try {
@@ -16,7 +28,7 @@ std::optional<Request> build_vector_request(const Vector& vector, VectorResult& 
         if (!vector.expect_error) return request;
         result.outcome = Outcome::failed;
         const WireRequest wire = render(request);
-        result.mismatches.push_back({"expect_error", "refusal (" + *vector.expect_error + ")",
+        result.mismatches.push_back({"expect_error", describe_refusal(*vector.expect_error),
                                      "built " + wire.method + " " + show_bytes(wire.target)});
     } catch (const ArgumentSchemaError& e) {
         result.outcome = Outcome::malformed;
@@ -27,6 +39,13 @@ std::optional<Request> build_vector_request(const Vector& vector, VectorResult& 
             result.outcome = Outcome::failed;
             result.mismatches.push_back(
                 {"build", "a request", std::string("refused: ") + e.what()});
+        } else if (vector.expect_error->argument &&
+                   *vector.expect_error->argument != e.argument()) {
+            result.outcome = Outcome::failed;
+            result.mismatches.push_back(
+                {"expect_error.argument",
+                 "refusal of argument '" + *vector.expect_error->argument + "'",
+                 "refusal of argument '" + e.argument() + "'"});
         }
     }
     return std::nullopt;

@@ -197,6 +197,44 @@ ExpectedRequest read_expect(const Value& expect) {
     return request;
 }
 
+// "expect_error": a string (the reason), or {"kind": "invalid_argument", "argument": NAME,
+// "reason": TEXT} naming the argument the refusal must be of.
+ExpectedRefusal read_expect_error(const Value& value) {
+    if (is_text_string(value)) return {as_string(value), std::nullopt};
+    if (!value.IsObject()) {
+        throw BadVector{std::string("field 'expect_error' must be a string or an object, got ") +
+                        type_name(value)};
+    }
+    for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it) {
+        // A misspelt "argumnet" would be a check silently not made.
+        const std::string name = as_string(it->name);
+        if (name != "kind" && name != "argument" && name != "reason") {
+            throw BadVector{"unknown field 'expect_error." + name +
+                            "' (fields: kind, argument, reason)"};
+        }
+    }
+    if (const auto field = repeated_field(value, {"kind", "argument", "reason"})) {
+        throw BadVector{"field 'expect_error." + *field + "' is given twice"};
+    }
+    const std::string kind = required_string(value, "kind", "expect_error.");
+    if (kind != "invalid_argument") {
+        throw BadVector{"field 'expect_error.kind' is \"" + kind +
+                        "\", expected \"invalid_argument\" (the only refusal builders make)"};
+    }
+    ExpectedRefusal refusal;
+    if (value.HasMember("reason"))
+        refusal.reason = required_string(value, "reason", "expect_error.");
+    if (value.HasMember("argument")) {
+        refusal.argument = required_string(value, "argument", "expect_error.");
+        if (refusal.argument->empty()) {
+            throw BadVector{
+                "field 'expect_error.argument' must not be empty (leave it out to "
+                "accept a refusal of any argument)"};
+        }
+    }
+    return refusal;
+}
+
 Vector read_vector(const Value& entry, const std::string& file, std::size_t index) {
     if (!entry.IsObject()) {
         throw BadVector{std::string("a vector must be an object, got ") + type_name(entry)};
@@ -238,11 +276,7 @@ Vector read_vector(const Value& entry, const std::string& file, std::size_t inde
     if (expect != entry.MemberEnd()) {
         vector.expect = read_expect(expect->value);
     } else if (expect_error != entry.MemberEnd()) {
-        if (!is_text_string(expect_error->value)) {
-            throw BadVector{std::string("field 'expect_error' must be a string, got ") +
-                            type_name(expect_error->value)};
-        }
-        vector.expect_error = as_string(expect_error->value);
+        vector.expect_error = read_expect_error(expect_error->value);
     } else {
         throw BadVector{"missing field 'expect' (or 'expect_error')"};
     }

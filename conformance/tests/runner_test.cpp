@@ -45,7 +45,7 @@ Vector refusal_vector(const std::string& room_id) {
     vector.id = "room_kick/refuse-empty-room-id";
     vector.args_json = kick_args(room_id);
     vector.expect.reset();
-    vector.expect_error = "empty room_id";
+    vector.expect_error = ExpectedRefusal{"empty room_id", std::nullopt};
     return vector;
 }
 
@@ -84,6 +84,66 @@ TEST(CheckAtBuilderLevel, PassesAnExpectErrorVectorThatTheBuilderRefusesAndKeeps
     EXPECT_EQ(result.outcome, Outcome::passed) << describe(result);
     EXPECT_TRUE(result.mismatches.empty());
     EXPECT_NE(result.detail.find("room_id"), std::string::npos) << result.detail;
+}
+
+TEST(CheckAtBuilderLevel, PassesARefusalOfTheArgumentTheVectorNames) {
+    Vector vector = refusal_vector("");
+    vector.expect_error->argument = "room_id";
+    const VectorResult result = check_at_builder_level(vector);
+    EXPECT_EQ(result.outcome, Outcome::passed) << describe(result);
+    EXPECT_TRUE(result.mismatches.empty());
+}
+
+TEST(CheckAtBuilderLevel, FailsARefusalOfAnotherArgumentThanTheVectorNames) {
+    Vector vector = refusal_vector("");
+    vector.expect_error->argument = "user_id";
+    const VectorResult result = check_at_builder_level(vector);
+    EXPECT_EQ(result.outcome, Outcome::failed);
+    ASSERT_EQ(result.mismatches.size(), 1u) << describe(result);
+    EXPECT_EQ(result.mismatches[0].field, "expect_error.argument");
+    EXPECT_EQ(result.mismatches[0].expected, "refusal of argument 'user_id'");
+    EXPECT_EQ(result.mismatches[0].actual, "refusal of argument 'room_id'");
+    // The report line says both and keeps the builder's own message.
+    const std::vector<std::string> lines = failure_lines(RunReport{{result}});
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_NE(lines[0].find("expect_error.argument: expected refusal of argument 'user_id', "
+                            "actual refusal of argument 'room_id'"),
+              std::string::npos)
+        << lines[0];
+    EXPECT_NE(lines[0].find("[argument 'room_id'"), std::string::npos) << lines[0];
+}
+
+TEST(CheckAtBuilderLevel, NamesTheExpectedArgumentWhenTheArgumentsBuild) {
+    Vector vector = refusal_vector("!someroom:matrix.org");
+    vector.expect_error->argument = "room_id";
+    const VectorResult result = check_at_builder_level(vector);
+    EXPECT_EQ(result.outcome, Outcome::failed);
+    ASSERT_EQ(result.mismatches.size(), 1u) << describe(result);
+    EXPECT_EQ(result.mismatches[0].expected, "refusal of argument 'room_id' (empty room_id)");
+}
+
+TEST(CheckAtBuilderLevel, ReportsTheQueryPerNameAtTheBuilderLevel) {
+    Vector vector;
+    vector.file = "sync.json";
+    vector.id = "sync/query";
+    vector.endpoint = "sync";
+    vector.args_json =
+        R"({"base_url":"https://matrix.org","token":"token","since":"s1","timeout":10})";
+    ExpectedRequest expected;
+    expected.method = "GET";
+    expected.path = "/_matrix/client/r0/sync";
+    expected.query = {{"since", "s2"}, {"full_state", "false"}};
+    expected.headers = {{"Authorization", "Bearer token"}};
+    vector.expect = expected;
+    const VectorResult result = check_at_builder_level(vector);
+    EXPECT_EQ(result.outcome, Outcome::failed);
+    std::vector<std::string> fields;
+    for (const Mismatch& m : result.mismatches)
+        fields.push_back(m.field + ": " + m.expected + " / " + m.actual);
+    EXPECT_EQ(fields, (std::vector<std::string>{R"(query "since": "s2" / "s1")",
+                                                R"(query "full_state": "false" / (absent))",
+                                                R"(query "timeout": (absent) / "10")"}))
+        << describe(result);
 }
 
 TEST(CheckAtBuilderLevel, FailsAnExpectErrorVectorWhoseArgumentsBuild) {

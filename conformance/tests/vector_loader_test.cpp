@@ -127,7 +127,31 @@ TEST(VectorLoader, LoadsAnExpectErrorVector) {
     EXPECT_TRUE(file.problems.empty()) << describe(file);
     ASSERT_EQ(file.vectors.size(), 1u);
     EXPECT_FALSE(file.vectors[0].expect);
-    EXPECT_EQ(file.vectors[0].expect_error, "empty room_id");
+    ASSERT_TRUE(file.vectors[0].expect_error);
+    EXPECT_EQ(file.vectors[0].expect_error->reason, "empty room_id");
+    EXPECT_FALSE(file.vectors[0].expect_error->argument);
+}
+
+TEST(VectorLoader, LoadsAnExpectErrorNamingItsArgument) {
+    const VectorFile file = parse_vector_file(kFile, file_of({R"({
+        "id": "refuse", "endpoint": "room_kick",
+        "args": {"base_url": "https://matrix.org", "token": "token", "room_id": "",
+                 "user_id": "@user:matrix.org"},
+        "expect_error": {"kind": "invalid_argument", "argument": "room_id",
+                         "reason": "empty room_id"}})",
+                                                              R"({
+        "id": "refuse-any", "endpoint": "room_kick",
+        "args": {"base_url": "https://matrix.org", "token": "token", "room_id": "",
+                 "user_id": "@user:matrix.org"},
+        "expect_error": {"kind": "invalid_argument"}})"}));
+    EXPECT_TRUE(file.problems.empty()) << describe(file);
+    ASSERT_EQ(file.vectors.size(), 2u);
+    ASSERT_TRUE(file.vectors[0].expect_error);
+    EXPECT_EQ(file.vectors[0].expect_error->argument, "room_id");
+    EXPECT_EQ(file.vectors[0].expect_error->reason, "empty room_id");
+    ASSERT_TRUE(file.vectors[1].expect_error);
+    EXPECT_FALSE(file.vectors[1].expect_error->argument);
+    EXPECT_EQ(file.vectors[1].expect_error->reason, "");
 }
 
 TEST(VectorLoader, LoadsARawBodyAndNoBody) {
@@ -408,7 +432,45 @@ TEST(VectorLoaderVector, ReportsNeitherExpectNorExpectError) {
 TEST(VectorLoaderVector, ReportsAnExpectErrorThatIsNotAString) {
     expect_vector_problem(R"({"id": "bad", "endpoint": "room_kick", "args": )" +
                               std::string(kKickArgs) + R"(, "expect_error": true})",
-                          "bad", "field 'expect_error' must be a string, got boolean");
+                          "bad", "field 'expect_error' must be a string or an object, got boolean");
+}
+
+// An "expect_error" object whose members are `members`.
+std::string refusal_with(const std::string& members) {
+    return R"({"id": "bad", "endpoint": "room_kick", "args": )" + std::string(kKickArgs) +
+           R"(, "expect_error": {)" + members + "}}";
+}
+
+TEST(VectorLoaderVector, ReportsAnExpectErrorArgumentThatIsNotAString) {
+    expect_vector_problem(refusal_with(R"("kind": "invalid_argument", "argument": 7)"), "bad",
+                          "field 'expect_error.argument' must be a string, got number");
+    expect_vector_problem(refusal_with(R"("kind": "invalid_argument", "argument": ["room_id"])"),
+                          "bad", "field 'expect_error.argument' must be a string, got array");
+    expect_vector_problem(refusal_with(R"("kind": "invalid_argument", "argument": null)"), "bad",
+                          "field 'expect_error.argument' must be a string, got null");
+}
+
+TEST(VectorLoaderVector, ReportsAnEmptyExpectErrorArgument) {
+    expect_vector_problem(refusal_with(R"("kind": "invalid_argument", "argument": "")"), "bad",
+                          "field 'expect_error.argument' must not be empty");
+}
+
+TEST(VectorLoaderVector, ReportsAnExpectErrorObjectWithoutAKnownKind) {
+    expect_vector_problem(refusal_with(R"("argument": "room_id")"), "bad",
+                          "missing field 'expect_error.kind'");
+    expect_vector_problem(refusal_with(R"("kind": "schema", "argument": "room_id")"), "bad",
+                          "field 'expect_error.kind' is \"schema\", expected \"invalid_argument\"");
+}
+
+TEST(VectorLoaderVector, ReportsAMisspeltOrRepeatedExpectErrorField) {
+    expect_vector_problem(refusal_with(R"("kind": "invalid_argument", "argumnet": "room_id")"),
+                          "bad",
+                          "unknown field 'expect_error.argumnet' (fields: kind, argument, reason)");
+    expect_vector_problem(
+        refusal_with(R"("kind": "invalid_argument", "argument": "a", "argument": "b")"), "bad",
+        "field 'expect_error.argument' is given twice");
+    expect_vector_problem(refusal_with(R"("kind": "invalid_argument", "reason": false)"), "bad",
+                          "field 'expect_error.reason' must be a string, got boolean");
 }
 
 TEST(VectorLoaderVector, ReportsAnExpectThatIsNotAnObject) {

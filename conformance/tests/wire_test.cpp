@@ -54,9 +54,25 @@ TEST(WireLevel, ARefusedVectorSendsNothing) {
     vector.id = "whoami/injection";
     vector.endpoint = "whoami";
     vector.args_json = R"({"base_url":"https://matrix.org","token":"t\r\nX-Evil: 1"})";
-    vector.expect_error = "header injection";
+    vector.expect_error = ExpectedRefusal{"header injection", std::nullopt};
     const VectorResult result = checker.check(vector);
     EXPECT_EQ(result.outcome, Outcome::passed) << result.detail;
+}
+
+TEST(WireLevel, ChecksTheArgumentARefusalNames) {
+    WireLevelChecker checker;
+    Vector vector;
+    vector.file = "inline.json";
+    vector.id = "whoami/injection";
+    vector.endpoint = "whoami";
+    vector.args_json = R"({"base_url":"https://matrix.org","token":"t\r\nX-Evil: 1"})";
+    vector.expect_error = ExpectedRefusal{"", "token"};
+    EXPECT_EQ(checker.check(vector).outcome, Outcome::passed);
+    vector.expect_error->argument = "base_url";
+    const VectorResult result = checker.check(vector);
+    EXPECT_EQ(result.outcome, Outcome::failed);
+    ASSERT_EQ(result.mismatches.size(), 1u);
+    EXPECT_EQ(result.mismatches[0].actual, "refusal of argument 'token'");
 }
 
 // A transport that encoded the already-encoded path again would send %2521 for '!'. The

@@ -25,6 +25,13 @@ struct ExpectedRequest {
     std::string body;  // compact JSON text or the raw bytes
 };
 
+// What an expect_error vector asks of the builder: a refusal (matrix::InvalidArgument), and
+// when `argument` is given, a refusal of that argument (InvalidArgument::argument()).
+struct ExpectedRefusal {
+    std::string reason;  // informational, shown in reports; may be empty
+    std::optional<std::string> argument;
+};
+
 struct Vector {
     std::string file;
     std::size_t index = 0;  // position in the file's "vectors" array
@@ -34,7 +41,7 @@ struct Vector {
     // "version": the path version to build with; absent, the endpoint's default (BuildOptions).
     std::optional<PathVersion> version;
     std::optional<ExpectedRequest> expect;
-    std::optional<std::string> expect_error;  // the reason the builder must refuse
+    std::optional<ExpectedRefusal> expect_error;  // the builder must refuse
 };
 
 // A file or vector that is not in the format. It makes the run fail; it is never skipped.

@@ -1,6 +1,7 @@
 // Request patterns: WireMock's request-matching JSON (a subset) plus Matrix endpoint names.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -53,6 +54,10 @@ struct MatchResult {
     std::size_t predicates_total = 0;
 };
 
+namespace detail {
+class PredicateTally;  // counts an evaluation's predicates; internal to pattern_evaluate.cpp
+}
+
 class RequestPattern {
   public:
     enum class UrlKind { any, url, url_path, url_path_pattern, url_path_template, endpoint };
@@ -86,6 +91,16 @@ class RequestPattern {
 
   private:
     MatchResult evaluate(const JournalEntry& request, bool describe) const;
+    // The steps of evaluate(), one per kind of predicate (pattern_evaluate.cpp).
+    bool url_matches(std::string_view raw_path, const std::string& target,
+                     std::vector<std::size_t>& forms_matched) const;
+    void check_method(detail::PredicateTally& tally, const std::string& request_method,
+                      const std::vector<std::size_t>& forms_matched) const;
+    void check_url(detail::PredicateTally& tally, bool url_passed, const std::string& target,
+                   std::string_view raw_path) const;
+    void check_query(detail::PredicateTally& tally, const JournalEntry& request) const;
+    void check_headers(detail::PredicateTally& tally, const JournalEntry& request) const;
+    void check_body(detail::PredicateTally& tally, std::string_view body) const;
 
     std::optional<std::string> method_;  // upper case; none or "ANY" = any method
     UrlKind url_kind_ = UrlKind::any;
