@@ -194,7 +194,7 @@ TEST_F(AdminJournal, AWaitForgetsADeletedEntry) {
     });
     const auto response = admin(
         "POST", "/__admin/requests/wait",
-        R"({"request": {"urlPath": "/_matrix/client/v3/logout"}, "count": 2, "timeoutMs": 500})");
+        R"({"request": {"urlPath": "/_matrix/client/v3/logout"}, "count": 2, "timeoutMs": 2000})");
     deleter.join();
     EXPECT_EQ(response.status, 408) << response.body;
     const auto document = parse(response);
