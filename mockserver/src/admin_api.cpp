@@ -3,70 +3,29 @@
 #include "admin_api.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
-#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string_view>
 #include <vector>
 
-#include "json_text_dom.hpp"
+#include "admin_routes.hpp"
+#include "admin_support.hpp"
 #include "matrix/mock/conformance_report.hpp"
 #include "matrix/mock/pattern.hpp"
 #include "matrix/mock/stub.hpp"
-#include "matrix/query_string.hpp"
 
 namespace matrix::mock {
 namespace {
 
+using admin::error;
+using admin::parse_body;
+using admin::pattern_member;
+using admin::query_param;
+using admin::requests_json;
+
 // Five minutes is far beyond any test's need (a wait holds no thread, only a journal entry).
 constexpr std::int64_t kMaxWaitMilliseconds = 300'000;
-
-std::string json_string(std::string_view text) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-    return {buffer.GetString(), buffer.GetSize()};
-}
-
-AdminResponse error(int status, std::string_view errcode, std::string_view message,
-                    std::string_view key = {}) {
-    std::string body =
-        "{\"errcode\":" + json_string(errcode) + ",\"error\":" + json_string(message);
-    if (!key.empty()) body += ",\"key\":" + json_string(key);
-    return {status, body + "}"};
-}
-
-std::string requests_json(const std::vector<JournalEntry>& entries, std::string extra = {}) {
-    std::string body = "{\"requests\":[";
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-        if (i > 0) body += ',';
-        body += to_json(entries[i]);
-    }
-    body += "]";
-    if (!extra.empty()) body += "," + extra;
-    return body + "}";
-}
-
-// Parses an admin request body with Json::parse's limits. Numbers are kept as written
-// (json_text_dom.hpp): a wrapped request pattern is written back out for the pattern parser, and
-// its equalToJson numbers must reach it unchanged. count and timeoutMs, integers within 64 bits,
-// stay typed numbers; a fraction or a bigger number there is refused as not an integer.
-bool parse_body(const AdminRequest& request, rapidjson::Document& document,
-                AdminResponse& failure) {
-    const std::string problem = matrix::detail::parse_text_dom(request.body, document);
-    if (!problem.empty()) {
-        failure = error(400, "M_NOT_JSON", "request body is not JSON: " + problem);
-        return false;
-    }
-    if (!document.IsObject()) {
-        failure = error(400, "M_BAD_JSON", "request body must be a JSON object");
-        return false;
-    }
-    return true;
-}
 
 AdminResponse health(AdminContext& context) {
     const Journal& journal = context.journal;
@@ -112,37 +71,6 @@ AdminResponse add_mapping(AdminContext& context, const AdminRequest& request) {
     } catch (const MappingError& e) {
         return error(400, "M_BAD_JSON", e.what(), e.key());
     }
-}
-
-std::optional<RequestPattern> pattern_member(const rapidjson::Value& object, const char* name,
-                                             AdminResponse& failure) {
-    const auto member = object.FindMember(name);
-    if (member == object.MemberEnd()) return RequestPattern();
-    try {
-        return RequestPattern::parse(matrix::detail::compact_text_of(member->value), name);
-    } catch (const MappingError& e) {
-        failure = error(400, "M_BAD_JSON", e.what(), e.key());
-        return std::nullopt;
-    }
-}
-
-AdminResponse count_requests(AdminContext& context, const AdminRequest& request) {
-    AdminResponse failure;
-    rapidjson::Document document;
-    if (!parse_body(request, document, failure)) return failure;
-    // WireMock posts the pattern itself; {"request": pattern} is accepted as well.
-    std::optional<RequestPattern> pattern;
-    if (document.HasMember("request")) {
-        pattern = pattern_member(document, "request", failure);
-    } else {
-        try {
-            pattern = RequestPattern::parse(request.body, "request");
-        } catch (const MappingError& e) {
-            return error(400, "M_BAD_JSON", e.what(), e.key());
-        }
-    }
-    if (!pattern) return failure;
-    return {200, "{\"count\":" + std::to_string(context.journal.count(*pattern)) + "}"};
 }
 
 // Answers when `count` requests match, or with what did at `timeoutMs` (408). No thread waits.
@@ -194,15 +122,6 @@ void wait_for_requests(AdminContext& context, const AdminRequest& request,
     if (context.on_abandoned) context.on_abandoned(finish);
 }
 
-// The value of query parameter `name` (decoded; the last if repeated), or nullopt.
-std::optional<std::string> query_param(std::string_view query, std::string_view name) {
-    std::optional<std::string> found;
-    for (QueryParam& param : parse_query(query).params) {
-        if (param.name == name) found = std::move(param.value);
-    }
-    return found;
-}
-
 // The report over the entries the journal holds now (evicted ones are gone from it).
 AdminResponse conformance(AdminContext& context, const AdminRequest& request) {
     ReportFormat format = ReportFormat::json;
@@ -222,16 +141,25 @@ AdminResponse conformance(AdminContext& context, const AdminRequest& request) {
 
 namespace {
 
+// The journal's sub-routes that are names, not entry ids.
+bool is_journal_route_name(std::string_view segment) {
+    return segment == "unmatched" || segment == "count" || segment == "find" || segment == "wait";
+}
+
 AdminResponse route(AdminContext& context, const AdminRequest& request) {
     const std::string& path = request.path;
     const std::string& method = request.method;
     constexpr std::string_view kMappingPrefix = "/__admin/mappings/";
+    constexpr std::string_view kRequestPrefix = "/__admin/requests/";
 
     if (path == "/__admin/health" && method == "GET") return health(context);
     if (path == "/__admin/mappings") {
         if (method == "GET") return list_mappings(context);
         if (method == "POST") return add_mapping(context, request);
     }
+    if (path == "/__admin/mappings/save" && method == "POST") return admin::save_mappings(context);
+    if (path == "/__admin/mappings/import" && method == "POST")
+        return admin::import_mappings(context, request);
     if (path.rfind(kMappingPrefix, 0) == 0 && path.size() > kMappingPrefix.size()) {
         const std::string id = path.substr(kMappingPrefix.size());
         if (method == "DELETE") {
@@ -242,15 +170,10 @@ AdminResponse route(AdminContext& context, const AdminRequest& request) {
             if (const auto stub = context.stubs.find(id)) return {200, stub->source_json};
             return error(404, "M_NOT_FOUND", "no mapping with id " + id);
         }
+        if (method == "PUT") return admin::replace_mapping(context, request, id);
     }
     if (path == "/__admin/requests") {
-        if (method == "GET") {
-            return {200,
-                    requests_json(context.journal.entries(),
-                                  "\"meta\":{\"total\":" + std::to_string(context.journal.size()) +
-                                      ",\"evicted\":" + std::to_string(context.journal.evicted()) +
-                                      "}")};
-        }
+        if (method == "GET") return admin::list_requests(context, request);
         if (method == "DELETE") {
             context.journal.clear();
             return {200, "{}"};
@@ -260,7 +183,15 @@ AdminResponse route(AdminContext& context, const AdminRequest& request) {
         return {200, requests_json(context.journal.unmatched())};
     }
     if (path == "/__admin/requests/count" && method == "POST") {
-        return count_requests(context, request);
+        return admin::count_requests(context, request);
+    }
+    if (path == "/__admin/requests/find" && method == "POST") {
+        return admin::find_requests(context, request);
+    }
+    if (path.rfind(kRequestPrefix, 0) == 0 && (method == "GET" || method == "DELETE")) {
+        const std::string_view id = std::string_view(path).substr(kRequestPrefix.size());
+        if (!id.empty() && id.find('/') == std::string_view::npos && !is_journal_route_name(id))
+            return admin::request_by_id(context, request, id);
     }
     if (path == "/__admin/conformance" && method == "GET") return conformance(context, request);
     if (path == "/__admin/reset" && method == "POST") {
@@ -270,8 +201,12 @@ AdminResponse route(AdminContext& context, const AdminRequest& request) {
     return error(404, "M_UNRECOGNIZED",
                  "no admin route " + method + " " + path +
                      " (routes: GET /__admin/health, GET|POST /__admin/mappings, "
-                     "GET|DELETE /__admin/mappings/{id}, GET|DELETE /__admin/requests, "
+                     "GET|PUT|DELETE /__admin/mappings/{id}, POST /__admin/mappings/save, "
+                     "POST /__admin/mappings/import, "
+                     "GET|DELETE /__admin/requests (GET takes ?limit=N&since=ISO8601), "
+                     "GET|DELETE /__admin/requests/{id}, "
                      "GET /__admin/requests/unmatched, POST /__admin/requests/count, "
+                     "POST /__admin/requests/find, "
                      "POST /__admin/requests/wait, GET /__admin/conformance, "
                      "POST /__admin/reset)");
 }

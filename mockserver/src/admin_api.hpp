@@ -45,6 +45,8 @@ struct AdminContext {
     std::function<void(std::chrono::milliseconds, std::function<void()>)> after;
     // Runs a task if the client goes before its answer (a wait then ends at once).
     std::function<void(std::function<void()>)> on_abandoned;
+    // Where POST /__admin/mappings/save writes the admin-added stubs; "" when there is none.
+    std::string mappings_dir;
 };
 
 inline bool is_admin_path(const std::string& path) {

@@ -123,6 +123,7 @@ struct MockHomeserver::Impl final : http::Handler {
     Journal journal;
     StubRegistry stubs;
     std::string files_dir = ".";
+    std::string save_dir;  // where POST /__admin/mappings/save writes; "" for nowhere
     // Declared before the simulation, so it is still there while the simulation, going,
     // answers its held syncs through finish().
     TimerThread timers;  // stubs' delays and admin waits' timeouts
@@ -133,6 +134,7 @@ struct MockHomeserver::Impl final : http::Handler {
 
     explicit Impl(MockHomeserverOptions opts)
         : options(std::move(opts)), journal(options.journal_capacity, options.journal_max_bytes) {
+        if (!options.mappings_dir.empty()) files_dir = save_dir = options.mappings_dir;
         if (options.simulation)
             simulation = std::make_unique<Simulation>(options.simulation_options);
     }
@@ -280,7 +282,8 @@ struct MockHomeserver::Impl final : http::Handler {
             [this](std::chrono::milliseconds delay, std::function<void()> task) {
                 timers.schedule(TimerThread::Clock::now() + delay, std::move(task));
             },
-            [exchange](std::function<void()> task) { exchange.on_abandoned(std::move(task)); }};
+            [exchange](std::function<void()> task) { exchange.on_abandoned(std::move(task)); },
+            save_dir};
         const std::string_view target = request.head.target;
         const std::size_t question = target.find('?');
         std::string query(question == std::string_view::npos ? std::string_view()
@@ -391,9 +394,11 @@ std::string MockHomeserver::add_mapping(std::string_view json) {
     return impl_->stubs.add(std::move(stub));
 }
 
-void MockHomeserver::load_mappings(const std::string& dir) {
+void MockHomeserver::load_mappings(const std::string& dir, MappingsFolder folder) {
     std::vector<Stub> loaded = load_mapping_dir(dir);
     impl_->files_dir = dir;
+    if (folder == MappingsFolder::writable && impl_->options.mappings_dir.empty())
+        impl_->save_dir = dir;
     for (Stub& stub : loaded) impl_->stubs.add(std::move(stub));
 }
 

@@ -6,34 +6,18 @@
 
 #include <algorithm>
 #include <condition_variable>
-#include <cstdio>
 #include <utility>
 
 #include "matrix/error.hpp"
 #include "matrix/mock/pattern.hpp"
 #include "matrix/query_string.hpp"
 #include "matrix/utf8.hpp"
+#include "timestamp.hpp"
 #include "valid_utf8.hpp"
 
 namespace matrix::mock {
 
 namespace {
-
-// RFC 3339 in UTC with microseconds. Computed with <chrono>'s calendar so it needs neither
-// gmtime (not thread-safe) nor gmtime_r (not portable), and pre-1970 times floor correctly.
-std::string format_rfc3339(std::chrono::system_clock::time_point time) {
-    using namespace std::chrono;
-    const auto micros = floor<microseconds>(time);
-    const auto day = floor<days>(micros);
-    const year_month_day date{day};
-    const hh_mm_ss clock{micros - day};
-    char text[40];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%06lldZ", int(date.year()),
-                  unsigned(date.month()), unsigned(date.day()), int(clock.hours().count()),
-                  int(clock.minutes().count()), int(clock.seconds().count()),
-                  static_cast<long long>(clock.subseconds().count()));
-    return text;
-}
 
 using detail::JsonWriter;
 
@@ -119,17 +103,26 @@ Journal::Journal(std::size_t capacity, std::size_t max_bytes)
 }
 
 WaitResult Journal::result_of(Waiter& waiter) const {
-    // Ids in entries_ are contiguous and increasing (records append, evictions pop the front,
-    // clear() empties), so ids below the front are gone, whether evicted or cleared.
+    // Ids in entries_ increase (records append, evictions pop the front, clear() empties, and
+    // remove() leaves a gap), so ids below the front are gone, and the rest are looked up.
     const std::uint64_t front_id = entries_.empty() ? next_id_ : entries_.front().id;
     while (!waiter.matched_ids.empty() && waiter.matched_ids.front() < front_id)
         waiter.matched_ids.pop_front();
+    std::erase_if(waiter.matched_ids, [this](std::uint64_t id) { return locate(id) < 0; });
     WaitResult result;
     result.complete = waiter.matched_ids.size() >= waiter.n;
     result.matching.reserve(waiter.matched_ids.size());
     for (const std::uint64_t id : waiter.matched_ids)
-        result.matching.push_back(entries_[id - front_id]);
+        result.matching.push_back(entries_[static_cast<std::size_t>(locate(id))]);
     return result;
+}
+
+std::ptrdiff_t Journal::locate(std::uint64_t id) const {
+    const auto it = std::lower_bound(
+        entries_.begin(), entries_.end(), id,
+        [](const JournalEntry& entry, std::uint64_t wanted) { return entry.id < wanted; });
+    if (it == entries_.end() || it->id != id) return -1;
+    return it - entries_.begin();
 }
 
 std::uint64_t Journal::record(JournalEntry entry) {
@@ -186,11 +179,43 @@ std::vector<JournalEntry> Journal::entries() const {
 
 std::optional<JournalEntry> Journal::find(std::uint64_t id) const {
     std::lock_guard lock(mutex_);
-    const auto it = std::lower_bound(
-        entries_.begin(), entries_.end(), id,
-        [](const JournalEntry& entry, std::uint64_t wanted) { return entry.id < wanted; });
-    if (it == entries_.end() || it->id != id) return std::nullopt;
-    return *it;
+    const std::ptrdiff_t at = locate(id);
+    if (at < 0) return std::nullopt;
+    return entries_[static_cast<std::size_t>(at)];
+}
+
+std::vector<JournalEntry> Journal::recent(
+    std::optional<std::size_t> limit,
+    std::optional<std::chrono::system_clock::time_point> after) const {
+    std::lock_guard lock(mutex_);
+    // Entries are in the order they were recorded (answered), and a held request arrives long
+    // before it is recorded, so "arrived" is tested on every entry rather than searched for.
+    std::vector<const JournalEntry*> picked;
+    for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+        if (limit && picked.size() >= *limit) break;
+        // To the microsecond, as "arrived" is written: an entry's own "arrived" leaves it out.
+        if (after && std::chrono::floor<std::chrono::microseconds>(it->arrived) <= *after) continue;
+        picked.push_back(&*it);
+    }
+    std::vector<JournalEntry> out;
+    out.reserve(picked.size());
+    for (auto it = picked.rbegin(); it != picked.rend(); ++it) out.push_back(**it);
+    return out;
+}
+
+bool Journal::remove(std::uint64_t id) {
+    std::lock_guard lock(mutex_);
+    const std::ptrdiff_t at = locate(id);
+    if (at < 0) return false;
+    bytes_ -= footprints_[static_cast<std::size_t>(at)];
+    entries_.erase(entries_.begin() + at);
+    footprints_.erase(footprints_.begin() + at);
+    return true;
+}
+
+std::uint64_t Journal::last_id() const {
+    std::lock_guard lock(mutex_);
+    return next_id_ - 1;
 }
 
 std::vector<JournalEntry> Journal::matching(const RequestPattern& pattern) const {

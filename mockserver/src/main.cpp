@@ -33,7 +33,8 @@ Options:
   --host HOST            address to listen on (default 127.0.0.1)
   --port PORT            port to listen on (default 8008; 0 picks a free one)
   --port-file FILE       write the chosen port to FILE once listening
-  --mappings DIR         load every *.json mapping in DIR; stubs win over the simulation
+  --mappings DIR         load every *.json mapping in DIR; stubs win over the simulation;
+                         POST /__admin/mappings/save writes admin-added stubs there
   --no-simulation        answer from stubs only; without --mappings, the shipped
                          fixtures/mappings are loaded (/versions, /login, whoami,
                          capabilities, /.well-known/matrix/client, guest, join, send, sync)
@@ -98,10 +99,16 @@ admin waits (60 s and 5 min at most).
 
 Admin API (WireMock's paths):
   GET  /__admin/health                 GET|POST /__admin/mappings
-  GET|DELETE /__admin/mappings/{id}    GET|DELETE /__admin/requests
+  GET|PUT|DELETE /__admin/mappings/{id}
+  POST /__admin/mappings/import {"mappings": [...]}   (add or replace each; all or nothing)
+  POST /__admin/mappings/save          (admin-added stubs to the --mappings folder, ID.json)
+  GET  /__admin/requests[?limit=N][&since=2026-12-07T03:55:00Z]   DELETE /__admin/requests
+  GET|DELETE /__admin/requests/{id}    (ids are never reused)
   GET  /__admin/requests/unmatched     POST /__admin/requests/count   (a request pattern)
+  POST /__admin/requests/find          (a request pattern: the matching requests)
   POST /__admin/requests/wait  {"request": pattern, "count": n, "timeoutMs": t}
-  POST /__admin/reset                  (journal, mappings added since start-up, simulation)
+  POST /__admin/reset                  (journal, unsaved mappings added since start-up,
+                                       simulation)
   GET  /__admin/conformance[?format=json|markdown|junit]
                                        the spec conformance report over the journal
   Simulation: POST /__admin/sim/users, POST /__admin/sim/rooms,
@@ -343,7 +350,12 @@ int main(int argc, char** argv) {
         if (!mappings && arguments.default_mappings && !arguments.simulation) {
             mappings = default_mappings_dir(argv[0]);
         }
-        if (mappings) server.load_mappings(*mappings);
+        // POST /__admin/mappings/save writes only into a folder the user named.
+        if (mappings) {
+            server.load_mappings(*mappings, arguments.mappings
+                                                ? matrix::mock::MappingsFolder::writable
+                                                : matrix::mock::MappingsFolder::read_only);
+        }
 
         if (arguments.journal_out) {
             journal_file.open(*arguments.journal_out, std::ios::app | std::ios::binary);

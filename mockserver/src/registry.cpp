@@ -17,9 +17,26 @@ bool used_up(const Stub& stub) { return stub.max_uses && stub.uses >= *stub.max_
 }  // namespace
 
 std::string StubRegistry::add(Stub stub) {
+    std::lock_guard lock(mutex_);
+    return add_locked(std::move(stub));
+}
+
+void StubRegistry::add_all(std::vector<Stub> stubs) {
+    std::lock_guard lock(mutex_);
+    for (Stub& stub : stubs) add_locked(std::move(stub));
+}
+
+bool StubRegistry::replace(Stub stub) {
+    std::lock_guard lock(mutex_);
+    if (std::ranges::none_of(stubs_, [&](const Stub& existing) { return existing.id == stub.id; }))
+        return false;
+    add_locked(std::move(stub));
+    return true;
+}
+
+std::string StubRegistry::add_locked(Stub stub) {
     if (stub.id.empty()) stub.id = new_stub_id();
     stub.uses = 0;
-    std::lock_guard lock(mutex_);
     stub.sequence_number = next_sequence_number_++;
     // A replacement goes to the end, so stubs_ stays in creation order and it wins ties as the
     // newest stub.

@@ -170,6 +170,54 @@ TEST(MockserverBinary, ABadMappingsFolderStopsStartUpNamingFileIndexAndKey) {
     fs::remove_all(dir);
 }
 
+// POST /__admin/mappings/save writes into the folder given with --mappings, and never into the
+// shipped fixtures --no-simulation loads by default.
+TEST(MockserverBinary, SaveWritesAdminStubsToTheMappingsFolderOnly) {
+    const fs::path dir = scratch_dir();
+    const fs::path mappings = dir / "mappings";
+    fs::create_directories(mappings);
+    std::ofstream(mappings / "ok.json") << R"({"request": {"urlPath": "/ok"}, "response": {}})";
+    const fs::path port_file = dir / "port";
+    Process server = start(
+        {"--port", "0", "--port-file", port_file.string(), "--mappings", mappings.string()}, dir);
+    int port = wait_for_port(port_file);
+    ASSERT_GT(port, 0) << read_file(server.output);
+    EXPECT_EQ(send_raw(port, http_request("POST", "/__admin/mappings",
+                                          R"({"id": "added", "request": {"urlPath": "/a"},
+                                              "response": {"status": 204}})"))
+                  .status,
+              201);
+    const testing::RawResponse saved =
+        send_raw(port, http_request("POST", "/__admin/mappings/save"));
+    EXPECT_EQ(saved.status, 200) << saved.body;
+    EXPECT_TRUE(fs::exists(mappings / "added.json"));
+    kill(server.pid, SIGTERM);
+    EXPECT_EQ(finish(server), 0);
+
+    // Started again on the folder, the saved stub answers.
+    fs::remove(port_file);
+    Process again = start(
+        {"--port", "0", "--port-file", port_file.string(), "--mappings", mappings.string()}, dir);
+    port = wait_for_port(port_file);
+    ASSERT_GT(port, 0) << read_file(again.output);
+    EXPECT_EQ(send_raw(port, http_request("GET", "/a")).status, 204);
+    kill(again.pid, SIGTERM);
+    EXPECT_EQ(finish(again), 0);
+
+    fs::remove(port_file);
+    Process fixtures =
+        start({"--port", "0", "--port-file", port_file.string(), "--no-simulation"}, dir);
+    port = wait_for_port(port_file);
+    ASSERT_GT(port, 0) << read_file(fixtures.output);
+    const testing::RawResponse refused =
+        send_raw(port, http_request("POST", "/__admin/mappings/save"));
+    EXPECT_EQ(refused.status, 409) << refused.body;
+    EXPECT_NE(refused.body.find("--mappings DIR"), std::string::npos) << refused.body;
+    kill(fixtures.pid, SIGTERM);
+    EXPECT_EQ(finish(fixtures), 0);
+    fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace matrix::mock
 

@@ -397,6 +397,69 @@ TEST(JournalWait, SurvivesAnEnormousTimeout) {
     EXPECT_EQ(result.matching.size(), 1u);
 }
 
+// ---- remove and recent
+
+TEST(JournalRemove, DropsOneEntryAndExactlyItsBytes) {
+    Journal journal;
+    const JournalEntry small = make_entry("GET", "/a");
+    const JournalEntry large = with_body(50'000);
+    journal.record(small);
+    journal.record(large);
+    journal.record(small);
+    EXPECT_TRUE(journal.remove(2));
+    EXPECT_EQ(ids_of(journal.entries()), (std::vector<std::uint64_t>{1, 3}));
+    EXPECT_EQ(journal.bytes(), 2 * matrix::mock::footprint(small));
+    EXPECT_FALSE(journal.remove(2));
+    EXPECT_FALSE(journal.remove(4));
+    EXPECT_FALSE(journal.find(2).has_value());
+    ASSERT_TRUE(journal.find(3).has_value());
+    EXPECT_TRUE(journal.remove(1));
+    EXPECT_TRUE(journal.remove(3));
+    EXPECT_EQ(journal.bytes(), 0u);
+    EXPECT_EQ(journal.evicted(), 0u);  // removed, not evicted
+    EXPECT_EQ(journal.record(make_entry("GET", "/b")), 4u);
+    EXPECT_EQ(journal.last_id(), 4u);
+}
+
+TEST(JournalRemove, AWaitAfterAGapStillFindsTheEntriesAroundIt) {
+    Journal journal;
+    for (int i = 0; i < 4; ++i) journal.record(make_entry("GET", "/x"));
+    journal.remove(2);
+    const auto result = journal.wait_for(RequestPattern(), 3, 0ms);
+    EXPECT_TRUE(result.complete);
+    EXPECT_EQ(ids_of(result.matching), (std::vector<std::uint64_t>{1, 3, 4}));
+}
+
+TEST(JournalRecent, TakesTheNewestAndThoseThatArrivedStrictlyAfter) {
+    Journal journal;
+    const auto base = std::chrono::system_clock::time_point(std::chrono::seconds(1'000'000));
+    for (int i = 0; i < 5; ++i) {
+        JournalEntry entry = make_entry("GET", "/x");
+        entry.arrived = base + std::chrono::seconds(i);
+        journal.record(std::move(entry));
+    }
+    EXPECT_EQ(ids_of(journal.recent(std::nullopt, std::nullopt)),
+              (std::vector<std::uint64_t>{1, 2, 3, 4, 5}));
+    EXPECT_EQ(ids_of(journal.recent(2, std::nullopt)), (std::vector<std::uint64_t>{4, 5}));
+    EXPECT_TRUE(journal.recent(0, std::nullopt).empty());
+    EXPECT_EQ(ids_of(journal.recent(std::nullopt, base + std::chrono::seconds(2))),
+              (std::vector<std::uint64_t>{4, 5}));
+    EXPECT_EQ(ids_of(journal.recent(1, base)), (std::vector<std::uint64_t>{5}));
+}
+
+// A held request is recorded after later ones; since tests each entry's own arrival.
+TEST(JournalRecent, FiltersEveryEntryWhateverTheOrderOfArrival) {
+    Journal journal;
+    const auto base = std::chrono::system_clock::time_point(std::chrono::seconds(1'000'000));
+    for (const int second : {5, 1, 6}) {
+        JournalEntry entry = make_entry("GET", "/x");
+        entry.arrived = base + std::chrono::seconds(second);
+        journal.record(std::move(entry));
+    }
+    EXPECT_EQ(ids_of(journal.recent(std::nullopt, base + std::chrono::seconds(2))),
+              (std::vector<std::uint64_t>{1, 3}));
+}
+
 TEST(JournalWait, CountsOnlyEntriesStillInTheJournal) {
     Journal journal(2);
     for (int i = 0; i < 3; ++i) journal.record(make_entry("GET", "/x"));

@@ -64,7 +64,14 @@ struct MockHomeserverOptions {
     // naming the culprit, instead of serving it from a stub or the simulation. Needs
     // validate_requests.
     bool strict_spec = false;
+    // The mappings folder: where bodyFileName is looked up and POST /__admin/mappings/save
+    // writes the admin-added stubs. Nothing is loaded from it (load_mappings() does that, and
+    // sets it when it is empty); "" for none.
+    std::string mappings_dir;
 };
+
+// Whether POST /__admin/mappings/save may write into a folder load_mappings() reads.
+enum class MappingsFolder { writable, read_only };
 
 // Thrown when the server cannot start: the port is taken, the host is not an address here.
 class StartError : public std::runtime_error {
@@ -132,8 +139,10 @@ class MockHomeserver {
 
     // Adds a mapping in WireMock JSON; returns its id. Throws MappingError.
     std::string add_mapping(std::string_view json);
-    // Loads every *.json in `dir` as start-up mappings (kept across reset()).
-    void load_mappings(const std::string& dir);
+    // Loads every *.json in `dir` as start-up mappings (kept across reset()). Unless read_only
+    // (shipped fixtures), it becomes the folder POST /__admin/mappings/save writes to when
+    // options.mappings_dir named none.
+    void load_mappings(const std::string& dir, MappingsFolder folder = MappingsFolder::writable);
 
     // Throws VerificationError naming every stub whose .times(n) was not met exactly.
     void verify() const;

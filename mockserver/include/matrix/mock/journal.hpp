@@ -94,6 +94,15 @@ class Journal {
 
     std::vector<JournalEntry> entries() const;
     std::optional<JournalEntry> find(std::uint64_t id) const;
+    // The newest `limit` entries (all without one) among those that arrived strictly after
+    // `after` (all without it; arrival counted to the microsecond, as to_json writes it), in
+    // the journal's order (the order they were recorded).
+    std::vector<JournalEntry> recent(
+        std::optional<std::size_t> limit,
+        std::optional<std::chrono::system_clock::time_point> after) const;
+    // Drops one entry and its bytes; false when no entry has that id. Ids are not reused.
+    bool remove(std::uint64_t id);
+    std::uint64_t last_id() const;  // the id the newest record() gave, 0 before the first
     std::vector<JournalEntry> matching(const RequestPattern& pattern) const;
     std::size_t count(const RequestPattern& pattern) const;
     std::vector<JournalEntry> unmatched() const;  // neither a stub nor the simulation answered
@@ -127,6 +136,8 @@ class Journal {
     struct Waiter;
     // Under the lock: the result for `waiter` from the entries held now.
     WaitResult result_of(Waiter& waiter) const;
+    // Under the lock: the position in entries_ of the entry with `id`, or -1.
+    std::ptrdiff_t locate(std::uint64_t id) const;
 
     const std::size_t capacity_;
     const std::size_t max_bytes_;

@@ -22,6 +22,10 @@ class StubRegistry {
     // Adds a stub, giving it a creation number; returns its id. A stub with an id already in
     // use replaces that stub.
     std::string add(Stub stub);
+    // Adds or replaces each, at once: a request meets all of them or none.
+    void add_all(std::vector<Stub> stubs);
+    // Replaces the stub with stub.id as add() does; false, adding nothing, when there is none.
+    bool replace(Stub stub);
     bool remove(const std::string& id);
     std::vector<Stub> list() const;  // copies, in creation order
     std::optional<Stub> find(const std::string& id) const;
@@ -48,6 +52,8 @@ class StubRegistry {
     void clear();
 
   private:
+    std::string add_locked(Stub stub);  // add() with the lock held
+
     mutable std::mutex mutex_;
     std::vector<Stub> stubs_;
     std::uint64_t next_sequence_number_ = 1;
