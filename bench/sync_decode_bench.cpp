@@ -10,7 +10,7 @@
 #include "baselines/sync_decode_nlohmann.hpp"
 #include "baselines/sync_decode_rapidjson_dom.hpp"
 #include "matrix/sync.hpp"
-#include "matrix/sync_corpus.hpp"
+#include "matrix/testing/sync_corpus.hpp"
 
 namespace {
 

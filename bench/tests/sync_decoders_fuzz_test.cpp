@@ -12,9 +12,9 @@
 
 #include "baselines/sync_decode_nlohmann.hpp"
 #include "baselines/sync_decode_rapidjson_dom.hpp"
-#include "matrix/seeded_random.hpp"
 #include "matrix/sync.hpp"
-#include "matrix/sync_corpus.hpp"
+#include "matrix/testing/seeded_random.hpp"
+#include "matrix/testing/sync_corpus.hpp"
 #include "sync_compare.hpp"
 
 namespace matrix::bench {

@@ -430,7 +430,7 @@ Stub parse_mapping(std::string_view json, const std::string& base_dir,
 
 MappingFileError::MappingFileError(std::string file_, std::optional<std::size_t> index_,
                                    std::string key_, const std::string& reason)
-    : std::runtime_error(file_message(file_, index_, key_, reason)),
+    : StandardError(file_message(file_, index_, key_, reason)),
       file(std::move(file_)),
       index(index_),
       key(std::move(key_)) {}

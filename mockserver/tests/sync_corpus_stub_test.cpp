@@ -11,7 +11,7 @@
 #include "matrix/client.hpp"
 #include "matrix/mock/homeserver.hpp"
 #include "matrix/sync.hpp"
-#include "matrix/sync_corpus.hpp"
+#include "matrix/testing/sync_corpus.hpp"
 
 namespace matrix::mock {
 namespace {

@@ -85,6 +85,6 @@ std::optional<MatrixError> Response::matrix_error() const {
 }
 
 MatrixApiError::MatrixApiError(MatrixError error)
-    : std::runtime_error(describe_error(error)), error_(std::move(error)) {}
+    : StandardError(describe_error(error)), error_(std::move(error)) {}
 
 }  // namespace matrix

@@ -21,7 +21,7 @@
 namespace matrix::sync {
 
 SyncDecodeError::SyncDecodeError(std::string json_path, const std::string& reason)
-    : std::runtime_error(json_path + ": " + reason), path_(std::move(json_path)) {}
+    : StandardError(json_path + ": " + reason), path_(std::move(json_path)) {}
 
 namespace detail {
 

@@ -1,5 +1,5 @@
 // The seeded /sync corpus generator: deterministic bytes, sizes, shape, spec-shaped content.
-#include "matrix/sync_corpus.hpp"
+#include "matrix/testing/sync_corpus.hpp"
 
 #include <gtest/gtest.h>
 

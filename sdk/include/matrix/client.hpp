@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "matrix/encoded_request.hpp"
+#include "matrix/error.hpp"
 #include "matrix/json.hpp"
 #include "matrix/request.hpp"
 
@@ -56,10 +57,10 @@ enum class TransportErrorKind {
 };
 
 // The request never got an HTTP response.
-class TransportError : public std::runtime_error {
+class TransportError : public StandardError<std::runtime_error> {
   public:
     TransportError(TransportErrorKind kind, const std::string& message)
-        : std::runtime_error(message), kind_(kind) {}
+        : StandardError(message), kind_(kind) {}
     TransportErrorKind kind() const noexcept { return kind_; }
 
   private:
@@ -67,13 +68,13 @@ class TransportError : public std::runtime_error {
 };
 
 // A response that is not what was expected: not JSON, or missing a required field.
-class ResponseError : public std::runtime_error {
+class ResponseError : public StandardError<std::runtime_error> {
   public:
-    using std::runtime_error::runtime_error;
+    using StandardError::StandardError;
 };
 
 // A typed read of a non-2xx response.
-class MatrixApiError : public std::runtime_error {
+class MatrixApiError : public StandardError<std::runtime_error> {
   public:
     explicit MatrixApiError(MatrixError error);
     const MatrixError& error() const noexcept { return error_; }

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "matrix/error.hpp"
+
 namespace matrix::sync {
 
 // Owns the text of a decoded response: every string_view in the model points into one.
@@ -122,7 +124,7 @@ struct SyncResponse {
 
 // Thrown for malformed input; path() is where the problem is, like
 // "$.rooms.join['!a:b'].timeline.events[3].origin_server_ts".
-class SyncDecodeError : public std::runtime_error {
+class SyncDecodeError : public StandardError<std::runtime_error> {
   public:
     SyncDecodeError(std::string json_path, const std::string& reason);
     const std::string& path() const noexcept { return path_; }

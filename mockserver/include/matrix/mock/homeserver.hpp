@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "matrix/error.hpp"
 #include "matrix/json.hpp"
 #include "matrix/mock/journal.hpp"
 #include "matrix/mock/mock_builder.hpp"
@@ -74,9 +75,9 @@ struct MockHomeserverOptions {
 enum class MappingsFolder { writable, read_only };
 
 // Thrown when the server cannot start: the port is taken, the host is not an address here.
-class StartError : public std::runtime_error {
+class StartError : public StandardError<std::runtime_error> {
   public:
-    using std::runtime_error::runtime_error;
+    using StandardError::StandardError;
 };
 
 class MockHomeserver;
@@ -108,9 +109,9 @@ class StubHandle {
     std::string id_;
 };
 
-class VerificationError : public std::runtime_error {
+class VerificationError : public StandardError<std::runtime_error> {
   public:
-    using std::runtime_error::runtime_error;
+    using StandardError::StandardError;
 };
 
 class MockHomeserver {

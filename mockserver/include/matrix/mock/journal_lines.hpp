@@ -8,18 +8,19 @@
 #include <string>
 #include <string_view>
 
+#include "matrix/error.hpp"
 #include "matrix/mock/conformance_report.hpp"
 
 namespace matrix::mock {
 
 // A journal line the report cannot read. what() is "SOURCE:LINE: PROBLEM" once the reader knows
 // where the line came from, else PROBLEM alone.
-class JournalLineError : public std::runtime_error {
+class JournalLineError : public StandardError<std::runtime_error> {
   public:
     explicit JournalLineError(const std::string& problem)
-        : std::runtime_error(problem), problem_(problem) {}
+        : StandardError(problem), problem_(problem) {}
     JournalLineError(const std::string& source, std::size_t line, const std::string& problem)
-        : std::runtime_error(source + ":" + std::to_string(line) + ": " + problem),
+        : StandardError(source + ":" + std::to_string(line) + ": " + problem),
           source_(source),
           line_(line),
           problem_(problem) {}

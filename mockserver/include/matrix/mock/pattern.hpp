@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "matrix/error.hpp"
 #include "matrix/json.hpp"
 #include "matrix/mock/journal.hpp"
 
@@ -16,11 +17,10 @@ namespace matrix::mock {
 
 // A bad mapping or pattern: `key` is the JSON path of the offending key, e.g.
 // "request.queryParameters.since.matches".
-class MappingError : public std::invalid_argument {
+class MappingError : public StandardError<std::invalid_argument> {
   public:
     MappingError(std::string key, const std::string& reason)
-        : std::invalid_argument(key.empty() ? reason : "'" + key + "': " + reason),
-          key_(std::move(key)) {}
+        : StandardError(key.empty() ? reason : "'" + key + "': " + reason), key_(std::move(key)) {}
     const std::string& key() const noexcept { return key_; }
 
   private:

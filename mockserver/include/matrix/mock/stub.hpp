@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "matrix/error.hpp"
 #include "matrix/json.hpp"
 #include "matrix/mock/pattern.hpp"
 #include "matrix/request.hpp"
@@ -61,7 +62,7 @@ Stub parse_mapping(std::string_view json, const std::string& base_dir,
                    std::string_view key_prefix = "");
 
 // A mapping file holds one mapping or {"mappings": [...]}.
-struct MappingFileError : std::runtime_error {
+struct MappingFileError : StandardError<std::runtime_error> {
     MappingFileError(std::string file, std::optional<std::size_t> index, std::string key,
                      const std::string& reason);
     std::string file;

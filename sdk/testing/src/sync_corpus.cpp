@@ -1,5 +1,6 @@
-// Generates seeded, spec-shaped /sync responses (matrix/sync_corpus.hpp) with RapidJSON's Writer.
-#include "matrix/sync_corpus.hpp"
+// Generates seeded, spec-shaped /sync responses (matrix/testing/sync_corpus.hpp) with
+// RapidJSON's Writer.
+#include "matrix/testing/sync_corpus.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -14,7 +15,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "matrix/seeded_random.hpp"
+#include "matrix/testing/seeded_random.hpp"
 
 namespace matrix::sync {
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-#include "matrix/sync_corpus.hpp"
+#include "matrix/testing/sync_corpus.hpp"
 
 namespace matrix::sync {
 
