@@ -16,6 +16,7 @@
 #include "matrix/mock/homeserver.hpp"
 #include "matrix/mock/journal_lines.hpp"
 #include "matrix/mock/pattern.hpp"
+#include "matrix/mock/seed_file.hpp"
 #include "matrix/mock/stub.hpp"
 #include "matrix/named_builder.hpp"
 #include "matrix/sync.hpp"
@@ -85,6 +86,10 @@ TEST(ErrorHierarchy, MockServerErrorsAreErrorsAndKeepTheirStandardBase) {
     expect_caught_as_error_and_as<std::runtime_error>(matrix::mock::StartError("port 80 is taken"));
     expect_caught_as_error_and_as<std::runtime_error>(
         matrix::mock::VerificationError("stub 'x' expected 1 use, got 0"));
+    expect_caught_as_error_and_as<std::runtime_error>(
+        matrix::mock::SeedError("members[0]", "no user @bob:localhost"));
+    expect_caught_as_error_and_as<std::runtime_error>(
+        matrix::mock::SeedFileError("seed.json: rooms[1]: not an object"));
 }
 
 // What `action` throws, caught by the one base; "nothing thrown" when it returns.

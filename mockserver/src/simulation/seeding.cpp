@@ -18,7 +18,7 @@ std::string describe(const std::string& key, const std::string& reason) {
 }  // namespace
 
 SeedError::SeedError(std::string key, std::string reason, std::string errcode, int status)
-    : std::runtime_error(describe(key, reason)),
+    : StandardError(describe(key, reason)),
       key_(std::move(key)),
       reason_(std::move(reason)),
       errcode_(std::move(errcode)),

@@ -68,7 +68,7 @@ struct MockHomeserverOptions {
     // The mappings folder: where bodyFileName is looked up and POST /__admin/mappings/save
     // writes the admin-added stubs. Nothing is loaded from it (load_mappings() does that, and
     // sets it when it is empty); "" for none.
-    std::string mappings_dir;
+    std::string mappings_dir{};
 };
 
 // Whether POST /__admin/mappings/save may write into a folder load_mappings() reads.

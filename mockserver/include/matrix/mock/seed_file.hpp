@@ -7,15 +7,16 @@
 #include <string_view>
 #include <vector>
 
+#include "matrix/error.hpp"
 #include "matrix/mock/simulation.hpp"
 
 namespace matrix::mock {
 
 // A seed file that cannot be read or applied; what() is "FILE: KEY: reason", the key a path
 // into the document such as rooms[1].members[0].
-class SeedFileError : public std::runtime_error {
+class SeedFileError : public StandardError<std::runtime_error> {
   public:
-    using std::runtime_error::runtime_error;
+    using StandardError::StandardError;
 };
 
 // Seeds `simulation` from the file, in document order: every user, then every room with its

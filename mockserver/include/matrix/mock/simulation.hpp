@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "matrix/error.hpp"
 #include "matrix/json.hpp"
 #include "matrix/mock/journal.hpp"
 #include "matrix/mock/stub.hpp"
@@ -94,7 +95,7 @@ struct SeedRoomOptions {
 // A seeding call refused: `key` names the option or JSON member at fault ("" when none),
 // `reason` says what is wrong; errcode and status are the Matrix error the admin route
 // answers with. Nothing was stored.
-class SeedError : public std::runtime_error {
+class SeedError : public StandardError<std::runtime_error> {
   public:
     SeedError(std::string key, std::string reason, std::string errcode = "M_BAD_JSON",
               int status = 400);
