@@ -9,7 +9,8 @@ namespace matrix::bench {
 
 namespace {
 
-constexpr std::string_view kUsage = R"(matrix-bench: Google Benchmark suites for matrix-conformance's hot paths, each measured
+constexpr std::string_view kUsage =
+    R"(matrix-bench: Google Benchmark suites for matrix-conformance's hot paths, each measured
 against what users would otherwise write, in the same run (interleave them on a noisy machine).
 
 Suites (--benchmark_filter=REGEX picks them; --benchmark_list_tests lists every name):

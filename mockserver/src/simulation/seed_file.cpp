@@ -31,7 +31,8 @@ class SeedReader {
 
     std::vector<Session> apply(std::string_view text) {
         rapidjson::Document document;
-        if (const std::string failure = matrix::detail::parse_text_dom(text, document); !failure.empty()) {
+        if (const std::string failure = matrix::detail::parse_text_dom(text, document);
+            !failure.empty()) {
             fail({}, "not valid JSON: " + failure);
         }
         if (!document.IsObject())
