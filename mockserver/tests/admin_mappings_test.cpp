@@ -10,21 +10,16 @@
 
 #include "matrix/mock/homeserver.hpp"
 #include "raw_http.hpp"
+#include "raw_http_json.hpp"
 
 namespace matrix::mock {
 namespace {
 
 namespace fs = std::filesystem;
 using testing::http_request;
+using testing::parse;
 using testing::RawResponse;
 using testing::send_raw;
-
-rapidjson::Document parse(const RawResponse& response) {
-    rapidjson::Document document;
-    document.Parse(response.body.data(), response.body.size());
-    EXPECT_FALSE(document.HasParseError()) << response.bytes;
-    return document;
-}
 
 // A scratch folder removed at the end of the test.
 class ScratchDir {
