@@ -156,7 +156,8 @@ TEST_F(AdminJournal, DeletingOneEntryKeepsTheOthersAndTheByteCount) {
     EXPECT_NE(again.body.find("deleted"), std::string::npos) << again.body;
     EXPECT_EQ(admin("GET", "/__admin/requests/" + std::to_string(middle)).status, 404);
     // Deleting every entry brings the byte count back to nothing.
-    for (const auto& entry : parse(admin("GET", "/__admin/requests"))["requests"].GetArray())
+    const rapidjson::Document remaining = parse(admin("GET", "/__admin/requests"));
+    for (const auto& entry : remaining["requests"].GetArray())
         admin("DELETE", "/__admin/requests/" + std::to_string(entry["id"].GetUint64()));
     EXPECT_EQ(hs.journal().bytes(), 0u);
 }
