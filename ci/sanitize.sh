@@ -66,8 +66,10 @@ tsan)
     build_targets=(
         mock_matching_tests mock_journal_tests mock_homeserver_tests mock_binary_tests
         mock_simulation_tests mock_sync_corpus_tests mock_limits_tests mock_connection_tests
+        mock_typed_mock_tests mock_seeding_tests
         client_tests vector_wire_tests conformance_wire_tests
-        matrix-mockserver guest-login-example password-login-example fuzz_http_request
+        matrix-mockserver matrix-conformance guest-login-example password-login-example
+        fuzz_http_request
     )
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/ci/tsan.supp"
     ;;

@@ -2,6 +2,7 @@
 #include "matrix/mock/homeserver.hpp"
 
 #include <algorithm>
+#include <mutex>
 #include <string_view>
 
 #include "admin_api.hpp"
@@ -122,8 +123,20 @@ struct MockHomeserver::Impl final : http::Handler {
     MockHomeserverOptions options;
     Journal journal;
     StubRegistry stubs;
+    // The two folders: load_mappings() may set them while the server already answers admin
+    // requests (it listens from construction), so both are read and written under this lock.
+    mutable std::mutex folders_mutex;
     std::string files_dir = ".";
     std::string save_dir;  // where POST /__admin/mappings/save writes; "" for nowhere
+
+    std::string mapping_files_dir() const {
+        std::lock_guard lock(folders_mutex);
+        return files_dir;
+    }
+    std::string mappings_save_dir() const {
+        std::lock_guard lock(folders_mutex);
+        return save_dir;
+    }
     // Declared before the simulation, so it is still there while the simulation, going,
     // answers its held syncs through finish().
     TimerThread timers;  // stubs' delays and admin waits' timeouts
@@ -276,14 +289,14 @@ struct MockHomeserver::Impl final : http::Handler {
         AdminContext context{
             journal,
             stubs,
-            files_dir,
+            mapping_files_dir(),
             [this] { reset(); },
             [this] { return health(); },
             [this](std::chrono::milliseconds delay, std::function<void()> task) {
                 timers.schedule(TimerThread::Clock::now() + delay, std::move(task));
             },
             [exchange](std::function<void()> task) { exchange.on_abandoned(std::move(task)); },
-            save_dir};
+            mappings_save_dir()};
         const std::string_view target = request.head.target;
         const std::size_t question = target.find('?');
         std::string query(question == std::string_view::npos ? std::string_view()
@@ -389,16 +402,19 @@ MockBuilder MockHomeserver::mock(RequestPattern pattern) {
 }
 
 std::string MockHomeserver::add_mapping(std::string_view json) {
-    Stub stub = parse_mapping(json, impl_->files_dir);
+    Stub stub = parse_mapping(json, impl_->mapping_files_dir());
     stub.source = "api";
     return impl_->stubs.add(std::move(stub));
 }
 
 void MockHomeserver::load_mappings(const std::string& dir, MappingsFolder folder) {
     std::vector<Stub> loaded = load_mapping_dir(dir);
-    impl_->files_dir = dir;
-    if (folder == MappingsFolder::writable && impl_->options.mappings_dir.empty())
-        impl_->save_dir = dir;
+    {
+        std::lock_guard lock(impl_->folders_mutex);
+        impl_->files_dir = dir;
+        if (folder == MappingsFolder::writable && impl_->options.mappings_dir.empty())
+            impl_->save_dir = dir;
+    }
     for (Stub& stub : loaded) impl_->stubs.add(std::move(stub));
 }
 
