@@ -82,15 +82,20 @@ TEST(TypedMock, NothingIsMountedUntilMountAndThenTheWholeStubAtOnce) {
 TEST(TypedMock, AClientRunningMeanwhileNeverMeetsAHalfBuiltStub) {
     MockHomeserver hs;
     std::atomic<bool> stop = false;
+    std::atomic<int> answered_404 = 0;
     std::atomic<int> answered_418 = 0;
     std::set<int> statuses;
     std::thread client([&] {
         while (!stop) {
             const int status = get(hs, kWhoamiV3);
             statuses.insert(status);
+            if (status == 404) ++answered_404;
             if (status == 418) ++answered_418;
         }
     });
+    // The client is running before set-up starts (its first answer can take a while under a
+    // sanitizer), so it has every chance to meet a half-built stub if there were one.
+    while (answered_404 < 1) std::this_thread::sleep_for(1ms);
     // Each step takes a while, as a test's setup may: a live stub would answer in between.
     MockBuilder builder = hs.mock(endpoints::whoami);
     std::this_thread::sleep_for(20ms);
