@@ -4,6 +4,7 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string_view>
@@ -19,13 +20,11 @@ namespace matrix::mock {
 namespace {
 
 using admin::error;
+using admin::kMaxWaitMilliseconds;
 using admin::parse_body;
 using admin::pattern_member;
 using admin::query_param;
 using admin::requests_json;
-
-// Five minutes is far beyond any test's need (a wait holds no thread, only a journal entry).
-constexpr std::int64_t kMaxWaitMilliseconds = 300'000;
 
 AdminResponse health(AdminContext& context) {
     const Journal& journal = context.journal;
@@ -173,7 +172,6 @@ AdminResponse route(AdminContext& context, const AdminRequest& request) {
         if (method == "PUT") return admin::replace_mapping(context, request, id);
     }
     if (path == "/__admin/requests") {
-        if (method == "GET") return admin::list_requests(context, request);
         if (method == "DELETE") {
             context.journal.clear();
             return {200, "{}"};
@@ -194,6 +192,12 @@ AdminResponse route(AdminContext& context, const AdminRequest& request) {
             return admin::request_by_id(context, request, id);
     }
     if (path == "/__admin/conformance" && method == "GET") return conformance(context, request);
+    if (path == "/__admin/coverage" && method == "GET") return admin::coverage(context);
+    if (path == "/__admin/stubs" && method == "GET") return admin::stubs(context);
+    constexpr std::string_view kDashboard = "/__admin/ui";
+    if (method == "GET" && (path == kDashboard || path.starts_with("/__admin/ui/")))
+        return admin::dashboard(
+            std::string_view(path).substr(std::min(path.size(), kDashboard.size() + 1)));
     if (path == "/__admin/reset" && method == "POST") {
         context.reset();
         return {200, "{}"};
@@ -203,12 +207,14 @@ AdminResponse route(AdminContext& context, const AdminRequest& request) {
                      " (routes: GET /__admin/health, GET|POST /__admin/mappings, "
                      "GET|PUT|DELETE /__admin/mappings/{id}, POST /__admin/mappings/save, "
                      "POST /__admin/mappings/import, "
-                     "GET|DELETE /__admin/requests (GET takes ?limit=N&since=ISO8601), "
+                     "GET|DELETE /__admin/requests (GET takes ?limit=N, ?since=ISO8601, "
+                     "?after=ID, ?before=ID, ?wait_ms=N with ?after, ?view=summary), "
                      "GET|DELETE /__admin/requests/{id}, "
                      "GET /__admin/requests/unmatched, POST /__admin/requests/count, "
                      "POST /__admin/requests/find, "
                      "POST /__admin/requests/wait, GET /__admin/conformance, "
-                     "POST /__admin/reset)");
+                     "GET /__admin/coverage, GET /__admin/stubs, "
+                     "GET /__admin/ui (the dashboard), POST /__admin/reset)");
 }
 
 }  // namespace
@@ -217,6 +223,10 @@ void handle_admin(AdminContext& context, const AdminRequest& request,
                   std::function<void(AdminResponse)> respond) {
     if (request.path == "/__admin/requests/wait" && request.method == "POST") {
         wait_for_requests(context, request, std::move(respond));
+        return;
+    }
+    if (request.path == "/__admin/requests" && request.method == "GET") {
+        admin::list_requests(context, request, std::move(respond));
         return;
     }
     respond(route(context, request));

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "http/server.hpp"
 #include "matrix/mock/journal.hpp"
@@ -27,6 +28,7 @@ struct AdminResponse {
     int status = 200;
     std::string body;  // JSON, unless content_type says otherwise
     std::string content_type = "application/json";
+    std::vector<Header> headers = {};  // beyond Content-Type (the dashboard's security policy)
 };
 
 // What GET /__admin/health reports of the HTTP layer and the simulation.

@@ -24,11 +24,12 @@ AdminResponse error(int status, std::string_view errcode, std::string_view messa
     return {status, body + "}"};
 }
 
-std::string requests_json(const std::vector<JournalEntry>& entries, std::string extra) {
+std::string requests_json(const std::vector<JournalEntry>& entries, std::string extra,
+                          EntryForm form) {
     std::string body = "{\"requests\":[";
     for (std::size_t i = 0; i < entries.size(); ++i) {
         if (i > 0) body += ',';
-        body += to_json(entries[i]);
+        body += form == EntryForm::summary ? to_summary_json(entries[i]) : to_json(entries[i]);
     }
     body += "]";
     if (!extra.empty()) body += "," + extra;

@@ -3,6 +3,7 @@
 
 #include <rapidjson/document.h>
 
+#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -15,14 +16,22 @@
 
 namespace matrix::mock::admin {
 
+// The longest an admin wait or long-poll may last. Five minutes is far beyond any test's need (a
+// wait holds no thread, only a journal entry).
+constexpr std::int64_t kMaxWaitMilliseconds = 300'000;
+
 std::string json_string(std::string_view text);
 
 // {"errcode", "error", "key"?}: the key names the body member or query parameter at fault.
 AdminResponse error(int status, std::string_view errcode, std::string_view message,
                     std::string_view key = {});
 
+// How GET /__admin/requests writes each entry: to_json() or to_summary_json().
+enum class EntryForm { full, summary };
+
 // {"requests": [entry, ...], extra...}; `extra` is members text without braces.
-std::string requests_json(const std::vector<JournalEntry>& entries, std::string extra = {});
+std::string requests_json(const std::vector<JournalEntry>& entries, std::string extra = {},
+                          EntryForm form = EntryForm::full);
 
 // Parses an admin request body with Json::parse's limits, numbers kept as written
 // (json_text_dom.hpp). False, with `failure` set, when it is not a JSON object.

@@ -17,6 +17,7 @@ ReportObservation observation_of(const JournalEntry& entry) {
     observation.path = entry.raw_path;
     observation.violations = entry.violations;
     observation.path_canonical = entry.path_canonical;
+    observation.status = entry.status;
     return observation;
 }
 
@@ -58,6 +59,11 @@ void ConformanceReport::add(const ReportObservation& observation) {
     Operation& operation = operation_named(*observation.operation_id, observation.method);
     OperationSummary& summary = operation.summary;
     ++summary.seen;
+    if (observation.status >= 200 && observation.status < 300) ++summary.answered_2xx;
+    // Bounded: a client polling one operation a million times costs a few ids here.
+    if (summary.request_ids.size() == kMaxRequestIds)
+        summary.request_ids.erase(summary.request_ids.begin());
+    summary.request_ids.push_back(observation.entry_id);
     if (!observation.path_canonical) {
         ++summary.non_canonical_paths;
         ++non_canonical_paths_;

@@ -181,6 +181,7 @@ struct MockHomeserver::Impl final : http::Handler {
         Selection selection = stubs.select(entry);
         if (selection.stub_id) {
             entry.matched_stub = selection.stub_id;
+            entry.answerer = Answerer::stub;
             finish(std::move(entry), std::move(selection.response), exchange);
         } else if (const std::optional<Refusal> refusal = refuse_malformed(entry)) {
             // Stubs may still match such requests on purpose; the simulation never sees them.
@@ -215,6 +216,7 @@ struct MockHomeserver::Impl final : http::Handler {
         const SimulationDispatch dispatch =
             simulation->handle_async(*entry, [this, entry, exchange](SimulatedResponse simulated) {
                 entry->simulated = true;
+                entry->answerer = Answerer::simulation;
                 entry->flags = std::move(simulated.flags);
                 finish(std::move(*entry), std::move(simulated.response), exchange);
             });
@@ -226,21 +228,29 @@ struct MockHomeserver::Impl final : http::Handler {
         return dispatch.handled;
     }
 
-    // Records the exchange and answers it (after the stub's delay), or breaks the connection.
+    // Records the exchange, with the answer it gets, and answers it (after the stub's delay),
+    // or breaks the connection.
     void finish(JournalEntry entry, ResponseDefinition response, http::Exchange exchange) {
         entry.status = response.status;
         if (exchange.abandoned()) {
             entry.flags.push_back("the client closed its connection before this answer");
         }
-        journal.record(std::move(entry));
         const auto delay = response.fixed_delay;
-        auto answer = [exchange, response = std::move(response)]() mutable {
-            if (response.fault == Fault::connection_reset) {
+        const Fault fault = response.fault;
+        http::Response out;
+        if (fault == Fault::none) {
+            out = to_http(std::move(response));
+            entry.response_headers = out.headers;
+            entry.response_body = out.body;  // shared, not copied
+        }
+        journal.record(std::move(entry));
+        auto answer = [exchange, fault, out = std::move(out)]() mutable {
+            if (fault == Fault::connection_reset) {
                 exchange.break_connection(http::Breakage::reset);
-            } else if (response.fault == Fault::empty_response) {
+            } else if (fault == Fault::empty_response) {
                 exchange.break_connection(http::Breakage::empty_response);
             } else {
-                exchange.respond(to_http(std::move(response)));
+                exchange.respond(std::move(out));
             }
         };
         if (delay.count() > 0) {
@@ -262,6 +272,7 @@ struct MockHomeserver::Impl final : http::Handler {
             http::Response out;
             out.status = response.status;
             out.headers.push_back({"Content-Type", std::move(response.content_type)});
+            for (Header& header : response.headers) out.headers.push_back(std::move(header));
             out.body = SharedBytes(std::move(response.body));
             exchange.respond(std::move(out));
         };

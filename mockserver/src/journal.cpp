@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <limits>
 #include <utility>
 
 #include "matrix/error.hpp"
@@ -28,6 +29,24 @@ void write_pair(JsonWriter& writer, std::string_view name, std::string_view valu
     write_string(writer, name);
     write_string(writer, value);
     writer.EndArray();
+}
+
+void write_headers(JsonWriter& writer, const std::vector<Header>& headers) {
+    writer.StartArray();
+    for (const Header& header : headers) write_pair(writer, header.name, header.value);
+    writer.EndArray();
+}
+
+// "body" when the bytes are text JSON can hold; otherwise "body_base64", keeping every byte.
+void write_body(JsonWriter& writer, std::string_view body) {
+    if (is_valid_utf8(body)) {
+        writer.Key("body");
+        writer.String(body.data(), static_cast<rapidjson::SizeType>(body.size()));
+    } else {
+        writer.Key("body_base64");
+        const std::string encoded = base64_encode(body);
+        writer.String(encoded.data(), static_cast<rapidjson::SizeType>(encoded.size()));
+    }
 }
 
 }  // namespace
@@ -80,6 +99,7 @@ std::size_t footprint(const JournalEntry& entry) {
     bytes += entry.flags.capacity() * sizeof(std::string);
     for (const std::string& flag : entry.flags) bytes += string_footprint(flag);
     bytes += string_footprint(entry.canonical_path);
+    bytes += pairs_footprint(entry.response_headers) + entry.response_body.footprint();
     bytes += entry.violations.capacity() * sizeof(SpecViolation);
     for (const SpecViolation& violation : entry.violations) {
         bytes += string_footprint(violation.where) + string_footprint(violation.rule) +
@@ -92,6 +112,7 @@ std::size_t footprint(const JournalEntry& entry) {
 struct Journal::Waiter {
     RequestPattern pattern;
     std::size_t n = 0;
+    std::uint64_t after_id = 0;  // entries up to this id do not count
     std::deque<std::uint64_t> matched_ids;
     std::function<void(WaitResult)> done;
 };
@@ -153,7 +174,8 @@ std::uint64_t Journal::record(JournalEntry entry) {
         const JournalEntry& stored = entries_.back();
         for (auto it = waiters_.begin(); it != waiters_.end();) {
             Waiter& waiter = *it->second;
-            if (waiter.pattern.matches(stored)) waiter.matched_ids.push_back(id);
+            if (id > waiter.after_id && waiter.pattern.matches(stored))
+                waiter.matched_ids.push_back(id);
             if (waiter.matched_ids.size() >= waiter.n) {
                 WaitResult result = result_of(waiter);
                 if (result.complete) {
@@ -201,6 +223,30 @@ std::vector<JournalEntry> Journal::recent(
     out.reserve(picked.size());
     for (auto it = picked.rbegin(); it != picked.rend(); ++it) out.push_back(**it);
     return out;
+}
+
+std::vector<JournalEntry> Journal::page(std::optional<std::uint64_t> after,
+                                        std::optional<std::uint64_t> before,
+                                        std::optional<std::size_t> limit) const {
+    std::lock_guard lock(mutex_);
+    // Ids increase along entries_, so both bounds are found by binary search.
+    const auto by_id = [](const JournalEntry& entry, std::uint64_t id) { return entry.id < id; };
+    auto first = entries_.begin();
+    auto last = entries_.end();
+    if (after && *after < std::numeric_limits<std::uint64_t>::max())
+        first = std::lower_bound(entries_.begin(), entries_.end(), *after + 1, by_id);
+    else if (after)
+        first = last;
+    if (before) last = std::lower_bound(first, entries_.end(), *before, by_id);
+    if (limit && static_cast<std::size_t>(last - first) > *limit) {
+        const auto take = static_cast<std::ptrdiff_t>(*limit);
+        if (after) {
+            last = first + take;
+        } else {
+            first = last - take;
+        }
+    }
+    return {first, last};
 }
 
 bool Journal::remove(std::uint64_t id) {
@@ -268,15 +314,18 @@ WaitResult Journal::wait_for(const RequestPattern& pattern, std::size_t n,
 }
 
 std::uint64_t Journal::when_matched(const RequestPattern& pattern, std::size_t n,
-                                    std::function<void(WaitResult)> done) const {
+                                    std::function<void(WaitResult)> done,
+                                    std::uint64_t after_id) const {
     auto waiter = std::make_shared<Waiter>();
     waiter->pattern = pattern;
     waiter->n = n;
+    waiter->after_id = after_id;
     WaitResult result;
     {
         std::lock_guard lock(mutex_);
         for (const JournalEntry& entry : entries_) {
-            if (pattern.matches(entry)) waiter->matched_ids.push_back(entry.id);
+            if (entry.id > after_id && pattern.matches(entry))
+                waiter->matched_ids.push_back(entry.id);
         }
         result = result_of(*waiter);
         if (!result.complete) {
@@ -360,17 +409,8 @@ std::string to_json(const JournalEntry& entry) {
     for (const QueryParam& param : entry.query) write_pair(writer, param.name, param.value);
     writer.EndArray();
     writer.Key("headers");
-    writer.StartArray();
-    for (const Header& header : entry.headers) write_pair(writer, header.name, header.value);
-    writer.EndArray();
-    if (is_valid_utf8(entry.body)) {
-        writer.Key("body");
-        writer.String(entry.body.data(), static_cast<rapidjson::SizeType>(entry.body.size()));
-    } else {
-        writer.Key("body_base64");
-        const std::string encoded = base64_encode(entry.body);
-        writer.String(encoded.data(), static_cast<rapidjson::SizeType>(encoded.size()));
-    }
+    write_headers(writer, entry.headers);
+    write_body(writer, entry.body);
     writer.Key("arrived");
     const std::string arrived = format_rfc3339(entry.arrived);
     writer.String(arrived.data(), static_cast<rapidjson::SizeType>(arrived.size()));
@@ -432,6 +472,16 @@ std::string to_json(const JournalEntry& entry) {
         writer.EndObject();
     }
     writer.EndArray();
+    writer.Key("answered_by");
+    write_string(writer, answered_by(entry));
+    writer.Key("response");
+    writer.StartObject();
+    writer.Key("status");
+    writer.Int(entry.status);
+    writer.Key("headers");
+    write_headers(writer, entry.response_headers);
+    write_body(writer, entry.response_body);
+    writer.EndObject();
     // Only present when set, so stub-only journals read as before.
     if (entry.simulated) {
         writer.Key("simulated");
@@ -443,6 +493,56 @@ std::string to_json(const JournalEntry& entry) {
         for (const std::string& flag : entry.flags) write_string(writer, flag);
         writer.EndArray();
     }
+    writer.EndObject();
+    return {buffer.GetString(), buffer.GetSize()};
+}
+
+std::string_view to_string(Answerer answerer) noexcept {
+    switch (answerer) {
+        case Answerer::none:
+            return "none";
+        case Answerer::stub:
+            return "stub";
+        case Answerer::simulation:
+            return "simulation";
+        case Answerer::proxy:
+            return "proxy";
+    }
+    return "none";
+}
+
+std::string answered_by(const JournalEntry& entry) {
+    if (entry.answerer == Answerer::stub && entry.matched_stub) return *entry.matched_stub;
+    return std::string(to_string(entry.answerer));
+}
+
+std::string to_summary_json(const JournalEntry& entry) {
+    rapidjson::StringBuffer buffer;
+    JsonWriter writer(buffer);
+    writer.StartObject();
+    writer.Key("id");
+    writer.Uint64(entry.id);
+    writer.Key("method");
+    write_string(writer, entry.method);
+    writer.Key("target");
+    write_string(writer, entry.target);
+    writer.Key("arrived");
+    const std::string arrived = format_rfc3339(entry.arrived);
+    writer.String(arrived.data(), static_cast<rapidjson::SizeType>(arrived.size()));
+    writer.Key("status");
+    writer.Int(entry.status);
+    writer.Key("operation");
+    if (entry.operation != nullptr) {
+        write_string(writer, entry.operation->operation_id);
+    } else {
+        writer.Null();
+    }
+    writer.Key("answered_by");
+    write_string(writer, answered_by(entry));
+    writer.Key("violations");
+    writer.Uint64(entry.violations.size());
+    writer.Key("near_misses");
+    writer.Uint64(entry.near_misses.size());
     writer.EndObject();
     return {buffer.GetString(), buffer.GetSize()};
 }

@@ -124,6 +124,11 @@ ReportObservation observation_from_journal_line(std::string_view line) {
         }
         observation.path_canonical = canonical->value.GetBool();
     }
+    // Optional, as in journals from before; an absent or odd one counts as no answer.
+    if (const auto status = document.FindMember("status");
+        status != document.MemberEnd() && status->value.IsInt()) {
+        observation.status = status->value.GetInt();
+    }
     return observation;
 }
 

@@ -31,6 +31,7 @@ struct ReportObservation {
     // Counted only for identified requests: a request that is no operation has no rules to break.
     std::vector<SpecViolation> violations;
     bool path_canonical = true;  // false is a warning, never a violation
+    int status = 0;              // the status answered
 };
 
 // What `entry` says: its operation (a seed form counts as the operation it is a form of), raw
@@ -56,6 +57,9 @@ struct OperationSummary {
     std::size_t seen = 0;
     std::size_t conformant = 0;           // seen without any violation
     std::size_t non_canonical_paths = 0;  // a warning: servers accept them
+    std::size_t answered_2xx = 0;         // answered with a success status
+    // The ids of its newest requests, the last ConformanceReport::kMaxRequestIds, oldest first.
+    std::vector<std::uint64_t> request_ids;
     // Most requests first; ties by rule, then where.
     std::vector<ViolationGroup> violations;
 
@@ -96,6 +100,7 @@ class ConformanceReport {
   public:
     static constexpr std::size_t kMaxExampleIds = 5;
     static constexpr std::size_t kMaxUnidentifiedExamples = 10;
+    static constexpr std::size_t kMaxRequestIds = 50;
 
     void add(const ReportObservation& observation);
     void add(const JournalEntry& entry) { add(observation_of(entry)); }

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "matrix/endpoint.hpp"
@@ -31,6 +32,14 @@ struct NearMiss {
     std::size_t predicates_total = 0;
 };
 
+// Who answered a request: a stub (JournalEntry::matched_stub names it), the simulation, the real
+// homeserver behind --proxy-to, or none (the server itself: an unmatched request's 404, a
+// refusal of a malformed or, with --strict-spec, a violating request).
+enum class Answerer { none, stub, simulation, proxy };
+
+// "none", "stub", "simulation" or "proxy".
+std::string_view to_string(Answerer answerer) noexcept;
+
 struct JournalEntry {
     std::uint64_t id = 0;  // 1, 2, 3, ... in arrival order; never reused
     std::string method;
@@ -45,9 +54,14 @@ struct JournalEntry {
     std::string remote;                       // "address:port" of the client
     std::optional<std::string> matched_stub;  // id of the stub that answered, or none
     int status = 0;                           // the status answered
-    std::vector<NearMiss> near_misses;        // for unmatched requests
-    bool simulated = false;                   // answered by the simulation, not a stub
-    std::vector<std::string> flags;           // client mistakes the simulation noticed
+    Answerer answerer = Answerer::none;
+    // The answer as sent (a fault sends none): its headers and body, which shares the bytes the
+    // connection writes, so keeping it costs no copy; footprint() counts it against the bound.
+    std::vector<Header> response_headers;
+    SharedBytes response_body;
+    std::vector<NearMiss> near_misses;  // for unmatched requests
+    bool simulated = false;             // answered by the simulation, not a stub
+    std::vector<std::string> flags;     // client mistakes the simulation noticed
     // The spec operation the request is (matrix::match_operation(): its method and path, on any
     // version the operation's path has had), or nullptr; set on arrival, whoever answers.
     const EndpointSpec* operation = nullptr;
@@ -100,6 +114,12 @@ class Journal {
     std::vector<JournalEntry> recent(
         std::optional<std::size_t> limit,
         std::optional<std::chrono::system_clock::time_point> after) const;
+    // Id-based paging: the entries with after < id < before (each bound optional). With
+    // `after`, the oldest `limit` of them, so a reader that continues from the last id it got
+    // misses none; otherwise the newest `limit`. In id order either way.
+    std::vector<JournalEntry> page(std::optional<std::uint64_t> after,
+                                   std::optional<std::uint64_t> before,
+                                   std::optional<std::size_t> limit) const;
     // Drops one entry and its bytes; false when no entry has that id. Ids are not reused.
     bool remove(std::uint64_t id);
     std::uint64_t last_id() const;  // the id the newest record() gave, 0 before the first
@@ -114,8 +134,10 @@ class Journal {
     // The same wait without a thread: calls `done` once `n` entries match (from the thread
     // that records the last of them, or from this call when they already do, returning 0), or
     // from finish_wait(), whichever comes first. Returns an id for finish_wait().
+    // Only entries with an id above `after_id` count (a long-poll for what is new).
     std::uint64_t when_matched(const RequestPattern& pattern, std::size_t n,
-                               std::function<void(WaitResult)> done) const;
+                               std::function<void(WaitResult)> done,
+                               std::uint64_t after_id = 0) const;
     // Completes a pending wait now with what matched so far (complete: false unless n did).
     // False when it had already completed.
     bool finish_wait(std::uint64_t wait_id) const;
@@ -162,8 +184,17 @@ namespace matrix::mock {
 // "body_base64", "arrived" (RFC 3339, UTC, microseconds), "remote", "matched": id | null,
 // "status", "operation": operationId | null, "path_version": "r0" | "v3" | "v1" | null,
 // "path_canonical", "canonical_path" (only when path_canonical is false), "violations":
-// [{"where", "rule", "message"}, ...], "near_misses": [...]} on one line.
+// [{"where", "rule", "message"}, ...], "near_misses": [...], "answered_by": the stub's id,
+// "simulation", "proxy" or "none", "response": {"status", "headers": [[name, value], ...],
+// "body" (when valid UTF-8) or "body_base64"}} on one line.
 std::string to_json(const JournalEntry& entry);
+
+// The short form of an entry, for long lists: {"id", "method", "target", "arrived", "status",
+// "operation": operationId | null, "answered_by", "violations": count, "near_misses": count}.
+std::string to_summary_json(const JournalEntry& entry);
+
+// The stub's id, "simulation", "proxy" or "none": who answered, as the admin API names it.
+std::string answered_by(const JournalEntry& entry);
 
 std::string base64_encode(std::string_view bytes);
 
