@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -753,6 +754,59 @@ TEST(JournalBase64, EncodesTheRfc4648TestVectors) {
 
 TEST(JournalBase64, UsesPlusAndSlashForTheHighestSextets) {
     EXPECT_EQ(matrix::mock::base64_encode(std::string("\xFB\xFF\xBF", 3)), "+/+/");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(JournalAnswer, TheAnswersHeadersAndBodyCountInTheFootprint) {
+    JournalEntry entry = split("/a");
+    const std::size_t without = matrix::mock::footprint(entry);
+    entry.response_headers = {{"Content-Type", "application/json; charset=utf-8"}};
+    entry.response_body = std::string(50'000, 'x');
+    EXPECT_GE(matrix::mock::footprint(entry), without + 50'000);
+}
+
+TEST(JournalAnswer, WhoAnsweredIsNamedAsTheAdminApiNamesIt) {
+    JournalEntry entry = split("/a");
+    EXPECT_EQ(matrix::mock::answered_by(entry), "none");
+    entry.answerer = matrix::mock::Answerer::stub;
+    entry.matched_stub = "stub-1";
+    EXPECT_EQ(matrix::mock::answered_by(entry), "stub-1");
+    entry.answerer = matrix::mock::Answerer::simulation;
+    EXPECT_EQ(matrix::mock::answered_by(entry), "simulation");
+    entry.answerer = matrix::mock::Answerer::proxy;
+    EXPECT_EQ(matrix::mock::answered_by(entry), "proxy");
+}
+
+TEST(JournalPage, PagesByIdOldestFirstAfterAndNewestFirstBefore) {
+    Journal journal;
+    for (int i = 0; i < 6; ++i) journal.record(split("/" + std::to_string(i)));
+    EXPECT_EQ(ids_of(journal.page(2, std::nullopt, 2)), (std::vector<std::uint64_t>{3, 4}));
+    EXPECT_EQ(ids_of(journal.page(std::nullopt, 5, 2)), (std::vector<std::uint64_t>{3, 4}));
+    EXPECT_EQ(ids_of(journal.page(std::nullopt, std::nullopt, 2)),
+              (std::vector<std::uint64_t>{5, 6}));
+    EXPECT_EQ(ids_of(journal.page(1, 4, std::nullopt)), (std::vector<std::uint64_t>{2, 3}));
+    EXPECT_TRUE(journal.page(6, std::nullopt, std::nullopt).empty());
+    EXPECT_TRUE(journal.page(std::numeric_limits<std::uint64_t>::max(), std::nullopt, 1).empty());
+    EXPECT_TRUE(journal.page(4, 3, std::nullopt).empty());
+}
+
+TEST(JournalWait, AWaitAfterAnIdCountsOnlyNewerEntries) {
+    Journal journal;
+    journal.record(split("/old"));
+    std::optional<matrix::mock::WaitResult> outcome;
+    const std::uint64_t wait_id = journal.when_matched(
+        RequestPattern(), 1, [&](matrix::mock::WaitResult result) { outcome = std::move(result); },
+        1);
+    ASSERT_NE(wait_id, 0u);  // the old entry does not complete it
+    EXPECT_FALSE(outcome.has_value());
+    journal.record(split("/new"));
+    ASSERT_TRUE(outcome.has_value());
+    EXPECT_TRUE(outcome->complete);
+    ASSERT_EQ(outcome->matching.size(), 1u);
+    EXPECT_EQ(outcome->matching[0].target, "/new");
 }
 
 }  // namespace

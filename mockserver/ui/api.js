@@ -1,7 +1,7 @@
-// The admin API the dashboard reads (docs/dashboard.md lists the routes), relative to the page
-// so it works behind any prefix the server is reached at.
+// The admin API the dashboard reads (docs/dashboard.md lists the routes).
 
-const ADMIN = new URL("..", document.baseURI).pathname; // "/__admin/"
+// "/__admin/": the folder above this file's own (/__admin/ui/api.js).
+const ADMIN = new URL("..", import.meta.url).pathname;
 
 // GETs an admin route and parses its JSON; throws an Error naming the route and the status.
 export async function getJson(route, signal) {
