@@ -644,7 +644,10 @@ TEST(JournalJson, WritesAnEntryAsOneCompactLineWithMembersInOrder) {
     entry.arrived = std::chrono::system_clock::time_point{} + 1795755820s + 123456us;
     entry.remote = "127.0.0.1:54321";
     entry.matched_stub = "stub-1";
+    entry.answerer = matrix::mock::Answerer::stub;
     entry.status = 200;
+    entry.response_headers = {{"Content-Type", "application/json"}};
+    entry.response_body = R"({"event_id":"$e"})";
     entry.operation = find_operation("sendMessage");
     entry.path_version = PathVersion::r0;
     entry.path_canonical = true;
@@ -660,7 +663,9 @@ TEST(JournalJson, WritesAnEntryAsOneCompactLineWithMembersInOrder) {
         R"json("remote":"127.0.0.1:54321","matched":"stub-1","status":200,)json"
         R"json("operation":"sendMessage","path_version":"r0","path_canonical":true,)json"
         R"json("violations":[{"where":"body.msgtype","rule":"missing",)json"
-        R"json("message":"required member \"msgtype\" is missing"}],"near_misses":[]})json");
+        R"json("message":"required member \"msgtype\" is missing"}],"near_misses":[],)json"
+        R"json("answered_by":"stub-1","response":{"status":200,)json"
+        R"json("headers":[["Content-Type","application/json"]],"body":"{\"event_id\":\"$e\"}"}})json");
 }
 
 TEST(JournalJson, WritesAnUnmatchedEntryWithNullMatchAndItsNearMisses) {
@@ -677,7 +682,8 @@ TEST(JournalJson, WritesAnUnmatchedEntryWithNullMatchAndItsNearMisses) {
               R"json("path_canonical":false,"canonical_path":"/%78","violations":[],)json"
               R"json("near_misses":[{"stub_id":"s1","stub_name":"sync",)json"
               R"json("failed_predicate":"urlPath: expected \"/y\"","predicates_passed":1,)json"
-              R"json("predicates_total":2}]})json");
+              R"json("predicates_total":2}],"answered_by":"none",)json"
+              R"json("response":{"status":404,"headers":[],"body":""}})json");
 }
 
 TEST(JournalJson, EscapesControlCharactersAndNulBytes) {
@@ -695,7 +701,20 @@ TEST(JournalJson, WritesABinaryBodyAsBase64) {
     entry.body = std::string("\x00\xFF\xFE\x01", 4);
     const std::string json = matrix::mock::to_json(entry);
     EXPECT_NE(json.find(R"("body_base64":"AP/+AQ==")"), std::string::npos) << json;
-    EXPECT_EQ(json.find(R"("body":)"), std::string::npos) << json;
+    // The only text body is the (empty) answer's.
+    const std::size_t text_body = json.find(R"("body":)");
+    EXPECT_EQ(text_body, json.find(R"("response":{"status":0,"headers":[],"body":""})") + 36)
+        << json;
+    EXPECT_EQ(json.find(R"("body":)", text_body + 1), std::string::npos) << json;
+}
+
+TEST(JournalJson, WritesABinaryAnswerAsBase64) {
+    JournalEntry entry = make_entry("GET", "/_matrix/media/v3/download/s/m");
+    entry.response_body = std::string("\x00\xFF\xFE\x01", 4);
+    const std::string json = matrix::mock::to_json(entry);
+    EXPECT_NE(json.find(R"("response":{"status":0,"headers":[],"body_base64":"AP/+AQ=="})"),
+              std::string::npos)
+        << json;
 }
 
 TEST(JournalJson, TreatsEncodedSurrogatesAndOverlongFormsAsBinary) {
