@@ -97,13 +97,19 @@ or header line of 8 KiB, 100 header lines, 64 KiB in all: 414 or 431), bodies
 the simulation's state and uploads (--sim-state-capacity-bytes; 64 MiB), and /sync and
 admin waits (60 s and 5 min at most).
 
+Dashboard: open http://127.0.0.1:PORT/__admin/ui in a browser (the live request list with
+each answer, the spec coverage, the stubs; docs/dashboard.md). It follows the admin API's
+rules: loopback clients only unless --admin-host, none with --no-admin.
+
 Admin API (WireMock's paths):
   GET  /__admin/health                 GET|POST /__admin/mappings
   GET|PUT|DELETE /__admin/mappings/{id}
   POST /__admin/mappings/import {"mappings": [...]}   (add or replace each; all or nothing)
   POST /__admin/mappings/save          (admin-added stubs to the --mappings folder, ID.json)
   GET  /__admin/requests[?limit=N][&since=2026-12-07T03:55:00Z]   DELETE /__admin/requests
-  GET|DELETE /__admin/requests/{id}    (ids are never reused)
+  GET  /__admin/requests?after=ID|before=ID[&limit=N][&wait_ms=N][&view=summary]
+                                       (id paging; wait_ms: a long-poll for requests after ID)
+  GET|DELETE /__admin/requests/{id}    (ids are never reused; with the answer sent)
   GET  /__admin/requests/unmatched     POST /__admin/requests/count   (a request pattern)
   POST /__admin/requests/find          (a request pattern: the matching requests)
   POST /__admin/requests/wait  {"request": pattern, "count": n, "timeoutMs": t}
@@ -111,6 +117,10 @@ Admin API (WireMock's paths):
                                        simulation)
   GET  /__admin/conformance[?format=json|markdown|junit]
                                        the spec conformance report over the journal
+  GET  /__admin/coverage               every spec operation: exercised, conformant,
+                                       violating or never, with its request ids
+  GET  /__admin/stubs                  the stubs with their uses and uses remaining
+  GET  /__admin/ui                     the dashboard
   Simulation: POST /__admin/sim/users, POST /__admin/sim/rooms,
   POST /__admin/sim/rooms/{roomId}/events, GET /__admin/sim/state, POST /__admin/sim/reset,
   GET /__admin/sim/reports (the content reports clients sent)

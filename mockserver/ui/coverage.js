@@ -1,8 +1,11 @@
-// The coverage view: every spec operation with its verdict. Rows are made once and updated in
-// place, so refreshing it as requests arrive costs little.
+// The coverage view: every spec operation with its verdict, the ones with requests on top
+// (violating first). Rows are made once and updated in place, so refreshing it as requests
+// arrive costs little.
 import { el } from "./dom.js";
 
 const VERDICTS = ["never", "exercised", "conformant", "violating"];
+// The order rows are shown in: what needs looking at first.
+const RANK = { violating: 0, exercised: 1, conformant: 2, never: 3 };
 
 export class CoverageView {
   constructor(table, totals, onPickOperation) {
@@ -18,10 +21,12 @@ export class CoverageView {
       if (!cells) {
         cells = this.makeRow(operation);
         this.rows.set(operation.operation, cells);
-        this.body.append(cells.row);
       }
       this.update(cells, operation);
     }
+    // A stable sort keeps the spec's order within each verdict; moving a row is cheap.
+    const ordered = [...coverage.operations].sort((a, b) => RANK[a.verdict] - RANK[b.verdict]);
+    this.body.append(...ordered.map((operation) => this.rows.get(operation.operation).row));
     const t = coverage.totals;
     this.totals.textContent = `${t.operations} operations: ` +
       VERDICTS.map((v) => `${t[v]} ${v}`).join(", ");
@@ -50,9 +55,9 @@ export class CoverageView {
       cells.count.replaceChildren();
       return;
     }
-    const link = el("button", "link", `${operation.seen} request${operation.seen === 1 ? "" : "s"}`);
+    const link = el("button", "link", operation.seen);
     link.type = "button";
-    link.title = "show its requests";
+    link.title = `show its ${operation.seen === 1 ? "request" : "requests"} in the list`;
     link.addEventListener("click", () =>
       this.onPickOperation(operation.operation, operation.request_ids));
     cells.count.replaceChildren(link);
