@@ -37,6 +37,33 @@ void write_headers(JsonWriter& writer, const std::vector<Header>& headers) {
     writer.EndArray();
 }
 
+// "id", "method" and "target": the members both forms of an entry open with.
+void write_request_line(JsonWriter& writer, const JournalEntry& entry) {
+    writer.Key("id");
+    writer.Uint64(entry.id);
+    writer.Key("method");
+    write_string(writer, entry.method);
+    writer.Key("target");
+    write_string(writer, entry.target);
+}
+
+void write_arrived(JsonWriter& writer, const JournalEntry& entry) {
+    writer.Key("arrived");
+    const std::string arrived = format_rfc3339(entry.arrived);
+    writer.String(arrived.data(), static_cast<rapidjson::SizeType>(arrived.size()));
+}
+
+void write_status_and_operation(JsonWriter& writer, const JournalEntry& entry) {
+    writer.Key("status");
+    writer.Int(entry.status);
+    writer.Key("operation");
+    if (entry.operation != nullptr) {
+        write_string(writer, entry.operation->operation_id);
+    } else {
+        writer.Null();
+    }
+}
+
 // "body" when the bytes are text JSON can hold; otherwise "body_base64", keeping every byte.
 void write_body(JsonWriter& writer, std::string_view body) {
     if (is_valid_utf8(body)) {
@@ -390,12 +417,7 @@ std::string to_json(const JournalEntry& entry) {
     rapidjson::StringBuffer buffer;
     JsonWriter writer(buffer);
     writer.StartObject();
-    writer.Key("id");
-    writer.Uint64(entry.id);
-    writer.Key("method");
-    write_string(writer, entry.method);
-    writer.Key("target");
-    write_string(writer, entry.target);
+    write_request_line(writer, entry);
     if (!is_valid_utf8(entry.target)) {
         // "target" had bytes replaced; this keeps the exact bytes.
         writer.Key("target_base64");
@@ -411,9 +433,7 @@ std::string to_json(const JournalEntry& entry) {
     writer.Key("headers");
     write_headers(writer, entry.headers);
     write_body(writer, entry.body);
-    writer.Key("arrived");
-    const std::string arrived = format_rfc3339(entry.arrived);
-    writer.String(arrived.data(), static_cast<rapidjson::SizeType>(arrived.size()));
+    write_arrived(writer, entry);
     writer.Key("remote");
     write_string(writer, entry.remote);
     writer.Key("matched");
@@ -422,14 +442,7 @@ std::string to_json(const JournalEntry& entry) {
     } else {
         writer.Null();
     }
-    writer.Key("status");
-    writer.Int(entry.status);
-    writer.Key("operation");
-    if (entry.operation != nullptr) {
-        write_string(writer, entry.operation->operation_id);
-    } else {
-        writer.Null();
-    }
+    write_status_and_operation(writer, entry);
     writer.Key("path_version");
     if (entry.path_version) {
         write_string(writer, to_string(*entry.path_version));
@@ -520,23 +533,9 @@ std::string to_summary_json(const JournalEntry& entry) {
     rapidjson::StringBuffer buffer;
     JsonWriter writer(buffer);
     writer.StartObject();
-    writer.Key("id");
-    writer.Uint64(entry.id);
-    writer.Key("method");
-    write_string(writer, entry.method);
-    writer.Key("target");
-    write_string(writer, entry.target);
-    writer.Key("arrived");
-    const std::string arrived = format_rfc3339(entry.arrived);
-    writer.String(arrived.data(), static_cast<rapidjson::SizeType>(arrived.size()));
-    writer.Key("status");
-    writer.Int(entry.status);
-    writer.Key("operation");
-    if (entry.operation != nullptr) {
-        write_string(writer, entry.operation->operation_id);
-    } else {
-        writer.Null();
-    }
+    write_request_line(writer, entry);
+    write_arrived(writer, entry);
+    write_status_and_operation(writer, entry);
     writer.Key("answered_by");
     write_string(writer, answered_by(entry));
     writer.Key("violations");

@@ -20,12 +20,7 @@ using testing::parse;
 using testing::RawResponse;
 using testing::send_raw;
 
-std::vector<std::string> targets(const rapidjson::Document& document) {
-    std::vector<std::string> out;
-    for (const auto& entry : document["requests"].GetArray())
-        out.emplace_back(entry["target"].GetString());
-    return out;
-}
+using testing::listed_targets;
 
 class AdminJournal : public ::testing::Test {
   protected:
@@ -42,10 +37,10 @@ class AdminJournal : public ::testing::Test {
 
 TEST_F(AdminJournal, LimitListsTheNewestInArrivalOrder) {
     for (const char* target : {"/a", "/b", "/c", "/d"}) request(target);
-    EXPECT_EQ(targets(parse(admin("GET", "/__admin/requests?limit=2"))),
+    EXPECT_EQ(listed_targets(parse(admin("GET", "/__admin/requests?limit=2"))),
               (std::vector<std::string>{"/c", "/d"}));
-    EXPECT_EQ(targets(parse(admin("GET", "/__admin/requests?limit=10"))).size(), 4u);
-    EXPECT_TRUE(targets(parse(admin("GET", "/__admin/requests?limit=0"))).empty());
+    EXPECT_EQ(listed_targets(parse(admin("GET", "/__admin/requests?limit=10"))).size(), 4u);
+    EXPECT_TRUE(listed_targets(parse(admin("GET", "/__admin/requests?limit=0"))).empty());
     // meta counts the whole journal, not the page.
     EXPECT_EQ(parse(admin("GET", "/__admin/requests?limit=1"))["meta"]["total"].GetUint64(), 4u);
 }
@@ -66,23 +61,25 @@ TEST_F(AdminJournal, SinceListsWhatArrivedStrictlyAfterIt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     request("/late");
     // The entry's own "arrived" leaves it out: polling with the last one seen gives only news.
-    EXPECT_EQ(targets(parse(admin("GET", "/__admin/requests?since=" + arrived))),
+    EXPECT_EQ(listed_targets(parse(admin("GET", "/__admin/requests?since=" + arrived))),
               (std::vector<std::string>{"/late"}));
-    EXPECT_EQ(targets(parse(admin("GET", "/__admin/requests?since=2000-01-01T00:00:00Z"))).size(),
-              2u);
-    EXPECT_TRUE(
-        targets(parse(admin("GET", "/__admin/requests?since=2999-01-01T00:00:00Z"))).empty());
+    EXPECT_EQ(
+        listed_targets(parse(admin("GET", "/__admin/requests?since=2000-01-01T00:00:00Z"))).size(),
+        2u);
+    EXPECT_TRUE(listed_targets(parse(admin("GET", "/__admin/requests?since=2999-01-01T00:00:00Z")))
+                    .empty());
     // An offset is the same instant in another zone: a day ahead in UTC+14 is still the future.
     EXPECT_TRUE(
-        targets(parse(admin("GET", "/__admin/requests?since=2999-01-01T13:00:00.5%2B14:00")))
+        listed_targets(parse(admin("GET", "/__admin/requests?since=2999-01-01T13:00:00.5%2B14:00")))
             .empty());
     // A '+' left unencoded arrives as a space, and is read as the '+' it was.
     EXPECT_EQ(
-        targets(parse(admin("GET", "/__admin/requests?since=2000-01-01T00:00:00+01:00"))).size(),
+        listed_targets(parse(admin("GET", "/__admin/requests?since=2000-01-01T00:00:00+01:00")))
+            .size(),
         2u);
-    EXPECT_EQ(
-        targets(parse(admin("GET", "/__admin/requests?since=2000-01-01T23:00:00-01:00&limit=1"))),
-        (std::vector<std::string>{"/late"}));
+    EXPECT_EQ(listed_targets(
+                  parse(admin("GET", "/__admin/requests?since=2000-01-01T23:00:00-01:00&limit=1"))),
+              (std::vector<std::string>{"/late"}));
 }
 
 TEST_F(AdminJournal, ABadSinceIsRefusedNamingTheParameterAndTheFormat) {
@@ -147,7 +144,7 @@ TEST_F(AdminJournal, DeletingOneEntryKeepsTheOthersAndTheByteCount) {
     const std::uint64_t middle = listed["requests"][1]["id"].GetUint64();
     const std::size_t before = hs.journal().bytes();
     ASSERT_EQ(admin("DELETE", "/__admin/requests/" + std::to_string(middle)).status, 200);
-    EXPECT_EQ(targets(parse(admin("GET", "/__admin/requests"))),
+    EXPECT_EQ(listed_targets(parse(admin("GET", "/__admin/requests"))),
               (std::vector<std::string>{"/a", "/c"}));
     EXPECT_LT(hs.journal().bytes(), before);
     EXPECT_GT(hs.journal().bytes(), one);
@@ -205,11 +202,11 @@ TEST_F(AdminJournal, FindListsTheRequestsAPatternMatches) {
     const auto found = admin("POST", "/__admin/requests/find", R"({"endpoint": "sync"})");
     ASSERT_EQ(found.status, 200) << found.body;
     const auto document = parse(found);
-    EXPECT_EQ(targets(document), (std::vector<std::string>{"/_matrix/client/r0/sync?since=a",
-                                                           "/_matrix/client/v3/sync"}));
+    EXPECT_EQ(listed_targets(document), (std::vector<std::string>{"/_matrix/client/r0/sync?since=a",
+                                                                  "/_matrix/client/v3/sync"}));
     EXPECT_TRUE(document["requests"][0]["id"].IsUint64());
     EXPECT_EQ(
-        targets(parse(admin(
+        listed_targets(parse(admin(
             "POST", "/__admin/requests/find",
             R"({"request": {"endpoint": "sync", "queryParameters": {"since": {"equalTo": "a"}}}})"))),
         (std::vector<std::string>{"/_matrix/client/r0/sync?since=a"}));

@@ -19,17 +19,11 @@ namespace matrix::mock {
 namespace {
 
 using testing::http_request;
+using testing::listed_ids;
 using testing::parse;
 using testing::RawResponse;
 using testing::send_raw;
 using Clock = std::chrono::steady_clock;
-
-std::vector<std::uint64_t> ids_of(const rapidjson::Document& document) {
-    std::vector<std::uint64_t> out;
-    for (const auto& entry : document["requests"].GetArray())
-        out.push_back(entry["id"].GetUint64());
-    return out;
-}
 
 class AdminPaging : public ::testing::Test {
   protected:
@@ -44,29 +38,30 @@ class AdminPaging : public ::testing::Test {
 
 TEST_F(AdminPaging, AfterGivesTheOldestNewerOnesSoAReaderMissesNone) {
     requests(10);
-    EXPECT_EQ(ids_of(parse(get("/__admin/requests?after=4&limit=3"))),
+    EXPECT_EQ(listed_ids(parse(get("/__admin/requests?after=4&limit=3"))),
               (std::vector<std::uint64_t>{5, 6, 7}));
-    EXPECT_EQ(ids_of(parse(get("/__admin/requests?after=7&limit=3"))),
+    EXPECT_EQ(listed_ids(parse(get("/__admin/requests?after=7&limit=3"))),
               (std::vector<std::uint64_t>{8, 9, 10}));
-    EXPECT_TRUE(ids_of(parse(get("/__admin/requests?after=10"))).empty());
-    EXPECT_EQ(ids_of(parse(get("/__admin/requests?after=0"))).size(), 10u);
+    EXPECT_TRUE(listed_ids(parse(get("/__admin/requests?after=10"))).empty());
+    EXPECT_EQ(listed_ids(parse(get("/__admin/requests?after=0"))).size(), 10u);
 }
 
 TEST_F(AdminPaging, BeforeGivesTheNewestOlderOnes) {
     requests(10);
-    EXPECT_EQ(ids_of(parse(get("/__admin/requests?before=8&limit=3"))),
+    EXPECT_EQ(listed_ids(parse(get("/__admin/requests?before=8&limit=3"))),
               (std::vector<std::uint64_t>{5, 6, 7}));
-    EXPECT_EQ(ids_of(parse(get("/__admin/requests?before=3"))), (std::vector<std::uint64_t>{1, 2}));
-    EXPECT_EQ(ids_of(parse(get("/__admin/requests?after=2&before=6"))),
+    EXPECT_EQ(listed_ids(parse(get("/__admin/requests?before=3"))),
+              (std::vector<std::uint64_t>{1, 2}));
+    EXPECT_EQ(listed_ids(parse(get("/__admin/requests?after=2&before=6"))),
               (std::vector<std::uint64_t>{3, 4, 5}));
-    EXPECT_TRUE(ids_of(parse(get("/__admin/requests?before=1"))).empty());
+    EXPECT_TRUE(listed_ids(parse(get("/__admin/requests?before=1"))).empty());
 }
 
 TEST_F(AdminPaging, PagesSkipWhatWasDeletedAndMetaNamesTheNewestId) {
     requests(5);
     ASSERT_EQ(send_raw(hs.port(), http_request("DELETE", "/__admin/requests/3")).status, 200);
     const auto page = parse(get("/__admin/requests?after=1&limit=2"));
-    EXPECT_EQ(ids_of(page), (std::vector<std::uint64_t>{2, 4}));
+    EXPECT_EQ(listed_ids(page), (std::vector<std::uint64_t>{2, 4}));
     EXPECT_EQ(page["meta"]["last_id"].GetUint64(), 5u);
 }
 
@@ -134,7 +129,7 @@ TEST_F(AdminPaging, ALongPollAnswersAtOnceWhenNewerRequestsAreThere) {
     const auto started = Clock::now();
     const auto page = parse(get("/__admin/requests?after=1&wait_ms=10000"));
     EXPECT_LT(Clock::now() - started, std::chrono::seconds(2));
-    EXPECT_EQ(ids_of(page), (std::vector<std::uint64_t>{2, 3}));
+    EXPECT_EQ(listed_ids(page), (std::vector<std::uint64_t>{2, 3}));
 }
 
 TEST_F(AdminPaging, ALongPollEndsEmptyWhenItsTimeIsUp) {
@@ -143,7 +138,7 @@ TEST_F(AdminPaging, ALongPollEndsEmptyWhenItsTimeIsUp) {
     const RawResponse answer = get("/__admin/requests?after=1&wait_ms=300");
     const auto waited = Clock::now() - started;
     ASSERT_EQ(answer.status, 200) << answer.bytes;
-    EXPECT_TRUE(ids_of(parse(answer)).empty());
+    EXPECT_TRUE(listed_ids(parse(answer)).empty());
     EXPECT_GE(waited, std::chrono::milliseconds(290));
     EXPECT_LT(waited, std::chrono::seconds(5));
 }
@@ -166,7 +161,7 @@ TEST(AdminPagingThreads, LongPollsHoldNoWorkerThread) {
     for (auto& poll : polls) {
         ASSERT_EQ(poll.wait_for(std::chrono::seconds(5)), std::future_status::ready);
         const RawResponse response = poll.get();
-        EXPECT_EQ(ids_of(parse(response)), (std::vector<std::uint64_t>{1})) << response.body;
+        EXPECT_EQ(listed_ids(parse(response)), (std::vector<std::uint64_t>{1})) << response.body;
     }
 }
 

@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
 #include "raw_http.hpp"
 
 namespace matrix::mock::testing {
@@ -14,6 +18,21 @@ inline rapidjson::Document parse(const RawResponse& response) {
     document.Parse(response.body.data(), response.body.size());
     EXPECT_FALSE(document.HasParseError()) << response.bytes;
     return document;
+}
+
+// The ids of a listing's entries ({"requests": [...]}), in its order.
+inline std::vector<std::uint64_t> listed_ids(const rapidjson::Document& listing) {
+    std::vector<std::uint64_t> out;
+    for (const auto& entry : listing["requests"].GetArray()) out.push_back(entry["id"].GetUint64());
+    return out;
+}
+
+// The targets of a listing's entries, in its order.
+inline std::vector<std::string> listed_targets(const rapidjson::Document& listing) {
+    std::vector<std::string> out;
+    for (const auto& entry : listing["requests"].GetArray())
+        out.emplace_back(entry["target"].GetString());
+    return out;
 }
 
 }  // namespace matrix::mock::testing
