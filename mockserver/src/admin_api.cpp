@@ -4,7 +4,6 @@
 
 #include <rapidjson/document.h>
 
-#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string_view>
@@ -115,10 +114,7 @@ void wait_for_requests(AdminContext& context, const AdminRequest& request,
                                      ",\"expected\":" + std::to_string(count);
             respond({result.complete ? 200 : 408, requests_json(result.matching, meta)});
         });
-    if (wait_id == 0) return;  // already answered
-    const auto finish = [&journal, wait_id] { journal.finish_wait(wait_id); };
-    if (context.after) context.after(std::chrono::milliseconds(timeout), finish);
-    if (context.on_abandoned) context.on_abandoned(finish);
+    if (wait_id != 0) admin::end_wait_in(context, wait_id, std::chrono::milliseconds(timeout));
 }
 
 // The report over the entries the journal holds now (evicted ones are gone from it).
@@ -150,6 +146,7 @@ AdminResponse route(AdminContext& context, const AdminRequest& request) {
     const std::string& method = request.method;
     constexpr std::string_view kMappingPrefix = "/__admin/mappings/";
     constexpr std::string_view kRequestPrefix = "/__admin/requests/";
+    constexpr std::string_view kDashboardPrefix = "/__admin/ui/";
 
     if (path == "/__admin/health" && method == "GET") return health(context);
     if (path == "/__admin/mappings") {
@@ -194,10 +191,9 @@ AdminResponse route(AdminContext& context, const AdminRequest& request) {
     if (path == "/__admin/conformance" && method == "GET") return conformance(context, request);
     if (path == "/__admin/coverage" && method == "GET") return admin::coverage(context);
     if (path == "/__admin/stubs" && method == "GET") return admin::stubs(context);
-    constexpr std::string_view kDashboard = "/__admin/ui";
-    if (method == "GET" && (path == kDashboard || path.starts_with("/__admin/ui/")))
-        return admin::dashboard(
-            std::string_view(path).substr(std::min(path.size(), kDashboard.size() + 1)));
+    if (method == "GET" && path == "/__admin/ui") return admin::dashboard("");
+    if (method == "GET" && path.starts_with(kDashboardPrefix))
+        return admin::dashboard(std::string_view(path).substr(kDashboardPrefix.size()));
     if (path == "/__admin/reset" && method == "POST") {
         context.reset();
         return {200, "{}"};

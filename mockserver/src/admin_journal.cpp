@@ -165,10 +165,7 @@ void list_requests(AdminContext& context, const AdminRequest& request,
         RequestPattern(), 1,
         [&journal, query, respond](const WaitResult&) { respond(listing(journal, query)); },
         *query.after);
-    if (wait_id == 0) return;  // already answered
-    const auto finish = [&journal, wait_id] { journal.finish_wait(wait_id); };
-    if (context.after) context.after(std::chrono::milliseconds(*query.wait_ms), finish);
-    if (context.on_abandoned) context.on_abandoned(finish);
+    if (wait_id != 0) end_wait_in(context, wait_id, std::chrono::milliseconds(*query.wait_ms));
 }
 
 AdminResponse request_by_id(AdminContext& context, const AdminRequest& request,

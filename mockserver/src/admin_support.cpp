@@ -1,4 +1,5 @@
-// What the admin routes share: error bodies, the journal listing, body and query parsing.
+// What the admin routes share: ending waits, error bodies, the journal listing, body and query
+// parsing.
 #include "admin_support.hpp"
 
 #include <rapidjson/stringbuffer.h>
@@ -8,6 +9,13 @@
 #include "matrix/query_string.hpp"
 
 namespace matrix::mock::admin {
+
+void end_wait_in(AdminContext& context, std::uint64_t wait_id, std::chrono::milliseconds timeout) {
+    const Journal& journal = context.journal;
+    const auto finish = [&journal, wait_id] { journal.finish_wait(wait_id); };
+    if (context.after) context.after(timeout, finish);
+    if (context.on_abandoned) context.on_abandoned(finish);
+}
 
 std::string json_string(std::string_view text) {
     rapidjson::StringBuffer buffer;

@@ -1,8 +1,10 @@
-// What the admin routes share: error bodies, the journal listing, body and query parsing.
+// What the admin routes share: ending waits, error bodies, the journal listing, body and query
+// parsing.
 #pragma once
 
 #include <rapidjson/document.h>
 
+#include <chrono>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -19,6 +21,10 @@ namespace matrix::mock::admin {
 // The longest an admin wait or long-poll may last. Five minutes is far beyond any test's need (a
 // wait holds no thread, only a journal entry).
 constexpr std::int64_t kMaxWaitMilliseconds = 300'000;
+
+// Ends the journal wait `wait_id` (Journal::when_matched) after `timeout`, or as soon as the
+// client goes, whichever comes first; a wait already answered is left alone.
+void end_wait_in(AdminContext& context, std::uint64_t wait_id, std::chrono::milliseconds timeout);
 
 std::string json_string(std::string_view text);
 

@@ -14,14 +14,15 @@ export function replaceChildren(parent, children = []) {
   parent.replaceChildren(...children);
 }
 
-// A body as the reader wants it: JSON pretty-printed, other text as it came, binary as a note.
+// A body as the reader wants it: JSON pretty-printed, other text as it came, binary as a note
+// and its base64. An empty body stays empty (the stylesheet says so), so the text is the body.
 export function readableBody(holder) {
   if (holder.body_base64 !== undefined) {
     return `(binary, ${Math.floor((holder.body_base64.length * 3) / 4)} bytes, base64)\n` +
       holder.body_base64;
   }
   const text = holder.body ?? "";
-  if (text === "") return "(empty)";
+  if (text === "") return "";
   try {
     return JSON.stringify(JSON.parse(text), null, 2);
   } catch {
