@@ -159,11 +159,20 @@ void list_requests(AdminContext& context, const AdminRequest& request,
     const ListQuery query = std::get<ListQuery>(std::move(read));
     const Journal& journal = context.journal;
     if (!query.wait_ms || *query.wait_ms == 0) return respond(listing(journal, query));
-    // A long-poll: answered by the record() of the first newer entry (or at once when there is
-    // one already), or empty by the timer; no thread waits.
+    // A long-poll: woken by the record() of the first newer entry (or at once when there is one
+    // already), or by the timer; no thread waits. The page is written on the timer's thread:
+    // record() runs on the thread answering a client, which should not wait for a listing.
+    const auto later = context.after;
     const std::uint64_t wait_id = journal.when_matched(
         RequestPattern(), 1,
-        [&journal, query, respond](const WaitResult&) { respond(listing(journal, query)); },
+        [&journal, query, respond, later](const WaitResult&) {
+            auto answer = [&journal, query, respond] { respond(listing(journal, query)); };
+            if (later) {
+                later(std::chrono::milliseconds(0), std::move(answer));
+            } else {
+                answer();
+            }
+        },
         *query.after);
     if (wait_id != 0) end_wait_in(context, wait_id, std::chrono::milliseconds(*query.wait_ms));
 }
