@@ -118,7 +118,12 @@ async function openDetail(page, check, entryId, expected) {
         );
     } catch {
         const shown = await page.evaluate(() => document.querySelector('pre#detail-request-body')?.textContent ?? '(no pre#detail-request-body)');
-        fail(check, `after clicking row ${entryId}, pre#detail-request-body does not contain ${JSON.stringify(expected)}; it shows ${JSON.stringify(shown.slice(0, 300))}`);
+        const markup = await injectedMarkup(page);
+        fail(
+            check,
+            `after clicking row ${entryId}, pre#detail-request-body does not contain ${JSON.stringify(expected)}; it shows ${JSON.stringify(shown.slice(0, 300))}` +
+                (markup.length > 0 ? `; request values became markup: ${markup.join(' | ')}` : ''),
+        );
     }
 }
 
@@ -231,10 +236,10 @@ async function run(baseUrl, screenshotFile, chromiumPath) {
             const entry = await journalEntry(baseUrl, sent.target);
             await waitForRow(page, '4. hostile body', entry.id);
             await openDetail(page, '4. hostile body', entry.id, expected);
-            const detailHasHeader = await page.$eval('section#detail', (detail, value) => detail.textContent.includes(value), hostileHeaderValue);
-            if (!detailHasHeader) fail('4. hostile body', `section#detail of row ${entry.id} does not show the X-Uitest header's value ${JSON.stringify(hostileHeaderValue)} as text`);
             const markup = await injectedMarkup(page);
             if (markup.length > 0) fail('4. hostile body', `a request's value became markup on the page: ${markup.join(' | ')}`);
+            const detailHasHeader = await page.$eval('section#detail', (detail, value) => detail.textContent.includes(value), hostileHeaderValue);
+            if (!detailHasHeader) fail('4. hostile body', `section#detail of row ${entry.id} does not show the X-Uitest header's value ${JSON.stringify(hostileHeaderValue)} as text`);
             step(`4. row ${entry.id} (${sent.target}) shows ${JSON.stringify(expected)} as text`);
         }
         const pwned = await page.evaluate(() => typeof window.__pwned);
