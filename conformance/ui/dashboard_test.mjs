@@ -294,6 +294,87 @@ async function run(baseUrl, screenshotFile, chromiumPath) {
         if (unknown.length > 0) fail('5. coverage', `verdicts outside exercised/conformant/violating/never: ${unknown.join(', ')}`);
         step(`5. row ${violatingEntry.id} has class violating; coverage (${verdicts.length} operations): createRoom violating, register ${registerVerdict}, getRoomVisibilityOnDirectory never`);
 
+        // 5. a mounted stub shows its remaining uses, and its requests name it as who answered
+        const stubName = `uitest-whoami-${process.pid}`;
+        const mounted = await fetch(`${baseUrl}/__admin/mappings`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({
+                name: stubName,
+                priority: 5,
+                maxUses: 3,
+                request: { method: 'GET', urlPath: '/_matrix/client/v3/account/whoami' },
+                response: { status: 200, jsonBody: { user_id: '@uitest:localhost' } },
+            }),
+        });
+        if (mounted.status !== 201) fail('5. stubs', `POST /__admin/mappings answered ${mounted.status}: ${await mounted.text()}`);
+        const stubId = (await mounted.json()).id;
+        const stubbed = await send(baseUrl, 'stub', { method: 'GET', requestPath: '/_matrix/client/v3/account/whoami' });
+        const stubbedEntry = await journalEntry(baseUrl, stubbed.target);
+        await waitForRow(page, '5. stubs', stubbedEntry.id);
+        const stubAnswered = await cellText(page, stubbedEntry.id, 'answered-by');
+        if (!stubAnswered?.includes(stubId)) fail('5. stubs', `row ${stubbedEntry.id} (answered by stub ${stubId}) shows ${JSON.stringify(stubAnswered)} in .answered-by`);
+        // Used once of 3 with priority 5: the stub's row has a cell saying exactly 2 (remaining).
+        try {
+            await page.waitForFunction(
+                (name) =>
+                    [...document.querySelectorAll('section#stubs tr')].some(
+                        (row) => row.textContent.includes(name) && [...row.cells].some((cell) => cell.textContent.trim() === '2'),
+                    ),
+                { timeout: waitMs, polling: 100 },
+                stubName,
+            );
+        } catch {
+            const shown = await page.$eval('section#stubs', (section) => section.textContent.replace(/\s+/g, ' ').slice(0, 400));
+            fail('5. stubs', `section#stubs has no row naming ${stubName} with 2 remaining uses (3 allowed, 1 used); it shows ${JSON.stringify(shown)}`);
+        }
+        step(`5. stub ${stubName} (${stubId}) answered row ${stubbedEntry.id} and shows 2 uses remaining`);
+
+        // 5. the coverage row of an operation links to its requests: following the link
+        // filters the list to them or selects one (the contract allows either)
+        const link = await page.$('section#coverage tr[data-operation="createRoom"] a, section#coverage tr[data-operation="createRoom"] button');
+        if (!link) fail('5. coverage link', 'section#coverage tr[data-operation="createRoom"] has no link (a or button) to its request');
+        await link.click();
+        try {
+            await page.waitForFunction(
+                (violatingId, freshId, violatingBody) => {
+                    const shown = (id) => {
+                        const row = document.querySelector(`table#request-list tr[data-entry-id="${id}"]`);
+                        return row !== null && row.getClientRects().length > 0;
+                    };
+                    const selected = document.querySelector('pre#detail-request-body')?.textContent.includes(violatingBody);
+                    return shown(violatingId) && (!shown(freshId) || selected);
+                },
+                { timeout: waitMs, polling: 100 },
+                String(violatingEntry.id),
+                String(freshEntry.id),
+                'no token sent',
+            );
+        } catch {
+            const rows = await page.$$eval('table#request-list tr[data-entry-id]', (found) => found.filter((row) => row.getClientRects().length > 0).map((row) => row.getAttribute('data-entry-id')));
+            fail('5. coverage link', `after following createRoom's link, the list shows rows [${rows.join(', ')}] and the detail does not show request ${violatingEntry.id}; expected the list filtered to ${violatingEntry.id} or that request selected`);
+        }
+        step(`5. createRoom's coverage link leads to request ${violatingEntry.id}`);
+
+        // 6. a fresh load renders the entries already there (hostile ones included) unfiltered;
+        // the screenshot shows them with the hostile JSON body open in the detail pane
+        await page.reload({ waitUntil: 'load', timeout: waitMs });
+        try {
+            await page.waitForSelector('body[data-ready="true"]', { timeout: waitMs });
+        } catch {
+            fail('6. reload', `body[data-ready="true"] not set ${waitMs} ms after reloading`);
+        }
+        const hostileJsonEntry = await journalEntry(baseUrl, hostileJson.target);
+        const hostileTextEntry = await journalEntry(baseUrl, hostileText.target);
+        const expectedIds = [freshEntry.id, hostileJsonEntry.id, hostileTextEntry.id, violatingEntry.id, stubbedEntry.id].map(String);
+        const listed = await page.$$eval('table#request-list tr[data-entry-id]', (found) => found.map((row) => row.getAttribute('data-entry-id')));
+        const missing = expectedIds.filter((id) => !listed.includes(id));
+        if (missing.length > 0) fail('6. reload', `after reloading, rows [${missing.join(', ')}] are missing from table#request-list (it lists [${listed.join(', ')}])`);
+        const markupAfterReload = await injectedMarkup(page);
+        if (markupAfterReload.length > 0) fail('6. reload', `a request's value became markup on first load: ${markupAfterReload.join(' | ')}`);
+        await openDetail(page, '6. reload', hostileJsonEntry.id, hostileJsonValue);
+        step(`6. reloaded: rows [${expectedIds.join(', ')}] listed, no markup; row ${hostileJsonEntry.id} open`);
+
         // 6. one screenshot shows the request list and the coverage view
         const offScreen = await page.evaluate(
             (width, height) =>
