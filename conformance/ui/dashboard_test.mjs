@@ -151,9 +151,10 @@ async function run(baseUrl, screenshotFile, chromiumPath) {
         // --no-sandbox: CI runs as root in a container, where Chromium's sandbox cannot start.
         args: ['--no-sandbox', '--disable-dev-shm-usage', `--window-size=${viewport.width},${viewport.height}`],
     });
+    let page;
     try {
         step(`Chromium ${await browser.version()} (${chromiumPath})`);
-        const page = await browser.newPage();
+        page = await browser.newPage();
         page.on('console', (message) => {
             if (listening && message.type() === 'error') problems.push(`console error: ${message.text()} (${message.location()?.url ?? 'no location'})`);
         });
@@ -373,9 +374,20 @@ async function run(baseUrl, screenshotFile, chromiumPath) {
         const markupAfterReload = await injectedMarkup(page);
         if (markupAfterReload.length > 0) fail('6. reload', `a request's value became markup on first load: ${markupAfterReload.join(' | ')}`);
         await openDetail(page, '6. reload', hostileJsonEntry.id, hostileJsonValue);
+        // Clicking scrolled the list to the row: scroll it back to the newest/oldest end and
+        // bring the body into the detail pane's view, for the screenshot.
+        await page.evaluate(() => {
+            document.querySelector('pre#detail-request-body').scrollIntoView({ block: 'center', inline: 'nearest' });
+            for (let element = document.querySelector('table#request-list'); element; element = element.parentElement) element.scrollTop = 0;
+            window.scrollTo(0, 0);
+        });
         step(`6. reloaded: rows [${expectedIds.join(', ')}] listed, no markup; row ${hostileJsonEntry.id} open`);
 
-        // 6. one screenshot shows the request list and the coverage view
+        // 6. one screenshot shows the request list and the coverage view (taken before judging
+        // what is on screen, so a failure below has it to show)
+        mkdirSync(path.dirname(screenshotFile), { recursive: true });
+        await page.screenshot({ path: screenshotFile });
+        step(`6. screenshot of the request list and coverage view: ${screenshotFile}`);
         const offScreen = await page.evaluate(
             (width, height) =>
                 ['table#request-list', 'section#coverage'].filter((selector) => {
@@ -386,11 +398,33 @@ async function run(baseUrl, screenshotFile, chromiumPath) {
             viewport.height,
         );
         if (offScreen.length > 0) fail('6. screenshot', `not within the ${viewport.width}x${viewport.height} viewport: ${offScreen.join(', ')}`);
-        mkdirSync(path.dirname(screenshotFile), { recursive: true });
-        await page.screenshot({ path: screenshotFile });
-        step(`6. screenshot of the request list and coverage view: ${screenshotFile}`);
+        // What the views are for must be on screen too, not scrolled or clipped away: a
+        // request's status and operation, and an operation's verdict.
+        const hidden = await page.evaluate(() =>
+            ['table#request-list tr[data-entry-id] .status', 'table#request-list tr[data-entry-id] .operation', 'section#coverage tr[data-operation] .verdict'].map((selector) => {
+                const cell = document.querySelector(selector);
+                if (!cell) return [`${selector} (none)`];
+                const box = cell.getBoundingClientRect();
+                const atCentre = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+                if (atCentre !== null && (atCentre === cell || cell.contains(atCentre))) return [];
+                const seen = atCentre === null ? 'outside the viewport' : `under ${atCentre.tagName.toLowerCase()}${atCentre.id ? '#' + atCentre.id : ''}${atCentre.className ? '.' + String(atCentre.className).split(' ').join('.') : ''}`;
+                return [`${selector} at (${Math.round(box.left)}, ${Math.round(box.top)}) is ${seen}`];
+            }).flat(),
+        );
+        if (hidden.length > 0) fail('6. screenshot', `the first of each is not visible at ${viewport.width}x${viewport.height} (outside the viewport, clipped or covered): ${hidden.join('; ')}`);
         if (problems.length > 0) fail('6. screenshot', problems.join('; '));
         listening = false; // closing the browser cancels the page's pending polls
+    } catch (error) {
+        // The page as the failed check left it, for CI to keep beside the error.
+        const failureShot = path.join(path.dirname(screenshotFile), 'dashboard-failure.png');
+        if (page && !page.isClosed()) {
+            mkdirSync(path.dirname(failureShot), { recursive: true });
+            await page.screenshot({ path: failureShot }).then(
+                () => console.log(`== screenshot at the failure: ${failureShot}`),
+                () => {},
+            );
+        }
+        throw error;
     } finally {
         listening = false;
         await browser.close();

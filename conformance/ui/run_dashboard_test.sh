@@ -27,7 +27,7 @@ fi
 
 artifact_dir=${UI_ARTIFACT_DIR:-$(cd "$(dirname "$mockserver")/.." && pwd)/ui-artifacts}
 screenshot=$artifact_dir/dashboard.png
-rm -f "$screenshot" # a screenshot left from an earlier run must not pass for this one's
+rm -f "$screenshot" "$artifact_dir/dashboard-failure.png" # an earlier run's must not pass for this one's
 
 # --- Node.js, npm and puppeteer-core ---------------------------------------------------------
 # puppeteer-core downloads no browser itself; the variable also keeps any puppeteer package
