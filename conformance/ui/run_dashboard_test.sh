@@ -12,7 +12,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../clients/flow_harness.sh
+# shellcheck source-path=SCRIPTDIR source=../clients/flow_harness.sh
 source "$here/../clients/flow_harness.sh"
 flow_name=ui-dashboard
 flow_check_mockserver "$@"
