@@ -42,11 +42,13 @@ export function collectProblems(page) {
     return { problems, stop: () => (listening = false) };
 }
 
-export async function waitUntilReady(page, check) {
+// Waits for the page's first render; a failure lists the `problems` collected so far (the
+// likeliest reason it never finished).
+export async function waitUntilReady(page, check, problems) {
     try {
         await page.waitForSelector('body[data-ready="true"]', { timeout: waitMs });
     } catch {
-        fail(check, `body[data-ready="true"] not set after ${waitMs} ms`);
+        fail(check, `body[data-ready="true"] not set after ${waitMs} ms; problems seen: ${problems.join("; ") || "none"}`);
     }
 }
 

@@ -55,9 +55,7 @@ async function checkLoad(page, baseUrl, problems) {
     if (!response || response.status() !== 200) {
         fail(check, `GET /__admin/ui answered ${response ? response.status() : "nothing"}`);
     }
-    await waitUntilReady(page, check).catch((error) => {
-        fail(check, `${error.message.replace(/^[^:]*: /, "")}; problems seen: ${problems.join("; ") || "none"}`);
-    });
+    await waitUntilReady(page, check, problems);
     for (const hook of ["table#request-list", "section#detail", "section#coverage", "section#stubs"]) {
         if (!(await page.$(hook))) fail(check, `no ${hook} on the page`);
     }
@@ -249,10 +247,10 @@ async function checkCoverageLink(page, violatingEntry, conformantEntry) {
 
 // 6. A fresh load lists the entries already there (hostile ones included) without markup; the
 // hostile JSON body is opened for the screenshot.
-async function checkReload(page, baseUrl, entries, hostileJsonEntry) {
+async function checkReload(page, entries, hostileJsonEntry, problems) {
     const check = "6. reload";
     await page.reload({ waitUntil: "load", timeout: waitMs });
-    await waitUntilReady(page, check);
+    await waitUntilReady(page, check, problems);
     const expected = entries.map((entry) => String(entry.id));
     const listed = await listedRowIds(page);
     const missing = expected.filter((id) => !listed.includes(id));
@@ -346,7 +344,7 @@ async function run(baseUrl, screenshotFile, chromiumPath) {
         const stubbedEntry = await checkStub(page, baseUrl);
         await checkCoverageLink(page, violatingEntry, conformantEntry);
         const entries = [conformantEntry, hostileJsonEntry, hostileTextEntry, violatingEntry, stubbedEntry];
-        await checkReload(page, baseUrl, entries, hostileJsonEntry);
+        await checkReload(page, entries, hostileJsonEntry, problems);
         await checkScreenshot(page, screenshotFile, problems);
         await checkThousands(page, baseUrl, username, problems);
     } catch (error) {
