@@ -6,7 +6,7 @@ packages=(
     build-essential cmake pkg-config clang-format git
     rapidjson-dev libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev nlohmann-json3-dev
     libsimdjson-dev libjemalloc-dev
-    python3-matrix-nio
+    python3-matrix-nio chromium
 )
 
 missing=()

@@ -18,6 +18,9 @@ job; some warnings differ under instrumentation), then run ctest in parallel. Wh
 is chosen by ctest label only (set where the tests are registered; docs/testing.md):
   clients  the matrix-js-sdk and matrix-nio flows need npm or apt and the network; they test
            JavaScript and Python, not us
+  ui       the dashboard's browser test drives Chromium (Debian's chromium, puppeteer-core
+           from npm) against the page: it tests the page's HTML and JavaScript, not our
+           memory or threads
   timing   tests asserting wall-clock upper bounds (retry waits, idle connections not
            delaying a request): instrumented code on a busy 2-core machine misses them by
            seconds; they test latency, not memory or thread safety, and ci/test.sh runs them
@@ -52,7 +55,7 @@ case "$mode" in
 asan)
     build_dir=build-asan
     sanitize_flags="-fsanitize=address,undefined -fno-sanitize-recover=all"
-    exclude_labels="^(clients|timing|slow_under_asan)$"
+    exclude_labels="^(clients|ui|timing|slow_under_asan)$"
     # detect_leaks is on by default with ASan on Linux; spelled out because leaks are a goal.
     export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
@@ -62,7 +65,7 @@ tsan)
     sanitize_flags="-fsanitize=thread"
     # Only the tests that run threads (see usage), and only the targets they need.
     include_labels="^(mockserver|wire|threads)$"
-    exclude_labels="^(clients|timing)$"
+    exclude_labels="^(clients|ui|timing)$"
     build_targets=(
         mock_matching_tests mock_journal_tests mock_homeserver_tests mock_binary_tests
         mock_simulation_tests mock_sync_corpus_tests mock_limits_tests mock_connection_tests
