@@ -13,6 +13,7 @@
 #include "strict_spec.hpp"
 #include "stub_json.hpp"
 #include "timer_thread.hpp"
+#include "upstream_proxy.hpp"
 
 namespace matrix::mock {
 namespace {
@@ -141,6 +142,9 @@ struct MockHomeserver::Impl final : http::Handler {
     // answers its held syncs through finish().
     TimerThread timers;  // stubs' delays and admin waits' timeouts
     std::unique_ptr<Simulation> simulation;
+    // With proxy_to: answers what no stub matches instead of the simulation. Declared after
+    // the journal and the timers, which its forwarding threads use until it is gone.
+    std::unique_ptr<UpstreamProxy> proxy;
     std::unique_ptr<http::Server> server;
     bool stopped = false;
     std::shared_ptr<const bool> lifetime = std::make_shared<const bool>(true);
@@ -150,6 +154,11 @@ struct MockHomeserver::Impl final : http::Handler {
         if (!options.mappings_dir.empty()) files_dir = save_dir = options.mappings_dir;
         if (options.simulation)
             simulation = std::make_unique<Simulation>(options.simulation_options);
+        if (!options.proxy_to.empty()) {
+            proxy = std::make_unique<UpstreamProxy>(options.proxy_to, options.record_dir);
+        } else if (!options.record_dir.empty()) {
+            throw std::invalid_argument("record_dir records what proxy_to forwards: set both");
+        }
     }
 
     std::optional<Refusal> check_head(const http::RequestHead& head) override {
@@ -194,7 +203,13 @@ struct MockHomeserver::Impl final : http::Handler {
             // whose stub did not match wants to know why, whoever answered instead.
             entry.near_misses = std::move(selection.near_misses);
             auto shared = std::make_shared<JournalEntry>(std::move(entry));
-            if (!simulate(shared, exchange)) {
+            if (proxy) {
+                // The real homeserver stands in for the simulation (docs/record-replay.md).
+                proxy->answer(shared,
+                              [this, exchange](JournalEntry proxied, ResponseDefinition response) {
+                                  finish(std::move(proxied), std::move(response), exchange);
+                              });
+            } else if (!simulate(shared, exchange)) {
                 ResponseDefinition response = ResponseDefinition::matrix_error(
                     "M_UNRECOGNIZED",
                     unmatched_message(*shared, shared->near_misses, simulation != nullptr), {}, {},
@@ -328,8 +343,14 @@ struct MockHomeserver::Impl final : http::Handler {
     }
 };
 
-MockHomeserver::MockHomeserver(MockHomeserverOptions options)
-    : impl_(std::make_unique<Impl>(std::move(options))) {
+MockHomeserver::MockHomeserver(MockHomeserverOptions options) {
+    try {
+        impl_ = std::make_unique<Impl>(std::move(options));
+    } catch (const std::invalid_argument& e) {
+        throw StartError(e.what());
+    } catch (const RecordFolderError& e) {
+        throw StartError(e.what());
+    }
     try {
         impl_->server = std::make_unique<http::Server>(server_options(impl_->options), *impl_);
     } catch (const std::runtime_error& e) {
@@ -347,6 +368,8 @@ void MockHomeserver::stop() {
     // is being emptied. Held syncs end with their connections; the simulation answers them
     // into the journal when it goes.
     impl_->server->stop();
+    // In-flight forwarded requests are cut (their clients are gone), before the timers stop.
+    if (impl_->proxy) impl_->proxy->stop();
     impl_->timers.stop();
 }
 

@@ -127,6 +127,7 @@ std::size_t footprint(const JournalEntry& entry) {
     for (const std::string& flag : entry.flags) bytes += string_footprint(flag);
     bytes += string_footprint(entry.canonical_path);
     bytes += pairs_footprint(entry.response_headers) + entry.response_body.footprint();
+    bytes += string_footprint(entry.proxied_to);
     bytes += entry.violations.capacity() * sizeof(SpecViolation);
     for (const SpecViolation& violation : entry.violations) {
         bytes += string_footprint(violation.where) + string_footprint(violation.rule) +
@@ -311,7 +312,8 @@ std::vector<JournalEntry> Journal::unmatched() const {
     std::lock_guard lock(mutex_);
     std::vector<JournalEntry> out;
     for (const JournalEntry& entry : entries_) {
-        if (!entry.matched_stub && !entry.simulated) out.push_back(entry);
+        if (!entry.matched_stub && !entry.simulated && entry.proxied_to.empty())
+            out.push_back(entry);
     }
     return out;
 }
@@ -499,6 +501,10 @@ std::string to_json(const JournalEntry& entry) {
     if (entry.simulated) {
         writer.Key("simulated");
         writer.Bool(true);
+    }
+    if (!entry.proxied_to.empty()) {
+        writer.Key("proxied_to");
+        write_string(writer, entry.proxied_to);
     }
     if (!entry.flags.empty()) {
         writer.Key("flags");

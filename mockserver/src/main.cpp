@@ -55,6 +55,18 @@ Options:
                          under N bytes: a request that would pass it gets 403
                          M_RESOURCE_LIMIT_EXCEEDED until POST /__admin/sim/reset
                          (default 268435456, 256 MiB; uploads have their own 64 MiB)
+  --proxy-to URL         forward every request no stub matches to the homeserver at URL
+                         (http://HOST[:PORT][/PREFIX]; https is not supported) and answer
+                         with its response (status, headers, body); stubs still win, the
+                         simulation is off and no default mappings are loaded. An
+                         unreachable or silent (90 s) upstream gives 502 M_UNKNOWN; 16
+                         requests are forwarded at once, on threads of their own
+  --record DIR           with --proxy-to: write each proxied exchange into DIR (created;
+                         must hold no *.json yet) as a mapping file, one per operation and
+                         distinct request (sync-1.json, login-1.json, ...), access tokens
+                         and passwords replaced by placeholders, user, room and event ids
+                         by pseudonyms consistent across the files; replay the session
+                         with --no-simulation --mappings DIR (docs/record-replay.md)
   --journal-out FILE     append every request to FILE as JSON Lines, flushed as it goes
   --strict-spec          answer a request that breaks the spec (a missing token, a body
                          that is not JSON, a missing or mistyped parameter or member) with
@@ -235,6 +247,10 @@ Arguments parse_arguments(int argc, char** argv) {
         } else if (option == "--sim-state-capacity-bytes") {
             arguments.server.simulation_options.state_capacity_bytes =
                 static_cast<std::size_t>(parse_number(option, value(), 0, 1'000'000'000'000));
+        } else if (option == "--proxy-to") {
+            arguments.server.proxy_to = value();
+        } else if (option == "--record") {
+            arguments.server.record_dir = value();
         } else if (option == "--journal-out") {
             arguments.journal_out = value();
         } else if (option == "--journal-capacity") {
@@ -270,6 +286,15 @@ Arguments parse_arguments(int argc, char** argv) {
         usage_error("--strict-spec needs the validation --no-spec-validation turns off");
     if (!arguments.simulation && (!arguments.users.empty() || arguments.seed_file))
         usage_error("--user and --seed seed the simulation, which --no-simulation turns off");
+    if (!arguments.server.record_dir.empty() && arguments.server.proxy_to.empty())
+        usage_error("--record DIR records what --proxy-to URL forwards: give both");
+    if (!arguments.server.proxy_to.empty()) {
+        // The upstream homeserver takes the simulation's place.
+        if (!arguments.users.empty() || arguments.seed_file)
+            usage_error("--user and --seed seed the simulation, which --proxy-to replaces");
+        arguments.simulation = false;
+        arguments.default_mappings = false;
+    }
     arguments.server.simulation = arguments.simulation;
     return arguments;
 }
@@ -400,6 +425,12 @@ int main(int argc, char** argv) {
         std::cout << std::endl;
         if (arguments.simulation)
             std::cout << "simulation on (--no-simulation for stubs only)" << std::endl;
+        if (!arguments.server.proxy_to.empty()) {
+            std::cout << "forwarding what no stub matches to " << arguments.server.proxy_to;
+            if (!arguments.server.record_dir.empty())
+                std::cout << ", recording into " << arguments.server.record_dir;
+            std::cout << std::endl;
+        }
         if (mappings) {
             std::cout << "loaded " << server.stubs().list().size() << " stubs from " << *mappings
                       << std::endl;

@@ -45,7 +45,9 @@ std::optional<fs::path> file_name_for(const std::string& id) {
     return name;
 }
 
-void write_file(const fs::path& path, const std::string& text) {
+}  // namespace
+
+void write_mapping_file(const std::filesystem::path& path, const std::string& text) {
     // Not *.json, so a loader never reads it half-written.
     fs::path temporary = path;
     temporary += ".saving";
@@ -69,8 +71,6 @@ void write_file(const fs::path& path, const std::string& text) {
                                                                error.message());
     }
 }
-
-}  // namespace
 
 std::vector<SavedMapping> save_mappings(const std::string& dir_text,
                                         const std::vector<Stub>& stubs) {
@@ -112,7 +112,7 @@ std::vector<SavedMapping> save_mappings(const std::string& dir_text,
     std::vector<SavedMapping> saved;
     for (const auto& [path, stub] : plan) {
         try {
-            write_file(path, stub->source_json);
+            write_mapping_file(path, stub->source_json);
         } catch (const MappingSaveError& e) {
             std::string written;
             for (const SavedMapping& done : saved) written += " " + done.file;

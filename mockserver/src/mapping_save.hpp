@@ -1,6 +1,7 @@
 // Writing stubs to a mappings folder as files load_mapping_dir() reads back identically.
 #pragma once
 
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -25,6 +26,10 @@ class MappingSaveError : public std::runtime_error {
   private:
     Kind kind_;
 };
+
+// Writes `text` and a newline to `path` through a temporary file and a rename, so a reader
+// never sees half a file. Throws MappingSaveError (io) naming the file that could not be written.
+void write_mapping_file(const std::filesystem::path& path, const std::string& text);
 
 // Writes each stub's mapping JSON (source_json) to DIR/ID.json, through a temporary file and a
 // rename so a reader never sees half a file. Nothing is written when a stub's id is already

@@ -69,6 +69,14 @@ struct MockHomeserverOptions {
     // writes the admin-added stubs. Nothing is loaded from it (load_mappings() does that, and
     // sets it when it is empty); "" for none.
     std::string mappings_dir{};
+    // Forward what no stub matches to this homeserver (http://HOST[:PORT][/PREFIX]; https is
+    // refused) and answer with its response; the simulation is then not asked. ""
+    // for none. docs/record-replay.md.
+    std::string proxy_to{};
+    // With proxy_to: write each proxied exchange into this folder as a mapping file, secrets
+    // replaced by placeholders and ids by pseudonyms, for `--no-simulation --mappings DIR` to
+    // replay. Created when missing; must not already hold *.json files. "" for none.
+    std::string record_dir{};
 };
 
 // Whether POST /__admin/mappings/save may write into a folder load_mappings() reads.

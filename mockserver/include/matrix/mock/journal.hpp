@@ -74,6 +74,8 @@ struct JournalEntry {
     // canonical form (a warning only: servers accept both).
     bool path_canonical = true;
     std::string canonical_path;
+    // The homeserver that answered it (MockHomeserverOptions::proxy_to), or "" when none did.
+    std::string proxied_to;
 
     // The request in the form the conformance comparator reads.
     WireRequest wire() const { return {method, target, headers, body.str()}; }
