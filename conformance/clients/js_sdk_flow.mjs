@@ -5,6 +5,16 @@
 // Each step is labelled and bounded; the whole flow is bounded at 60 s. On failure it prints
 // `js-sdk flow failed at step "<name>": <reason>` and exits 1; on success one line per step,
 // then `js-sdk flow passed`, and exits 0. Set JS_SDK_FLOW_VERBOSE=1 to keep the sdk's logging.
+//
+// JS_SDK_FLOW_EXISTING_USER=1: the account exists already (a homeserver behind --proxy-to, or a
+// recorded session), so the admin route that creates it is not called.
+// JS_SDK_FLOW_RESULTS=FILE: what the flow observed (its ids, the room's timeline, the
+// messages read back) is written to FILE as JSON, for run_record_replay.sh to compare.
+// JS_SDK_FLOW_TXN_ID=ID: the message is sent with this transaction id instead of a fresh one,
+// so that a replayed /sync, which carries the recorded unsigned.transaction_id, pairs the remote
+// echo with the local one (docs/record-replay.md).
+
+import { writeFileSync } from "node:fs";
 
 import * as sdk from "matrix-js-sdk";
 
@@ -54,7 +64,7 @@ async function recordingFetch(input, init) {
 }
 
 // 1. The simulation's admin route creates the account the client then logs in to.
-await step("create user via /__admin/sim/users", 10_000, async () => {
+if (!process.env.JS_SDK_FLOW_EXISTING_USER) await step("create user via /__admin/sim/users", 10_000, async () => {
     let response;
     try {
         response = await fetch(`${baseUrl}/__admin/sim/users`, {
@@ -173,7 +183,7 @@ client.on(sdk.RoomEvent.Timeline, onTimeline);
 client.on(sdk.RoomEvent.LocalEchoUpdated, onLocalEchoUpdated);
 
 const sent = await step("sendTextMessage", 10_000, async () => {
-    const response = await client.sendTextMessage(roomId, MESSAGE_BODY);
+    const response = await client.sendTextMessage(roomId, MESSAGE_BODY, process.env.JS_SDK_FLOW_TXN_ID);
     if (typeof response?.event_id !== "string" || !response.event_id.startsWith("$")) {
         throw new Error(`send returned no event_id starting with "$": ${JSON.stringify(response)}`);
     }
@@ -189,7 +199,27 @@ await step("see the remote echo in the timeline via sync", 15_000, async () => {
     }
 });
 
-// 6. Stop cleanly.
+// 6. Read the room's messages back with /messages, newest first.
+const messages = await step("read messages with /messages", 10_000, async () => {
+    const page = await client.createMessagesRequest(roomId, null, 10, sdk.Direction.Backward);
+    const bodies = page.chunk.filter((event) => event.type === "m.room.message").map((event) => event.content?.body);
+    if (!bodies.includes(MESSAGE_BODY)) {
+        throw new Error(`/messages did not return the message sent: ${JSON.stringify(page.chunk).slice(0, 300)}`);
+    }
+    return page.chunk.map((event) => [event.type, event.sender, event.event_id, event.content?.body ?? null]);
+});
+
+if (process.env.JS_SDK_FLOW_RESULTS) {
+    const timeline = client
+        .getRoom(roomId)
+        .getLiveTimeline()
+        .getEvents()
+        .map((event) => [event.getType(), event.getSender(), event.getId(), event.getContent()?.body ?? null]);
+    const results = { userId, deviceId: login.device_id, roomId, sentEventId: sent.event_id, timeline, messages };
+    writeFileSync(process.env.JS_SDK_FLOW_RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+// 7. Stop cleanly.
 await step("stopClient", 5_000, async () => {
     client.off(sdk.RoomEvent.Timeline, onTimeline);
     client.off(sdk.RoomEvent.LocalEchoUpdated, onLocalEchoUpdated);
