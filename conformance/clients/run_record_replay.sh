@@ -51,6 +51,13 @@ txn_id="record-replay-txn-$$"
 results=$(mktemp -d "${TMPDIR:-/tmp}/record-replay-results.XXXXXX")
 trap cleanup EXIT
 
+# The js-sdk flow against BASE_URL with the account made upstream, writing what it observed to
+# RESULTS_FILE.
+run_flow() {
+    (cd "$here" && JS_SDK_FLOW_EXISTING_USER=1 JS_SDK_FLOW_TXN_ID="$txn_id" JS_SDK_FLOW_RESULTS="$2" \
+        timeout --kill-after=5 60 node js_sdk_flow.mjs "$1" "$user" "$password")
+}
+
 # --- 1. the real homeserver: the simulation, with the flow's account -------------------------
 start_server --user "$user:$password"
 upstream_url=$base_url
@@ -63,9 +70,7 @@ proxy_journal=$journal
 proxy_pid=$server_pid
 
 echo "== recording: js-sdk flow through $proxy_url (forwarding to $upstream_url)"
-(cd "$here" && JS_SDK_FLOW_EXISTING_USER=1 JS_SDK_FLOW_TXN_ID="$txn_id" JS_SDK_FLOW_RESULTS="$results/recorded.json" \
-    timeout --kill-after=5 60 node js_sdk_flow.mjs "$proxy_url" "$user" "$password") ||
-    fail "record" "the js-sdk flow failed through the proxy"
+run_flow "$proxy_url" "$results/recorded.json" || fail "record" "the js-sdk flow failed through the proxy"
 kill -TERM "$proxy_pid"
 wait "$proxy_pid" 2>/dev/null || true
 
@@ -119,8 +124,7 @@ fi
 start_server --no-simulation --mappings "$results/recorded"
 replay_journal=$journal
 echo "== replaying: js-sdk flow against $base_url (--no-simulation --mappings)"
-(cd "$here" && JS_SDK_FLOW_EXISTING_USER=1 JS_SDK_FLOW_TXN_ID="$txn_id" JS_SDK_FLOW_RESULTS="$results/replayed.json" \
-    timeout --kill-after=5 60 node js_sdk_flow.mjs "$base_url" "$user" "$password") ||
+run_flow "$base_url" "$results/replayed.json" ||
     fail "replay" "the js-sdk flow failed against the recorded mappings"
 
 # Every request is answered by a recorded mapping, except as many as the recording could not

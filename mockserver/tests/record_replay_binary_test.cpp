@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "mockserver_process.hpp"
-#include "raw_http.hpp"
+#include "raw_http_json.hpp"
 
 namespace matrix::mock {
 namespace {
@@ -27,13 +27,11 @@ using testing::send_raw;
 using testing::start;
 using testing::wait_for_port;
 
-// The string value of the first "key" in a JSON text ("" when there is none).
-std::string member(const std::string& json, const std::string& key) {
-    const std::string lead = "\"" + key + "\":\"";
-    const std::size_t start = json.find(lead);
-    if (start == std::string::npos) return {};
-    const std::size_t from = start + lead.size();
-    return json.substr(from, json.find('"', from) - from);
+// The string member `key` of a JSON answer ("" when it has none).
+std::string member(const testing::RawResponse& response, const char* key) {
+    const rapidjson::Document body = testing::parse(response);
+    return body.IsObject() && body.HasMember(key) && body[key].IsString() ? body[key].GetString()
+                                                                          : "";
 }
 
 // `json` with each user, room and event id renamed by order of first appearance: equal for two
@@ -89,9 +87,9 @@ Observed flow(int port, const std::string& password) {
             seen.token.empty() ? "" : "Authorization: Bearer " + seen.token + "\r\n";
         testing::RawResponse response = send_raw(port, http_request(method, target, body, auth));
         seen.statuses.push_back(response.status);
-        return response.body;
+        return response;
     };
-    const std::string login = call(
+    const testing::RawResponse login = call(
         "POST", "/_matrix/client/v3/login",
         R"({"type":"m.login.password","identifier":{"type":"m.id.user","user":"alice"},"password":")" +
             password + R"("})");
@@ -104,7 +102,7 @@ Observed flow(int port, const std::string& password) {
                                     "/send/m.room.message/txn-" + std::to_string(::getpid()),
                                 R"({"msgtype":"m.text","body":"hello through the proxy"})"),
                            "event_id");
-    seen.sync = call("GET", "/_matrix/client/v3/sync?timeout=0");
+    seen.sync = call("GET", "/_matrix/client/v3/sync?timeout=0").body;
     return seen;
 }
 
