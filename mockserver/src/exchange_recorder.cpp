@@ -64,8 +64,18 @@ std::string pretty_text(const Json& json) {
     return {buffer.GetString(), buffer.GetSize()};
 }
 
+// Whether the delay of the answers differs or not, they are the same answer.
 bool same_response(const ResponseDefinition& a, const ResponseDefinition& b) {
     return a.status == b.status && a.headers == b.headers && a.body == b.body && a.json == b.json;
+}
+
+// A request the server may hold until something happens (/sync, /events with a timeout): live,
+// its answer came when the client's other requests had made something happen, so a replay
+// holds it as long, or the client would see the answer before making it happen.
+bool is_long_poll(const JournalEntry& request) {
+    return std::ranges::any_of(request.query, [](const QueryParam& param) {
+        return param.name == "timeout" && !param.value.empty() && param.value != "0";
+    });
 }
 
 // The urlPathTemplate of the request: each segment decoded, its ids pseudonymised and encoded
@@ -158,6 +168,7 @@ std::optional<std::string> ExchangeRecorder::record(const JournalEntry& request,
     std::string why_not;
     std::optional<ResponseDefinition> response = recorded_answer(answer, why_not);
     if (!response) return why_not;
+    if (is_long_poll(request)) response->fixed_delay = answer.elapsed;
 
     const std::string url_template = path_template(request, pseudonyms_);
     std::string key = request.method + " " + url_template + "\n";

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -143,6 +144,7 @@ struct ProxyForwarder::Impl {
         request.body = forwarded.body;
         httplib::Response response;
         httplib::Error error = httplib::Error::Success;
+        const auto sent = std::chrono::steady_clock::now();
         if (!client.send(request, response, error)) {
             return {std::nullopt, "upstream " + upstream.text +
                                       " unreachable: " + httplib::to_string(error) + " (" +
@@ -154,6 +156,8 @@ struct ProxyForwarder::Impl {
             if (!is_hop_by_hop_answer_header(name)) answer.headers.push_back({name, value});
         }
         answer.body = std::move(response.body);
+        answer.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - sent);
         return {std::move(answer), {}};
     }
 

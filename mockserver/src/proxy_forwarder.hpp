@@ -39,6 +39,8 @@ struct UpstreamAnswer {
     int status = 0;
     std::vector<Header> headers;  // end-to-end headers only (no hop-by-hop, no Content-Length)
     std::string body;
+    // From sending the request to the whole answer: a long poll's hold, mostly.
+    std::chrono::milliseconds elapsed{0};
 };
 
 // What came back: an answer, or why none came (connection refused, timeout, ...).

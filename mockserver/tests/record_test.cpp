@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -242,6 +243,27 @@ TEST_F(ExchangeRecorderTest, TheRequestsOwnRecordingWinsOverALooserOne) {
     const Stub* initial = pick(stubs, request("GET", "/_matrix/client/v3/sync?timeout=0"));
     ASSERT_NE(initial, nullptr);
     EXPECT_EQ(initial->responses.at(0).body, R"({"next_batch":"first"})");
+}
+
+TEST_F(ExchangeRecorderTest, ALongPollIsHeldOnReplayAsLongAsItWasLive) {
+    ExchangeRecorder recorder(dir.string());
+    UpstreamAnswer held = json_answer(200, R"({"next_batch":"s2"})");
+    held.elapsed = std::chrono::milliseconds(1200);
+    EXPECT_EQ(
+        recorder.record(request("GET", "/_matrix/client/v3/sync?since=s1&timeout=30000"), held),
+        std::nullopt);
+    UpstreamAnswer quick = json_answer(200, R"({"next_batch":"s1"})");
+    quick.elapsed = std::chrono::milliseconds(1200);
+    EXPECT_EQ(recorder.record(request("GET", "/_matrix/client/v3/sync?timeout=0"), quick),
+              std::nullopt);
+    const std::vector<Stub> stubs = load_mapping_dir(dir.string());
+    const Stub* long_poll =
+        pick(stubs, request("GET", "/_matrix/client/v3/sync?since=s1&timeout=30000"));
+    ASSERT_NE(long_poll, nullptr);
+    EXPECT_EQ(long_poll->responses.at(0).fixed_delay, std::chrono::milliseconds(1200));
+    const Stub* initial = pick(stubs, request("GET", "/_matrix/client/v3/sync?timeout=0"));
+    ASSERT_NE(initial, nullptr);
+    EXPECT_EQ(initial->responses.at(0).fixed_delay, std::chrono::milliseconds(0));
 }
 
 TEST_F(ExchangeRecorderTest, RefusesAFolderThatHoldsMappingsAlready) {
