@@ -168,8 +168,14 @@ TEST(RecordReplayBinary, RecordsThroughTheProxyWithoutSecretsAndReplaysTheSameAn
     fs::remove_all(dir);
 }
 
-TEST(RecordReplayBinary, RecordNeedsProxyToAndHttpsIsRefused) {
+TEST(RecordReplayBinary, HelpNamesTheOptionsRecordNeedsProxyToAndHttpsIsRefused) {
     const fs::path dir = scratch_dir();
+    Process help = start({"--help"}, dir);
+    EXPECT_EQ(finish(help), 0);
+    const std::string usage = read_file(help.output);
+    EXPECT_NE(usage.find("--proxy-to URL"), std::string::npos);
+    EXPECT_NE(usage.find("https is not supported"), std::string::npos);
+    EXPECT_NE(usage.find("--record DIR"), std::string::npos);
     Process alone = start({"--record", (dir / "r").string()}, dir);
     EXPECT_EQ(finish(alone), 2);
     EXPECT_NE(read_file(alone.output).find("--record DIR records what --proxy-to URL forwards"),
