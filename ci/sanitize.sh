@@ -69,7 +69,7 @@ tsan)
     build_targets=(
         mock_matching_tests mock_journal_tests mock_homeserver_tests mock_binary_tests
         mock_simulation_tests mock_sync_corpus_tests mock_limits_tests mock_connection_tests
-        mock_typed_mock_tests mock_seeding_tests
+        mock_typed_mock_tests mock_seeding_tests mock_record_tests
         client_tests vector_wire_tests conformance_wire_tests
         matrix-mockserver matrix-conformance guest-login-example password-login-example
         fuzz_http_request
