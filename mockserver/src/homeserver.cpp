@@ -155,7 +155,8 @@ struct MockHomeserver::Impl final : http::Handler {
         if (options.simulation)
             simulation = std::make_unique<Simulation>(options.simulation_options);
         if (!options.proxy_to.empty()) {
-            proxy = std::make_unique<UpstreamProxy>(options.proxy_to, options.record_dir);
+            proxy = std::make_unique<UpstreamProxy>(options.proxy_to, options.record_dir,
+                                                    ProxyLimits{.threads = options.proxy_threads});
         } else if (!options.record_dir.empty()) {
             throw std::invalid_argument("record_dir records what proxy_to forwards: set both");
         }

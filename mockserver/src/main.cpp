@@ -59,8 +59,10 @@ Options:
                          (http://HOST[:PORT][/PREFIX]; https is not supported) and answer
                          with its response (status, headers, body); stubs still win, the
                          simulation is off and no default mappings are loaded. An
-                         unreachable or silent (90 s) upstream gives 502 M_UNKNOWN; 16
-                         requests are forwarded at once, on threads of their own
+                         unreachable or silent (90 s) upstream gives 502 M_UNKNOWN
+  --proxy-threads N      with --proxy-to: forward N requests at once (default 16), each on
+                         a thread of its own, never a worker's; a /sync held upstream keeps
+                         one, so give more than the clients that sync at once
   --record DIR           with --proxy-to: write each proxied exchange into DIR (created;
                          must hold no *.json yet) as a mapping file, one per operation and
                          distinct request (sync-1.json, login-1.json, ...), access tokens
@@ -249,6 +251,9 @@ Arguments parse_arguments(int argc, char** argv) {
                 static_cast<std::size_t>(parse_number(option, value(), 0, 1'000'000'000'000));
         } else if (option == "--proxy-to") {
             arguments.server.proxy_to = value();
+        } else if (option == "--proxy-threads") {
+            arguments.server.proxy_threads =
+                static_cast<std::size_t>(parse_number(option, value(), 1, 4096));
         } else if (option == "--record") {
             arguments.server.record_dir = value();
         } else if (option == "--journal-out") {

@@ -73,6 +73,9 @@ struct MockHomeserverOptions {
     // refused) and answer with its response; the simulation is then not asked. ""
     // for none. docs/record-replay.md.
     std::string proxy_to{};
+    // Requests forwarded at once, each on a thread of its own (a /sync held upstream keeps
+    // one); up to 1024 more wait for one.
+    std::size_t proxy_threads = 16;
     // With proxy_to: write each proxied exchange into this folder as a mapping file, secrets
     // replaced by placeholders and ids by pseudonyms, for `--no-simulation --mappings DIR` to
     // replay. Created when missing; must not already hold *.json files. "" for none.
