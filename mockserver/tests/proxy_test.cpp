@@ -53,6 +53,8 @@ TEST(Proxy, ForwardsWhatNoStubMatchesByteForByteAndJournalsWhoAnswered) {
     const std::vector<JournalEntry> journaled = front.journal().entries();
     ASSERT_EQ(journaled.size(), 1u);
     EXPECT_EQ(journaled[0].proxied_to, upstream.url());
+    EXPECT_EQ(journaled[0].answerer, Answerer::proxy);
+    EXPECT_NE(to_json(journaled[0]).find(R"("answered_by":"proxy")"), std::string::npos);
     EXPECT_EQ(journaled[0].status, 200);
     EXPECT_NE(to_json(journaled[0]).find(R"("proxied_to":")" + upstream.url()), std::string::npos);
     EXPECT_TRUE(front.journal().unmatched().empty());
