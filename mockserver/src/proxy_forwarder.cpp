@@ -11,6 +11,8 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <ranges>
+#include <string>
 #include <thread>
 #include <utility>
 
@@ -26,6 +28,32 @@ bool is_one_of(std::string_view name, std::initializer_list<std::string_view> na
 bool is_connection_header(std::string_view name) {
     return is_one_of(name, {"Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization",
                             "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding", "Upgrade"});
+}
+
+// The header names a Connection header lists: hop-by-hop as well (RFC 9110 section 7.6.1).
+template <typename Headers>
+std::vector<std::string> named_by_connection(const Headers& headers) {
+    std::vector<std::string> names;
+    for (const auto& [name, value] : headers) {
+        if (!header_name_equals(name, "Connection")) continue;
+        std::size_t start = 0;
+        while (start <= value.size()) {
+            const std::size_t comma = std::min(value.find(',', start), value.size());
+            std::string_view token = std::string_view(value).substr(start, comma - start);
+            while (!token.empty() && (token.front() == ' ' || token.front() == '\t'))
+                token.remove_prefix(1);
+            while (!token.empty() && (token.back() == ' ' || token.back() == '\t'))
+                token.remove_suffix(1);
+            if (!token.empty()) names.emplace_back(token);
+            start = comma + 1;
+        }
+    }
+    return names;
+}
+
+bool is_named(std::string_view name, const std::vector<std::string>& names) {
+    return std::ranges::any_of(
+        names, [&](const std::string& other) { return header_name_equals(name, other); });
 }
 
 struct Task {
@@ -137,8 +165,12 @@ struct ProxyForwarder::Impl {
         httplib::Request request;
         request.method = forwarded.method;
         request.path = upstream.path_prefix + forwarded.target;
+        const std::vector<std::string> hop_by_hop = named_by_connection(
+            forwarded.headers | std::views::transform([](const Header& header) {
+                return std::pair<const std::string&, const std::string&>(header.name, header.value);
+            }));
         for (const Header& header : forwarded.headers) {
-            if (!is_hop_by_hop_request_header(header.name))
+            if (!is_hop_by_hop_request_header(header.name) && !is_named(header.name, hop_by_hop))
                 request.headers.emplace(header.name, header.value);
         }
         request.body = forwarded.body;
@@ -152,8 +184,10 @@ struct ProxyForwarder::Impl {
         }
         UpstreamAnswer answer;
         answer.status = response.status;
+        const std::vector<std::string> answer_hop_by_hop = named_by_connection(response.headers);
         for (const auto& [name, value] : response.headers) {
-            if (!is_hop_by_hop_answer_header(name)) answer.headers.push_back({name, value});
+            if (!is_hop_by_hop_answer_header(name) && !is_named(name, answer_hop_by_hop))
+                answer.headers.push_back({name, value});
         }
         answer.body = std::move(response.body);
         answer.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(

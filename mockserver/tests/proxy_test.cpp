@@ -36,8 +36,9 @@ TEST(Proxy, ForwardsWhatNoStubMatchesByteForByteAndJournalsWhoAnswered) {
 
     const std::string target = "/_matrix/client/v3/account/whoami?x=%41%2b";
     const testing::RawResponse answer = send_raw(
-        front.port(),
-        http_request("GET", target, {}, "Authorization: Bearer " + alice.access_token + "\r\n"));
+        front.port(), http_request("GET", target, {},
+                                   "Authorization: Bearer " + alice.access_token +
+                                       "\r\nConnection: X-Hop\r\nX-Hop: 1\r\nX-End: 2\r\n"));
     EXPECT_EQ(answer.status, 200) << answer.bytes;
     EXPECT_NE(answer.body.find(R"("user_id":"@alice:localhost")"), std::string::npos)
         << answer.body;
@@ -48,7 +49,10 @@ TEST(Proxy, ForwardsWhatNoStubMatchesByteForByteAndJournalsWhoAnswered) {
     EXPECT_EQ(arrived[0].target, target);  // not re-encoded
     EXPECT_EQ(header_value(arrived[0], "Authorization"), "Bearer " + alice.access_token);
     EXPECT_EQ(header_value(arrived[0], "Host"), "127.0.0.1:" + std::to_string(upstream.port()));
-    EXPECT_EQ(header_value(arrived[0], "Connection"), "");  // the client's hop, not forwarded
+    // The client's hop, not forwarded: Connection, and the headers it names.
+    EXPECT_EQ(header_value(arrived[0], "Connection"), "");
+    EXPECT_EQ(header_value(arrived[0], "X-Hop"), "");
+    EXPECT_EQ(header_value(arrived[0], "X-End"), "2");
 
     const std::vector<JournalEntry> journaled = front.journal().entries();
     ASSERT_EQ(journaled.size(), 1u);
