@@ -172,6 +172,7 @@ struct Arguments {
     std::optional<std::string> journal_out;
     std::vector<std::pair<std::string, std::string>> users;  // --user NAME:PASSWORD
     std::optional<std::string> seed_file;                    // --seed FILE
+    bool proxy_threads_given = false;                        // --proxy-threads N
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -254,6 +255,7 @@ Arguments parse_arguments(int argc, char** argv) {
         } else if (option == "--proxy-threads") {
             arguments.server.proxy_threads =
                 static_cast<std::size_t>(parse_number(option, value(), 1, 4096));
+            arguments.proxy_threads_given = true;
         } else if (option == "--record") {
             arguments.server.record_dir = value();
         } else if (option == "--journal-out") {
@@ -293,6 +295,8 @@ Arguments parse_arguments(int argc, char** argv) {
         usage_error("--user and --seed seed the simulation, which --no-simulation turns off");
     if (!arguments.server.record_dir.empty() && arguments.server.proxy_to.empty())
         usage_error("--record DIR records what --proxy-to URL forwards: give both");
+    if (arguments.proxy_threads_given && arguments.server.proxy_to.empty())
+        usage_error("--proxy-threads N sizes what --proxy-to URL forwards: give both");
     if (!arguments.server.proxy_to.empty()) {
         // The upstream homeserver takes the simulation's place.
         if (!arguments.users.empty() || arguments.seed_file)

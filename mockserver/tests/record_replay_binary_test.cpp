@@ -181,6 +181,8 @@ TEST(RecordReplayBinary, HelpNamesTheOptionsRecordNeedsProxyToAndHttpsIsRefused)
     EXPECT_NE(read_file(alone.output).find("--record DIR records what --proxy-to URL forwards"),
               std::string::npos)
         << read_file(alone.output);
+    Process threads_alone = start({"--proxy-threads", "4"}, dir);
+    EXPECT_EQ(finish(threads_alone), 2);
     Process https = start({"--port", "0", "--proxy-to", "https://matrix.org"}, dir);
     EXPECT_EQ(finish(https), 1);
     EXPECT_NE(read_file(https.output).find("https is not supported"), std::string::npos)
