@@ -16,6 +16,10 @@ bool is_opaque_char(char c) {
            c == '_' || c == '=' || c == '-' || c == '/' || c == '+' || c == '~';
 }
 
+bool is_alphanumeric(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 bool is_host_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
            c == '-';
@@ -81,8 +85,9 @@ std::string Pseudonyms::in_text(std::string_view text) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char sigil = text[i];
         if (sigil != '@' && sigil != '!' && sigil != '$') continue;
-        // Inside a word (an e-mail address, a token) it is no sigil.
-        if (i > 0 && is_opaque_char(text[i - 1])) continue;
+        // Inside a word (a token, an address) it is no sigil; after punctuation it may be one
+        // (a matrix.to link's "#/!room:hs", a query's "=@user:hs").
+        if (i > 0 && is_alphanumeric(text[i - 1])) continue;
         std::size_t end = i + 1;
         while (end < text.size() && is_opaque_char(text[end])) ++end;
         const std::size_t opaque = end - i - 1;

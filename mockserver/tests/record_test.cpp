@@ -30,6 +30,8 @@ TEST(Pseudonyms, ReplaceUserRoomAndEventIdsTheSameWayEverywhere) {
     EXPECT_EQ(pseudonyms.in_text("$ev3nt:hs.example.org"), "$event-1:hs.example.org");
     EXPECT_EQ(pseudonyms.in_text("@bob:localhost:8448 invited @alice:hs.example.org."),
               "@user-2:localhost:8448 invited @user-1:hs.example.org.");
+    EXPECT_EQ(pseudonyms.in_text("https://matrix.to/#/!AbCdEf:hs.example.org?via=hs.example.org"),
+              "https://matrix.to/#/!room-1:hs.example.org?via=hs.example.org");
     // A room version 3+ event id has no server name.
     EXPECT_EQ(pseudonyms.in_text("$Rqnc-F-dvnEYJTyHq_iKxU2bZ1CI92-kuZq3a5lr5Zg"), "$event-2");
     EXPECT_EQ(pseudonyms.size(), 5u);
@@ -38,7 +40,7 @@ TEST(Pseudonyms, ReplaceUserRoomAndEventIdsTheSameWayEverywhere) {
 TEST(Pseudonyms, LeaveWhatIsNoIdAlone) {
     Pseudonyms pseudonyms;
     for (const std::string text : {"mail bob@example.org", "costs $5", "$.type", "hello!", "@alice",
-                                   "the session s72_0_1"}) {
+                                   "the session s72_0_1", "mail a@b.c:8080"}) {
         EXPECT_EQ(pseudonyms.in_text(text), text);
     }
     EXPECT_EQ(pseudonyms.size(), 0u);
