@@ -231,7 +231,6 @@ struct MockHomeserver::Impl final : http::Handler {
         if (!simulation) return false;
         const SimulationDispatch dispatch =
             simulation->handle_async(*entry, [this, entry, exchange](SimulatedResponse simulated) {
-                entry->simulated = true;
                 entry->answerer = Answerer::simulation;
                 entry->flags = std::move(simulated.flags);
                 finish(std::move(*entry), std::move(simulated.response), exchange);

@@ -312,8 +312,7 @@ std::vector<JournalEntry> Journal::unmatched() const {
     std::lock_guard lock(mutex_);
     std::vector<JournalEntry> out;
     for (const JournalEntry& entry : entries_) {
-        if (!entry.matched_stub && !entry.simulated && entry.proxied_to.empty())
-            out.push_back(entry);
+        if (entry.answerer == Answerer::none) out.push_back(entry);
     }
     return out;
 }
@@ -498,7 +497,7 @@ std::string to_json(const JournalEntry& entry) {
     write_body(writer, entry.response_body);
     writer.EndObject();
     // Only present when set, so stub-only journals read as before.
-    if (entry.simulated) {
+    if (entry.answerer == Answerer::simulation) {
         writer.Key("simulated");
         writer.Bool(true);
     }

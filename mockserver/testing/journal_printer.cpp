@@ -10,12 +10,19 @@ void PrintTo(const JournalEntry& entry, std::ostream* out) {
     *out << '#' << entry.id << ' ' << entry.method << ' ' << entry.target << " -> " << entry.status
          << " (";
     *out << (entry.operation != nullptr ? entry.operation->operation_id : "no spec operation");
-    if (entry.matched_stub) {
-        *out << ", stub " << *entry.matched_stub;
-    } else if (entry.simulated) {
-        *out << ", simulated";
-    } else {
-        *out << ", unmatched";
+    switch (entry.answerer) {
+        case Answerer::stub:
+            *out << ", stub " << entry.matched_stub.value_or("?");
+            break;
+        case Answerer::simulation:
+            *out << ", simulated";
+            break;
+        case Answerer::proxy:
+            *out << ", proxied";
+            break;
+        case Answerer::none:
+            *out << ", unmatched";
+            break;
     }
     *out << ')';
     for (const Header& header : entry.headers)

@@ -111,7 +111,7 @@ TEST(MockHomeserver, KeepsTheNearestStubsWhenTheSimulationAnswersInstead) {
     EXPECT_EQ(response.status, 200) << response.body;
     const auto entries = hs.journal().entries();
     ASSERT_EQ(entries.size(), 1u);
-    EXPECT_TRUE(entries[0].simulated);
+    EXPECT_EQ(entries[0].answerer, Answerer::simulation);
     EXPECT_FALSE(entries[0].matched_stub.has_value());
     ASSERT_EQ(entries[0].near_misses.size(), 1u);
     EXPECT_NE(entries[0].near_misses[0].failed_predicate.find("urlPath"), std::string::npos)

@@ -23,6 +23,7 @@ using matrix::find_operation;
 using matrix::Header;
 using matrix::PathVersion;
 using matrix::QueryParam;
+using matrix::mock::Answerer;
 using matrix::mock::Journal;
 using matrix::mock::JournalEntry;
 using matrix::mock::RequestPattern;
@@ -269,12 +270,18 @@ TEST(Journal, GivesReadersCopiesThatDoNotAlterTheJournal) {
     EXPECT_EQ(stored.method, "GET");
 }
 
-TEST(Journal, ListsAsUnmatchedOnlyRequestsNoStubAnswered) {
+TEST(Journal, ListsAsUnmatchedOnlyRequestsNoStubSimulationOrProxyAnswered) {
     Journal journal;
     JournalEntry answered = make_entry("GET", "/a");
     answered.matched_stub = "stub-1";
+    answered.answerer = Answerer::stub;
     journal.record(answered);
     journal.record(make_entry("GET", "/b"));
+    for (const Answerer answerer : {Answerer::simulation, Answerer::proxy}) {
+        JournalEntry other = make_entry("GET", "/c");
+        other.answerer = answerer;
+        journal.record(other);
+    }
     const auto unmatched = journal.unmatched();
     ASSERT_EQ(unmatched.size(), 1u);
     EXPECT_EQ(unmatched[0].target, "/b");

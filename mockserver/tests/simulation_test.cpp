@@ -291,7 +291,7 @@ TEST(Simulation, RefusesASinceNeverIssuedAndFlagsItInTheJournal) {
     const auto entries = hs.journal().entries();
     ASSERT_GE(entries.size(), 2u);
     const JournalEntry& entry = entries[entries.size() - 2];
-    EXPECT_TRUE(entry.simulated);
+    EXPECT_EQ(entry.answerer, Answerer::simulation);
     ASSERT_EQ(entry.flags.size(), 1u);
     EXPECT_NE(entry.flags[0].find("bogus"), std::string::npos);
 }
@@ -320,7 +320,7 @@ TEST(Simulation, LetsAMatchingStubWinOverTheSimulation) {
     hs.on("whoami").respond_json(200, R"({"user_id":"@stubbed:example.org"})");
     const RawResponse r = call(hs.port(), "GET", "/_matrix/client/v3/account/whoami", alice.token);
     EXPECT_EQ(str(parse(r.body), "user_id"), "@stubbed:example.org");
-    EXPECT_FALSE(hs.journal().entries().back().simulated);
+    EXPECT_NE(hs.journal().entries().back().answerer, Answerer::simulation);
 }
 
 TEST(Simulation, AnswersOnR0AndV3PathsAlike) {

@@ -60,7 +60,6 @@ struct JournalEntry {
     std::vector<Header> response_headers;
     SharedBytes response_body;
     std::vector<NearMiss> near_misses;  // for unmatched requests
-    bool simulated = false;             // answered by the simulation, not a stub
     std::vector<std::string> flags;     // client mistakes the simulation noticed
     // The spec operation the request is (matrix::match_operation(): its method and path, on any
     // version the operation's path has had), or nullptr; set on arrival, whoever answers.
@@ -127,7 +126,7 @@ class Journal {
     std::uint64_t last_id() const;  // the id the newest record() gave, 0 before the first
     std::vector<JournalEntry> matching(const RequestPattern& pattern) const;
     std::size_t count(const RequestPattern& pattern) const;
-    std::vector<JournalEntry> unmatched() const;  // neither a stub nor the simulation answered
+    std::vector<JournalEntry> unmatched() const;  // answerer none: no stub, simulation or proxy
 
     // Blocks until `n` entries match `pattern` or `timeout` passes; woken by each record().
     WaitResult wait_for(const RequestPattern& pattern, std::size_t n,
