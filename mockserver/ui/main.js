@@ -72,7 +72,8 @@ async function refreshSides() {
   renderStubs(byId("stub-list"), byId("stub-totals"), stubData);
 }
 
-// Coverage and stubs change with requests; a burst of them refreshes both once.
+// Coverage and stubs change with requests; a burst of them refreshes both once a second at most:
+// the coverage is counted over the whole journal on the server's workers, which serve clients.
 let refreshPending = false;
 function scheduleRefresh() {
   if (refreshPending) return;
@@ -84,7 +85,7 @@ function scheduleRefresh() {
     } catch (error) {
       setConnection(false, error.message);
     }
-  }, 300);
+  }, 1000);
 }
 
 async function follow() {
